@@ -1,0 +1,63 @@
+/**
+ * The interface every question family implements (SPEC §4, STYLE §3).
+ *
+ * A family decides from ground truth alone whether it can ask about a sample (`applies`), and
+ * builds the question, options, answer and reasoning (`build`). A family never reads pixels,
+ * files or the network.
+ */
+import type { Rng } from '../rng.js';
+import type { GroundTruth } from '../types.js';
+
+/** Training stage a family's records are meant for. */
+export type Stage = 'sft' | 'rl';
+
+/** Result of {@link QuestionFamily.applies}: a re-draw is a normal, countable outcome. */
+export type Applicability = { ok: true } | { ok: false; reason: string };
+
+/** Family-specific numbers, under fixed keys so every record has the same schema. */
+export interface Difficulty {
+  /** Distance of the true value from the nearest decision edge (bin edge or threshold). */
+  margin: number;
+  /** Unit of `margin`: "deg" for angles, "ratio" for distance ratios, "px" for image positions, "m" for depths. */
+  marginUnit: 'deg' | 'ratio' | 'px' | 'm';
+  /** The true bin / class label, e.g. "right 30-60°". */
+  bin: string;
+  /** The signed quantity the answer was derived from (e.g. Δazimuth in degrees). */
+  value: number;
+}
+
+/** A finished multiple-choice question. */
+export interface BuiltQuestion {
+  family: string;
+  /** `${family}/${templateKey}`, e.g. "orbit/t2". */
+  templateId: string;
+  /** Question text without `<image>` tokens and without the option list. */
+  question: string;
+  /** Option texts in display order (letter = A + index). */
+  options: string[];
+  /** Index of the correct option in `options`. */
+  answerIndex: number;
+  /** 'A', 'B', … */
+  answerLetter: string;
+  /** The correct option's text. */
+  answerText: string;
+  /** Templated chain of thought, ending in a sentence that states the answer; no tags. */
+  reasoning: string;
+  difficulty: Difficulty;
+}
+
+/** One question family module. */
+export interface QuestionFamily {
+  /** Family name, e.g. "orbit". */
+  readonly name: string;
+  readonly stage: Stage;
+  /** Number of options every question of this family has (so answer slots can be balanced). */
+  readonly optionCount: number;
+  /** Whether this sample can be asked about without ambiguity. */
+  applies(truth: GroundTruth): Applicability;
+  /**
+   * Builds the question. `answerSlot` (0-based, < optionCount) is where the correct option must
+   * go; the caller balances it over the dataset. Other options are ordered with `rng`.
+   */
+  build(truth: GroundTruth, rng: Rng, answerSlot: number): BuiltQuestion;
+}

@@ -1,0 +1,31 @@
+/**
+ * Everything a record builder needs about one finished sample. Built by the run loop after the
+ * images are encoded and written; record builders are pure functions of it.
+ */
+import type { BuiltQuestion } from '../questions/question-family.js';
+import type { SamplePlan } from '../plan/sample-plan.js';
+import type { GroundTruth } from '../types.js';
+
+/** One written image file. */
+export interface ImageInfo {
+  /** Path relative to the output root, POSIX separators, e.g. "images/00000/vf-…_a.jpg". */
+  path: string;
+  sha256: string;
+  width: number;
+  height: number;
+  format: 'jpeg' | 'png' | 'webp';
+  bytes: number;
+}
+
+export interface SampleRecordInput {
+  plan: SamplePlan;
+  truth: GroundTruth;
+  question: BuiltQuestion;
+  images: [ImageInfo, ImageInfo];
+  /** Whether the SFT answer carries `<think>reasoning</think>` before `<answer>`. */
+  withCot: boolean;
+  /** Optional system prompt for SFT records (null = none). */
+  systemPrompt: string | null;
+  /** Dataset name used as verl `data_source`, e.g. "viewforge". */
+  datasetName: string;
+}

@@ -1,0 +1,208 @@
+/**
+ * Plain-data types shared by every stage of the pipeline.
+ *
+ * Conventions (SPEC §2, also in the README):
+ * - World: right-handed, +Y up, metres. The object is centred at the origin.
+ * - Extrinsics are OpenCV/COLMAP: camera x right, y down, z forward;
+ *   `x_cam = R · X_world + t`, centre `C = −Rᵀ t`.
+ * - `c2w_gl` is camera-to-world with OpenGL camera axes (x right, y up, z backward).
+ * - Matrices in these types are row-major nested arrays (`m[row][col]`), never gl-matrix's
+ *   column-major flat arrays; the geometry code converts at its edges.
+ * - Pixels: (0,0) is the top-left corner of the top-left pixel; pixel (i, j) has its centre at
+ *   (i + 0.5, j + 0.5). So `cx = width / 2`, `cy = height / 2` for a centred principal point.
+ * - Every angle is in degrees.
+ */
+
+export type Vec3 = [number, number, number];
+/** Row-major 3×3 matrix: `m[row][col]`. */
+export type Mat3 = [Vec3, Vec3, Vec3];
+/** Row-major 4×4 matrix: `m[row][col]`. */
+export type Mat4 = [
+  [number, number, number, number],
+  [number, number, number, number],
+  [number, number, number, number],
+  [number, number, number, number],
+];
+
+/** Where a camera sits on its orbit around the object centre (the world origin). */
+export interface OrbitParams {
+  /** Angle around world +Y, degrees. 0 puts the camera on +Z; positive moves it towards +X. */
+  azimuthDeg: number;
+  /** Angle above the XZ plane, degrees, in (−90, 90). */
+  elevationDeg: number;
+  /** Distance from the camera centre to the origin, metres. */
+  radiusM: number;
+  /** Rotation of the camera about its own viewing axis, degrees; positive = clockwise as seen from behind the camera. */
+  rollDeg: number;
+}
+
+/** Pinhole intrinsics in pixels. */
+export interface Intrinsics {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  width: number;
+  height: number;
+  /** Vertical field of view, degrees. */
+  fovYDeg: number;
+}
+
+/** A fully resolved camera: intrinsics, OpenCV extrinsics and the OpenGL camera-to-world matrix. */
+export interface CameraPose {
+  K: Intrinsics;
+  /** World-to-camera rotation, OpenCV axes. */
+  R: Mat3;
+  /** World-to-camera translation, OpenCV axes: `x_cam = R X + t`. */
+  t: Vec3;
+  /** Camera centre in world coordinates, `−Rᵀ t`. */
+  centre: Vec3;
+  /** Camera-to-world, OpenGL camera axes (x right, y up, z backward). */
+  c2wGl: Mat4;
+  orbit: OrbitParams;
+}
+
+/** Relative pose from view A to view B (SPEC §2). */
+export interface RelativePose {
+  /** `R_AB = R_B · R_Aᵀ`: maps camera-A coordinates to camera-B coordinates. */
+  R_AB: Mat3;
+  /** `t_AB = t_B − R_AB · t_A`. */
+  t_AB: Vec3;
+  /** Rotation angle of R_AB, degrees, in [0, 180]. */
+  angleDeg: number;
+  /** Unit rotation axis of R_AB (camera-A axes); [0, 1, 0] by convention when the angle is 0. */
+  axis: Vec3;
+  /** Unit quaternion of R_AB as [x, y, z, w], w ≥ 0. */
+  quaternion: [number, number, number, number];
+  /**
+   * Orientation of camera B expressed in camera A's frame (`R_ABᵀ`), decomposed as
+   * `Ry(yaw) · Rx(pitch) · Rz(roll)` about OpenCV camera axes: yaw > 0 = turned right,
+   * pitch > 0 = tilted up, roll > 0 = rotated clockwise about the viewing axis.
+   */
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
+  /** `|C_B − C_A|`, metres. */
+  baselineM: number;
+  /** Camera motion in camera A's frame (OpenCV axes): `R_A · (C_B − C_A)`. x > 0 = moved right. */
+  motionInA: Vec3;
+}
+
+/** Shape of one procedural part, in the object's local frame (metres, degrees). */
+export type PartShape = 'box' | 'cylinder' | 'sphere' | 'cone' | 'torus';
+
+/** One named, coloured part of a procedural object. */
+export interface PartSpec {
+  /** Unique within the object, e.g. "handle". Used in questions and reasoning. */
+  name: string;
+  /** Human colour word, unique within the object, e.g. "red". */
+  colorName: string;
+  /** sRGB hex, e.g. "#d62728". */
+  colorHex: string;
+  shape: PartShape;
+  /**
+   * Shape dimensions, metres: box [w, h, d]; cylinder [radiusTop, radiusBottom, height];
+   * sphere [radius]; cone [radius, height]; torus [radius, tube].
+   */
+  size: number[];
+  /** Part centre in the object frame. */
+  position: Vec3;
+  /** XYZ Euler rotation of the part, degrees. */
+  rotationDeg: Vec3;
+  /** 'standard' = lit PBR material (default look); 'basic' = unlit flat colour (markers, masks). */
+  material: 'standard' | 'basic';
+}
+
+/** A procedural object: parts already centred and scaled to fit the unit sphere. */
+export interface ObjectSpec {
+  kind: 'procedural';
+  /** Generator name, e.g. "gadget" or "cube-chain". */
+  generator: string;
+  /** Instance name, e.g. "gadget-3f9a". */
+  name: string;
+  parts: PartSpec[];
+  /** Symmetry class about the up axis; procedural objects are built asymmetric: 'none'. */
+  symmetry: 'none' | 'c2' | 'c4' | 'continuous';
+}
+
+/** Look of the scene: seeded, renderer-independent. */
+export interface LightingSpec {
+  /** Background colour, sRGB hex. */
+  background: string;
+  /** Ambient/hemisphere intensity. */
+  ambientIntensity: number;
+  /** Directional key light direction from the origin towards the light (azimuth/elevation, degrees). */
+  keyAzimuthDeg: number;
+  keyElevationDeg: number;
+  keyIntensity: number;
+}
+
+/** One view to render: OpenGL camera-to-world plus projection. */
+export interface ViewSpec {
+  c2wGl: Mat4;
+  fovYDeg: number;
+  near: number;
+  far: number;
+}
+
+/** Everything the renderer needs for one sample's two images. Plain JSON. */
+export interface RenderJob {
+  /** Sample id; file names derive from it. */
+  id: string;
+  width: number;
+  height: number;
+  object: ObjectSpec;
+  /** Object yaw about world +Y for each view, degrees (equal unless the object itself turned). */
+  objectYawDeg: [number, number];
+  lighting: LightingSpec;
+  views: [ViewSpec, ViewSpec];
+}
+
+/** Raw pixels of one rendered view: RGBA8, rows top to bottom. */
+export interface RawImage {
+  width: number;
+  height: number;
+  /** RGBA, width*height*4 bytes, first row = top of the image. */
+  rgba: Uint8Array;
+}
+
+/** What the geometry says about one named part in one view. */
+export interface PartView {
+  name: string;
+  /** Projected part centre in pixels (may lie outside the image). */
+  centrePx: [number, number];
+  /** Depth of the part centre along the camera's z (OpenCV), metres. */
+  depthM: number;
+  /** Share of the part's sample points that are in frame and not hidden by another part, 0..1. */
+  visibleFraction: number;
+  /** visibleFraction ≥ the visibility threshold. */
+  visible: boolean;
+  /** Horizontal third of the image holding the centre. */
+  horizontal: 'left' | 'centre' | 'right';
+  /** Vertical third of the image holding the centre. */
+  vertical: 'top' | 'middle' | 'bottom';
+}
+
+/** Per-view facts the questions and reasoning may use. */
+export interface ViewFacts {
+  camera: CameraPose;
+  parts: PartView[];
+  /** True when every sample point of the object projects inside the image (with margin). */
+  inFrame: boolean;
+  /** Share of the image covered by the projected object's bounding box, 0..1. */
+  coverage: number;
+}
+
+/** Ground truth for one sample, computed from the plan only (never from pixels). */
+export interface GroundTruth {
+  views: [ViewFacts, ViewFacts];
+  relative: RelativePose;
+  /** Signed azimuth change B − A wrapped to (−180, 180]; positive = camera moved right. */
+  deltaAzimuthDeg: number;
+  deltaElevationDeg: number;
+  /** radius_B / radius_A. */
+  radiusRatio: number;
+  /** Object yaw change B − A wrapped to (−180, 180] (0 for the viewpoint families). */
+  deltaObjectYawDeg: number;
+  object: ObjectSpec;
+}
