@@ -1,0 +1,369 @@
+/**
+ * Builds the fixed-shape metadata object that every record carries: `meta` in SFT lines,
+ * `extra_info` in RL lines (schema: `schemas/meta.schema.json`).
+ *
+ * One shape for every line of every family (SPEC §3): the same keys in the same order with the
+ * same types; a value that does not apply would be `null`, never a missing key; family-specific
+ * numbers live under the fixed `difficulty` keys. Key order (fixed):
+ *
+ * ```text
+ * id, index, split, seed, attempt, family, stage, template_id,
+ * question, options, answer, answer_text, reasoning, has_cot,
+ * asset { source, name, content_hash, symmetry },
+ * object_pose { yaw_deg: [A, B] },
+ * views [A, B] { K { fx, fy, cx, cy, width, height, fov_y_deg }, R, t, centre, c2w_gl,
+ *                orbit { azimuth_deg, elevation_deg, radius_m, roll_deg } },
+ * relative { R_AB, t_AB, angle_deg, axis, quaternion_xyzw, yaw_deg, pitch_deg, roll_deg,
+ *            baseline_m, motion_in_a, delta_azimuth_deg, delta_elevation_deg, radius_ratio,
+ *            delta_object_yaw_deg },
+ * images [A, B] { path, sha256, width, height, format, bytes },
+ * difficulty { margin, margin_unit, bin, value },
+ * parts [ { name, color, view_a { visible, visible_fraction, centre_px, depth_m, horizontal,
+ *           vertical }, view_b { … } } ]     (object-spec order)
+ * ```
+ *
+ * Conventions: `R`, `t` OpenCV (x right, y down, z forward; `x_cam = R·X + t`), `c2w_gl`
+ * camera-to-world with OpenGL camera axes, matrices row-major, angles in degrees, lengths in
+ * metres. Floats are rounded by {@link roundTo}: {@link LINEAR_DECIMALS} places for matrices,
+ * vectors, metres and ratios, {@link ANGLE_DECIMALS} for degrees, {@link PIXEL_DECIMALS} for
+ * pixels and fractions.
+ *
+ * This is the only place where the camelCase pipeline types are mapped to snake_case record
+ * keys (STYLE §7).
+ */
+import type { Difficulty, Stage } from '../questions/question-family.js';
+import type { CameraPose, PartView } from '../types.js';
+import type { ImageInfo, SampleRecordInput } from './record-input.js';
+import { ANGLE_DECIMALS, LINEAR_DECIMALS, PIXEL_DECIMALS, roundMatrix, roundTo, roundVector } from './round-numbers.js';
+
+const NAME = 'buildMeta';
+
+/** Value of `split` in every record (training data only; evaluation sets are built elsewhere). */
+export const RECORD_SPLIT = 'train';
+
+/**
+ * Training stage of each question family (SPEC §4). Records need it and
+ * {@link SampleRecordInput} does not carry it, so it is listed here; a family missing from this
+ * table makes {@link buildMeta} throw.
+ */
+export const FAMILY_STAGES: Readonly<Record<string, Stage>> = {
+  orbit: 'sft',
+  'orbit-direction': 'sft',
+  elevation: 'sft',
+  distance: 'sft',
+  'ego-turn': 'rl',
+  'object-rotation': 'rl',
+  perspective: 'rl',
+  'relative-depth': 'rl',
+};
+
+/**
+ * Strings that must never appear in question, option, reasoning or system text: the image
+ * placeholders LLaMA-Factory counts in every message (their count must equal the number of
+ * images) and the tags the answer format and the reward parse.
+ */
+export const RESERVED_TOKENS: readonly string[] = ['<image>', '<video>', '<audio>', '<think>', '</think>', '<answer>', '</answer>'];
+
+/** Pinhole intrinsics as written in records (pixels, degrees). */
+export interface RecordIntrinsics {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  width: number;
+  height: number;
+  fov_y_deg: number;
+}
+
+/** Orbit parameters as written in records (degrees, metres). */
+export interface RecordOrbit {
+  azimuth_deg: number;
+  elevation_deg: number;
+  radius_m: number;
+  roll_deg: number;
+}
+
+/** One camera as written in records: OpenCV `R`, `t`, world `centre`, OpenGL `c2w_gl`. */
+export interface RecordView {
+  K: RecordIntrinsics;
+  /** Row-major 3×3 world-to-camera rotation, OpenCV axes. */
+  R: number[][];
+  /** World-to-camera translation, OpenCV axes, metres. */
+  t: number[];
+  /** Camera centre in world coordinates, metres. */
+  centre: number[];
+  /** Row-major 4×4 camera-to-world, OpenGL camera axes (x right, y up, z backward). */
+  c2w_gl: number[][];
+  orbit: RecordOrbit;
+}
+
+/** Relative pose A → B as written in records (SPEC §2). */
+export interface RecordRelative {
+  R_AB: number[][];
+  t_AB: number[];
+  angle_deg: number;
+  axis: number[];
+  quaternion_xyzw: number[];
+  yaw_deg: number;
+  pitch_deg: number;
+  roll_deg: number;
+  baseline_m: number;
+  motion_in_a: number[];
+  delta_azimuth_deg: number;
+  delta_elevation_deg: number;
+  radius_ratio: number;
+  delta_object_yaw_deg: number;
+}
+
+/** One image file as written in records; `path` is relative to the output root. */
+export interface RecordImage {
+  path: string;
+  sha256: string;
+  width: number;
+  height: number;
+  format: ImageInfo['format'];
+  bytes: number;
+}
+
+/** What the geometry says about one part in one view. */
+export interface RecordPartView {
+  visible: boolean;
+  visible_fraction: number;
+  /** Projected centre [u, v], pixels. */
+  centre_px: number[];
+  /** Depth along the OpenCV camera z axis, metres. */
+  depth_m: number;
+  horizontal: PartView['horizontal'];
+  vertical: PartView['vertical'];
+}
+
+/** One named part with its facts in both views. */
+export interface RecordPart {
+  name: string;
+  /** Colour word, e.g. "red". */
+  color: string;
+  view_a: RecordPartView;
+  view_b: RecordPartView;
+}
+
+/** The metadata object shared by SFT (`meta`) and RL (`extra_info`) records. */
+export interface RecordMeta {
+  id: string;
+  index: number;
+  split: typeof RECORD_SPLIT;
+  seed: number;
+  attempt: number;
+  family: string;
+  stage: Stage;
+  template_id: string;
+  question: string;
+  options: string[];
+  answer: string;
+  answer_text: string;
+  reasoning: string;
+  has_cot: boolean;
+  asset: { source: 'procedural' | 'library'; name: string; content_hash: string; symmetry: 'none' | 'c2' | 'c4' | 'continuous' };
+  object_pose: { yaw_deg: number[] };
+  views: RecordView[];
+  relative: RecordRelative;
+  images: RecordImage[];
+  difficulty: { margin: number; margin_unit: Difficulty['marginUnit']; bin: string; value: number };
+  parts: RecordPart[];
+}
+
+/** Letter of option `i` (0 → "A"). */
+export function getOptionLetter(i: number): string {
+  return String.fromCharCode(65 + i);
+}
+
+/** Training stage of a family, from {@link FAMILY_STAGES}. @throws Error for an unknown family. */
+export function getFamilyStage(family: string): Stage {
+  const stage = Object.hasOwn(FAMILY_STAGES, family) ? FAMILY_STAGES[family] : undefined;
+  if (stage === undefined) {
+    throw new Error(`${NAME}: unknown family "${family}"; add it to FAMILY_STAGES in pipeline/records/record-meta.ts`);
+  }
+  return stage;
+}
+
+/**
+ * Throws when `text` contains one of the {@link RESERVED_TOKENS}.
+ * @param what - what the text is, for the message (e.g. "question").
+ * @param id - sample id, for the message.
+ */
+export function assertNoReservedTokens(text: string, what: string, id: string): void {
+  for (const token of RESERVED_TOKENS) {
+    if (text.includes(token)) {
+      throw new Error(`${NAME}: sample "${id}": ${what} contains the reserved token "${token}"; question families must not emit it`);
+    }
+  }
+}
+
+function checkQuestion(input: SampleRecordInput): void {
+  const { plan, question: q } = input;
+  const id = plan.id;
+  const fail = (msg: string): never => {
+    throw new Error(`${NAME}: sample "${id}": ${msg}`);
+  };
+  if (q.family !== plan.family) fail(`question family "${q.family}" differs from the planned family "${plan.family}"`);
+  if (!q.templateId.startsWith(`${q.family}/`)) fail(`template id "${q.templateId}" does not start with "${q.family}/"`);
+  if (q.options.length < 2 || q.options.length > 26) fail(`needs 2..26 options, got ${q.options.length}`);
+  if (new Set(q.options).size !== q.options.length) fail(`options are not unique: ${JSON.stringify(q.options)}`);
+  if (!Number.isInteger(q.answerIndex) || q.answerIndex < 0 || q.answerIndex >= q.options.length) {
+    fail(`answerIndex ${q.answerIndex} is outside 0..${q.options.length - 1}`);
+  }
+  if (q.answerLetter !== getOptionLetter(q.answerIndex)) {
+    fail(`answerLetter "${q.answerLetter}" does not match answerIndex ${q.answerIndex}`);
+  }
+  if (q.options[q.answerIndex] !== q.answerText) {
+    fail(`answerText "${q.answerText}" differs from option ${q.answerLetter} "${q.options[q.answerIndex]}"`);
+  }
+  assertNoReservedTokens(q.question, 'question', id);
+  q.options.forEach((o, i) => {
+    if (/[\r\n]/.test(o)) fail(`option ${getOptionLetter(i)} contains a line break`);
+    assertNoReservedTokens(o, `option ${getOptionLetter(i)}`, id);
+  });
+  assertNoReservedTokens(q.reasoning, 'reasoning', id);
+}
+
+function mapView(camera: CameraPose): RecordView {
+  const { K, orbit } = camera;
+  return {
+    K: {
+      fx: roundTo(K.fx, PIXEL_DECIMALS),
+      fy: roundTo(K.fy, PIXEL_DECIMALS),
+      cx: roundTo(K.cx, PIXEL_DECIMALS),
+      cy: roundTo(K.cy, PIXEL_DECIMALS),
+      width: K.width,
+      height: K.height,
+      fov_y_deg: roundTo(K.fovYDeg, ANGLE_DECIMALS),
+    },
+    R: roundMatrix(camera.R, LINEAR_DECIMALS),
+    t: roundVector(camera.t, LINEAR_DECIMALS),
+    centre: roundVector(camera.centre, LINEAR_DECIMALS),
+    c2w_gl: roundMatrix(camera.c2wGl, LINEAR_DECIMALS),
+    orbit: {
+      azimuth_deg: roundTo(orbit.azimuthDeg, ANGLE_DECIMALS),
+      elevation_deg: roundTo(orbit.elevationDeg, ANGLE_DECIMALS),
+      radius_m: roundTo(orbit.radiusM, LINEAR_DECIMALS),
+      roll_deg: roundTo(orbit.rollDeg, ANGLE_DECIMALS),
+    },
+  };
+}
+
+function mapImage(image: ImageInfo): RecordImage {
+  return {
+    path: image.path,
+    sha256: image.sha256,
+    width: image.width,
+    height: image.height,
+    format: image.format,
+    bytes: image.bytes,
+  };
+}
+
+function mapPartView(p: PartView): RecordPartView {
+  return {
+    visible: p.visible,
+    visible_fraction: roundTo(p.visibleFraction, PIXEL_DECIMALS),
+    centre_px: roundVector(p.centrePx, PIXEL_DECIMALS),
+    depth_m: roundTo(p.depthM, LINEAR_DECIMALS),
+    horizontal: p.horizontal,
+    vertical: p.vertical,
+  };
+}
+
+function findPartView(parts: readonly PartView[], name: string, view: string, id: string): PartView {
+  const found = parts.find((p) => p.name === name);
+  if (found === undefined) throw new Error(`${NAME}: sample "${id}": part "${name}" has no facts for view ${view}`);
+  return found;
+}
+
+function decimalsForUnit(unit: Difficulty['marginUnit']): number {
+  return unit === 'deg' ? ANGLE_DECIMALS : unit === 'px' ? PIXEL_DECIMALS : LINEAR_DECIMALS;
+}
+
+function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
+  const { plan, truth, question: q, images } = input;
+  const rel = truth.relative;
+  const [factsA, factsB] = truth.views;
+  const d = q.difficulty;
+  const dDecimals = decimalsForUnit(d.marginUnit);
+  return {
+    id: plan.id,
+    index: plan.index,
+    split: RECORD_SPLIT,
+    seed: plan.seed,
+    attempt: plan.attempt,
+    family: q.family,
+    stage: getFamilyStage(q.family),
+    template_id: q.templateId,
+    question: q.question,
+    options: [...q.options],
+    answer: q.answerLetter,
+    answer_text: q.answerText,
+    reasoning: q.reasoning,
+    has_cot: input.withCot,
+    asset: {
+      source: plan.asset.source,
+      name: plan.asset.name,
+      content_hash: plan.asset.contentHash,
+      symmetry: plan.asset.symmetry,
+    },
+    object_pose: { yaw_deg: roundVector(plan.job.objectYawDeg, ANGLE_DECIMALS) },
+    views: [mapView(factsA.camera), mapView(factsB.camera)],
+    relative: {
+      R_AB: roundMatrix(rel.R_AB, LINEAR_DECIMALS),
+      t_AB: roundVector(rel.t_AB, LINEAR_DECIMALS),
+      angle_deg: roundTo(rel.angleDeg, ANGLE_DECIMALS),
+      axis: roundVector(rel.axis, LINEAR_DECIMALS),
+      quaternion_xyzw: roundVector(rel.quaternion, LINEAR_DECIMALS),
+      yaw_deg: roundTo(rel.yawDeg, ANGLE_DECIMALS),
+      pitch_deg: roundTo(rel.pitchDeg, ANGLE_DECIMALS),
+      roll_deg: roundTo(rel.rollDeg, ANGLE_DECIMALS),
+      baseline_m: roundTo(rel.baselineM, LINEAR_DECIMALS),
+      motion_in_a: roundVector(rel.motionInA, LINEAR_DECIMALS),
+      delta_azimuth_deg: roundTo(truth.deltaAzimuthDeg, ANGLE_DECIMALS),
+      delta_elevation_deg: roundTo(truth.deltaElevationDeg, ANGLE_DECIMALS),
+      radius_ratio: roundTo(truth.radiusRatio, LINEAR_DECIMALS),
+      delta_object_yaw_deg: roundTo(truth.deltaObjectYawDeg, ANGLE_DECIMALS),
+    },
+    images: [mapImage(images[0]), mapImage(images[1])],
+    difficulty: {
+      margin: roundTo(d.margin, dDecimals),
+      margin_unit: d.marginUnit,
+      bin: d.bin,
+      value: roundTo(d.value, dDecimals),
+    },
+    parts: truth.object.parts.map((part) => ({
+      name: part.name,
+      color: part.colorName,
+      view_a: mapPartView(findPartView(factsA.parts, part.name, 'A', plan.id)),
+      view_b: mapPartView(findPartView(factsB.parts, part.name, 'B', plan.id)),
+    })),
+  };
+}
+
+/**
+ * Builds the {@link RecordMeta} of one sample: a pure function of its input, rounded and in the
+ * fixed key order above, so equal inputs give byte-identical JSON.
+ *
+ * Checks the invariants a record relies on and throws (naming the sample id) when one breaks:
+ * planned and asked family agree, the answer letter, index and text agree, options are unique
+ * and 2..26, no text holds a {@link RESERVED_TOKENS reserved token}, every part of the object
+ * has facts in both views, every number is finite. Schema validation happens later, in the
+ * shard writer, on the serialized line.
+ *
+ * @example
+ * const meta = buildMeta(input);
+ * meta.relative.delta_azimuth_deg; // e.g. 42.5 (degrees, positive = camera moved right)
+ */
+export function buildMeta(input: SampleRecordInput): RecordMeta {
+  checkQuestion(input);
+  try {
+    return buildMetaUnchecked(input);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg.startsWith(`${NAME}:`)) throw err;
+    throw new Error(`${NAME}: sample "${input.plan.id}": ${msg}`, { cause: err });
+  }
+}
