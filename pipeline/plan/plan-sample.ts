@@ -1,0 +1,99 @@
+/**
+ * `planSample(config, index, attempt)`: the pure, seeded description of one sample — which
+ * object, how it is posed and lit, where the two cameras are, which family is asked. The only
+ * place where randomness is drawn; nothing here depends on time, workers or the renderer.
+ */
+import { createHash } from 'node:crypto';
+import { CUBE_CHAIN, generateCubeChain } from '../../assets/procedural/cube-chain.js';
+import { GADGET, generateGadget } from '../../assets/procedural/gadget.js';
+import { BACKGROUND_COLORS } from '../../assets/procedural/palette.js';
+import { intrinsicsFromFov, orbitCamera } from '../geometry/orbit-camera.js';
+import { sampleRng, type Rng } from '../rng.js';
+import type { LightingSpec, ObjectSpec, ViewSpec } from '../types.js';
+import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
+import type { FamilySchedule } from './family-schedule.js';
+import type { SamplePlan } from './sample-plan.js';
+
+/** Procedural generators of the embedded default, with their share of samples. */
+export const PROCEDURAL_GENERATORS: readonly { name: string; weight: number; generate: (rng: Rng, name: string) => ObjectSpec }[] = [
+  { name: GADGET, weight: 0.7, generate: generateGadget },
+  { name: CUBE_CHAIN, weight: 0.3, generate: generateCubeChain },
+];
+
+export interface PlanConfig {
+  /** Run seed, an unsigned 32-bit integer. */
+  seed: number;
+  /** Image width and height, pixels. */
+  width: number;
+  height: number;
+  schedule: FamilySchedule;
+  camera?: CameraRanges;
+}
+
+/** Sample id for a seed and global index: `vf-<seed, 8 hex>-<index, 8 digits>`. */
+export function sampleId(seed: number, index: number): string {
+  return `vf-${(seed >>> 0).toString(16).padStart(8, '0')}-${String(index).padStart(8, '0')}`;
+}
+
+/** sha256 of a value's JSON (key order as built, which is fixed by the generators). */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function drawLighting(rng: Rng): LightingSpec {
+  return {
+    background: rng.pick(BACKGROUND_COLORS),
+    ambientIntensity: rng.range(0.5, 0.9),
+    keyAzimuthDeg: rng.range(-180, 180),
+    keyElevationDeg: rng.range(30, 70),
+    keyIntensity: rng.range(1.8, 2.8),
+  };
+}
+
+function drawObject(rng: Rng, id: string): ObjectSpec {
+  const u = rng.next();
+  let acc = 0;
+  for (const g of PROCEDURAL_GENERATORS) {
+    acc += g.weight;
+    if (u < acc) return g.generate(rng, `${g.name}-${id.slice(-8)}`);
+  }
+  const last = PROCEDURAL_GENERATORS[PROCEDURAL_GENERATORS.length - 1];
+  return last.generate(rng, `${last.name}-${id.slice(-8)}`);
+}
+
+/**
+ * Plans sample `index`. `attempt` > 0 re-draws everything but the family (a re-draw after an
+ * ambiguous or badly framed sample), so family and answer-letter balance do not depend on how
+ * many re-draws happened.
+ */
+export function planSample(config: PlanConfig, index: number, attempt = 0): SamplePlan {
+  const { family, familyIndex } = config.schedule.familyAt(index);
+  const id = sampleId(config.seed, index);
+  const rng = sampleRng(config.seed, 'plan', index, attempt);
+  // --- Object
+  const object = drawObject(rng, id);
+  const yaw = rng.range(0, 360);
+  // --- Cameras
+  const ranges = config.camera ?? CAMERA_DEFAULTS;
+  const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
+  const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
+  const orbits = drawCameraMotion(family, fovYDeg, rng, ranges);
+  // --- Look
+  const lighting = drawLighting(rng);
+  const views = orbits.map((o): ViewSpec => {
+    const cam = orbitCamera(o, intrinsics);
+    return { c2wGl: cam.c2wGl, fovYDeg, near: 0.05, far: 100 };
+  }) as [ViewSpec, ViewSpec];
+  return {
+    id,
+    index,
+    seed: config.seed,
+    attempt,
+    family,
+    familyIndex,
+    asset: { source: 'procedural', name: object.name, contentHash: contentHash(object), symmetry: object.symmetry },
+    orbits,
+    intrinsics,
+    job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, yaw], lighting, views },
+  };
+}
