@@ -1,5 +1,5 @@
 /**
- * Shepard–Metzler-style cube chain: four straight arms of 2–4 unit cubes joined at right angles
+ * Shepard–Metzler-style cube chain: four straight arms (base, stem, branch, tip) of 2–4 unit cubes joined at right angles
  * in three dimensions, each arm a named part with its own colour. Chains whose arms stay in one
  * plane are rejected (they have a mirror plane), so every chain is chiral and asymmetric.
  */
@@ -10,7 +10,8 @@ import { fitToUnitSphere } from './fit-to-unit-sphere.js';
 
 export const CUBE_CHAIN = 'cube-chain';
 
-const ARM_NAMES = ['first arm', 'second arm', 'third arm', 'fourth arm'];
+/** Arm names avoid ordinals, which would read badly beside "the first image". */
+const ARM_NAMES = ['base arm', 'stem arm', 'branch arm', 'tip arm'];
 const AXES: Vec3[] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
 
 function isPerpendicular(a: Vec3, b: Vec3): boolean {

@@ -30,6 +30,9 @@ export const CAMERA_DEFAULTS: CameraRanges = {
 
 const DEG = Math.PI / 180;
 
+/** Orbit angle bins the planner balances over (the `orbit` family asks about the same bins). */
+export const ORBIT_BIN_EDGES_DEG = [0, 30, 60, 90, 135, 180];
+
 /** Smallest camera distance that keeps the unit sphere within 90% of the half field of view. */
 export function minRadiusForFov(fovYDeg: number): number {
   return 1 / Math.sin(0.9 * (fovYDeg / 2) * DEG);
@@ -62,11 +65,15 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
     rB = rA * rng.range(0.95, 1.1);
   };
   switch (family) {
-    case 'orbit':
-      dAz = rng.range(-180, 180);
+    case 'orbit': {
+      // Bin first, then the angle inside it: every (direction, bin) answer is equally common, so
+      // the wider 90–135° / 135–180° bins are not over-represented.
+      const bin = rng.int(0, ORBIT_BIN_EDGES_DEG.length - 2);
+      dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(ORBIT_BIN_EDGES_DEG[bin], ORBIT_BIN_EDGES_DEG[bin + 1]);
       nuisanceEl();
       nuisanceR();
       break;
+    }
     case 'orbit-direction':
       dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(10, 170);
       nuisanceEl();

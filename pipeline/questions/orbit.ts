@@ -44,7 +44,7 @@
  *   neighbour 3 times in 4), so the magnitude distractor is a hard one, and the mirror teaches
  *   direction. Measured the same way, the best text-only guesser (the commonest answer per option
  *   set) now scores 28.8% against 25% chance; the rest is the planner's prior (it draws Δazimuth
- *   uniformly, so the 45°-wide bins come up 1.75× as often as the 30°-wide ones).
+ *   uniformly; the planner now draws the bin first, so every bin is equally common).
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
