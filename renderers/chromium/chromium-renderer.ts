@@ -1,0 +1,689 @@
+/**
+ * Renders {@link RenderJob}s with three.js in headless Chromium: one loopback page server, one
+ * or more browsers, N pages, a job queue, time limits and page replacement.
+ *
+ * CONTRIBUTOR NOTES
+ * (filled in with measured figures; see the bottom of this block)
+ */
+import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
+import type { WebSocket } from 'ws';
+import type { RawImage, RenderJob } from '../../pipeline/types.js';
+import type { PageGpuStats, PageReply, PageRequest } from '../page/main.js';
+import type { Renderer, RendererInfo, RendererLogger } from '../renderer.js';
+import { findChromium } from './find-chromium.js';
+import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
+import { pageBundle } from './page-bundle.js';
+import { PageServer } from './page-server.js';
+
+const NAME = 'ChromiumRenderer';
+/** Bytes before the pixels in a binary view message (mirrors `VIEW_HEADER_BYTES` in the page). */
+const VIEW_HEADER_BYTES = 16;
+/** Largest accepted image side, pixels. */
+const MAX_SIDE = 8192;
+
+/** Options of {@link ChromiumRenderer.create}. */
+export interface ChromiumRendererOptions {
+  /** GL back-end; 'auto' tries llvmpipe, then SwiftShader. */
+  glMode: GlMode;
+  /** Render pages (each renders one job at a time). @default 2 */
+  pages?: number;
+  /** Browsers the pages are spread over (round robin). @default 1 */
+  browsers?: number;
+  /** Chromium binary; else `env.CHROMIUM_PATH`, else /usr/bin/chromium, /usr/bin/chromium-browser. */
+  executablePath?: string;
+  /** Environment-like map for locating Chromium: only `CHROMIUM_PATH` is read. @default {} */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Environment of the browser process (e.g. to set `LP_NUM_THREADS` for llvmpipe).
+   * @default puppeteer's: a copy of the Node process environment
+   */
+  browserEnv?: Readonly<Record<string, string | undefined>>;
+  /** Time limit of one page call (a job, a command), ms. @default 30000 */
+  renderTimeoutMs?: number;
+  /** Time limit to launch a browser and load one page, ms. @default 60000 */
+  startTimeoutMs?: number;
+  /** Retries of a job after its page crashed or timed out. @default 2 */
+  maxRetries?: number;
+  /** Jobs sent ahead to one page, so it renders the next while Node receives the last. @default 2 */
+  jobsPerPage?: number;
+  /** Canvas the page draws to: an `OffscreenCanvas` (never composited) or a DOM canvas. @default 'offscreen' */
+  canvas?: 'offscreen' | 'dom';
+  /** Log sink; nothing is printed without one. */
+  logger?: RendererLogger;
+}
+
+/** Defaults of {@link ChromiumRendererOptions}. */
+export const CHROMIUM_RENDERER_DEFAULTS = {
+  pages: 2,
+  browsers: 1,
+  renderTimeoutMs: 30_000,
+  startTimeoutMs: 60_000,
+  maxRetries: 2,
+  jobsPerPage: 2,
+  canvas: 'offscreen',
+} as const;
+
+/** Counters of what the renderer had to do besides rendering. */
+export interface ChromiumRendererStats {
+  /** Jobs resolved. */
+  rendered: number;
+  /** Requests the interceptor aborted because they were not addressed to the page server. */
+  abortedRequests: number;
+  /** Connections the page's Content-Security-Policy blocked (WebSockets to anywhere but the page server). */
+  policyViolations: number;
+  /** Pages replaced after a crash, a hang or a lost WebGL context. */
+  pageReplacements: number;
+  /** Job attempts repeated after a page failure. */
+  retries: number;
+}
+
+/** Result of one in-page timing loop (see `ceiling.ts`). */
+export interface PageLoopResult {
+  /** Wall time of the loop inside the page, ms. */
+  elapsedMs: number;
+  /** Images rendered and read back. */
+  images: number;
+}
+
+type Resolved = Required<Omit<ChromiumRendererOptions, 'executablePath' | 'env' | 'browserEnv' | 'logger' | 'glMode'>> & {
+  browserEnv?: Readonly<Record<string, string | undefined>>;
+  logger: RendererLogger;
+};
+
+interface RenderTask {
+  kind: 'render';
+  seq: number;
+  job: RenderJob;
+  attempt: number;
+  images: [RawImage | null, RawImage | null];
+  resolve(images: [RawImage, RawImage]): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+interface CommandTask {
+  kind: 'command';
+  seq: number;
+  label: string;
+  resolve(reply: PageReply): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+type Task = RenderTask | CommandTask;
+
+interface PageSlot {
+  id: string;
+  browserIndex: number;
+  page: Page;
+  socket: WebSocket;
+  inFlight: Map<number, Task>;
+  ready: boolean;
+}
+
+interface BrowserHandle {
+  browser: Browser | null;
+  launching: Promise<Browser> | null;
+}
+
+const SILENT_LOGGER: RendererLogger = { info() {}, warn() {} };
+
+/**
+ * A {@link Renderer} backed by headless Chromium pages running three.js.
+ *
+ * @example
+ * const renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 2 });
+ * const [a, b] = await renderer.render(plan.job);
+ * await renderer.close();
+ */
+export class ChromiumRenderer implements Renderer {
+  private rendererInfo: RendererInfo;
+  private readonly slots: PageSlot[] = [];
+  private readonly pending: RenderTask[] = [];
+  private readonly browsers: BrowserHandle[] = [];
+  private readonly counters: ChromiumRendererStats = { rendered: 0, abortedRequests: 0, policyViolations: 0, pageReplacements: 0, retries: 0 };
+  private nextSeq = 1;
+  private nextPageId = 1;
+  private replacing = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly options: Resolved,
+    private readonly glMode: ConcreteGlMode,
+    private readonly executablePath: string,
+    private readonly server: PageServer,
+    /** True when this flag set is one of 'auto''s tries. */
+    private readonly auto: boolean,
+  ) {
+    this.rendererInfo = { name: 'chromium', browserVersion: '', glRenderer: '', glMode };
+  }
+
+  /** What renders: browser version, WebGL renderer string, GL flag set in use (never 'auto'). */
+  get info(): RendererInfo {
+    return { ...this.rendererInfo };
+  }
+
+  /**
+   * Launches the browser(s), loads every page and checks WebGL2 on the first one.
+   *
+   * @throws TypeError for bad options; Error when Chromium is missing, WebGL2 is unavailable in
+   * the GL mode, or 'gpu' mode lands on a software renderer.
+   */
+  static async create(options: ChromiumRendererOptions): Promise<ChromiumRenderer> {
+    const resolved = resolveOptions(options);
+    const executablePath = findChromium({ executablePath: options.executablePath, env: options.env ?? {} });
+    const server = await PageServer.start({ script: await pageBundle() });
+    const modes = options.glMode === 'auto' ? AUTO_ORDER : [options.glMode];
+    const failures: string[] = [];
+    for (const mode of modes) {
+      const renderer = new ChromiumRenderer(resolved, mode, executablePath, server, options.glMode === 'auto');
+      try {
+        await renderer.start();
+        return renderer;
+      } catch (error) {
+        await renderer.shutdown(false);
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(message);
+        if (modes.length > 1) resolved.logger.warn(`${NAME}: GL mode "${mode}" failed, trying the next: ${message}`);
+      }
+    }
+    await server.close();
+    throw new Error(failures.length === 1 ? failures[0] : `${NAME}: no GL mode of 'auto' worked:\n- ${failures.join('\n- ')}`);
+  }
+
+  /** Counters since creation (copies). */
+  get stats(): ChromiumRendererStats {
+    return { ...this.counters };
+  }
+
+  /** The live pages, for diagnostics and tests (e.g. crashing one on purpose). */
+  listPages(): Page[] {
+    return this.slots.filter((slot) => slot.ready).map((slot) => slot.page);
+  }
+
+  /** {@inheritDoc Renderer.render} */
+  render(job: RenderJob): Promise<[RawImage, RawImage]> {
+    if (this.closed) return Promise.reject(new Error(`${NAME}: render() called after close()`));
+    try {
+      validateJob(job);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ kind: 'render', seq: 0, job, attempt: 0, images: [null, null], resolve, reject });
+      this.pump();
+    });
+  }
+
+  /**
+   * Runs the page-side timing loop (render + readPixels of both views of every job, no pixel
+   * transfer) on `pages` pages at once. Used by `measureCeiling`.
+   */
+  async runPageLoop(jobs: RenderJob[], pages = 1): Promise<PageLoopResult[]> {
+    jobs.forEach(validateJob);
+    const slots = (await this.readySlots(pages)).slice(0, pages);
+    const timeoutMs = this.options.renderTimeoutMs * Math.max(1, jobs.length);
+    const replies = await Promise.all(
+      slots.map((slot) => this.command(slot, (seq) => ({ type: 'ceiling', seq, jobs }), 'ceiling loop', timeoutMs)),
+    );
+    return replies.map((reply) => {
+      if (reply.type !== 'ceiling') throw new Error(`${NAME}: unexpected reply ${reply.type} to the ceiling loop`);
+      return { elapsedMs: reply.elapsedMs, images: reply.images };
+    });
+  }
+
+  /** GPU resources held by three.js in each page (to check that nothing grows). */
+  async gpuStats(): Promise<PageGpuStats[]> {
+    const slots = await this.readySlots(this.options.pages);
+    const replies = await Promise.all(
+      slots.map((slot) => this.command(slot, (seq) => ({ type: 'stats', seq }), 'stats', this.options.renderTimeoutMs)),
+    );
+    return replies.map((reply) => {
+      if (reply.type !== 'stats') throw new Error(`${NAME}: unexpected reply ${reply.type} to stats`);
+      return reply.stats;
+    });
+  }
+
+  /** {@inheritDoc Renderer.close} */
+  async close(): Promise<void> {
+    await this.shutdown(true);
+  }
+
+  /** Waits (up to the start-up time limit) until `count` pages are in service, e.g. after a replacement. */
+  private async readySlots(count: number): Promise<PageSlot[]> {
+    if (count > this.options.pages) throw new RangeError(`${NAME}: asked for ${count} pages, the renderer has ${this.options.pages}`);
+    let expired = false;
+    const timer = setTimeout(() => (expired = true), this.options.startTimeoutMs);
+    try {
+      while (this.slots.filter((slot) => slot.ready).length < count) {
+        if (this.closed) throw new Error(`${NAME}: closed`);
+        if (expired) throw new Error(`${NAME}: fewer than ${count} pages in service after ${this.options.startTimeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.slots.filter((slot) => slot.ready);
+  }
+
+  // --- Start-up
+
+  private async start(): Promise<void> {
+    const count = this.options.browsers;
+    for (let i = 0; i < count; i++) this.browsers.push({ browser: null, launching: null });
+    const first = await this.openSlot(0);
+    this.slots.push(first);
+    const browser = this.browsers[0].browser!;
+    this.rendererInfo.browserVersion = await browser.version();
+    const rest = await Promise.all(
+      Array.from({ length: this.options.pages - 1 }, (_, i) => this.openSlot((i + 1) % count)),
+    );
+    this.slots.push(...rest);
+    this.options.logger.info(
+      `${NAME}: ${this.options.pages} page(s) in ${count} browser(s), GL mode "${this.glMode}", ` +
+        `WebGL "${this.info.glRenderer}", ${this.info.browserVersion}`,
+    );
+  }
+
+  private async browserAt(index: number): Promise<Browser> {
+    const handle = this.browsers[index];
+    if (handle.browser?.connected) return handle.browser;
+    handle.launching ??= this.launch(index).finally(() => {
+      handle.launching = null;
+    });
+    return handle.launching;
+  }
+
+  private async launch(index: number): Promise<Browser> {
+    const handle = this.browsers[index];
+    const previous = handle.browser;
+    handle.browser = null;
+    if (previous) await closeBrowser(previous);
+    if (this.closed) throw new Error(`${NAME}: closed`);
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: this.executablePath,
+        headless: true,
+        pipe: true,
+        args: launchFlags(this.glMode),
+        ...(this.options.browserEnv ? { env: { ...this.options.browserEnv } } : {}),
+        timeout: this.options.startTimeoutMs,
+        protocolTimeout: this.options.renderTimeoutMs * 4,
+        defaultViewport: { width: 64, height: 64 },
+        // Without this, puppeteer enables the CDP Network domain on every page, and Chromium then
+        // copies every WebSocket frame (base64) into a CDP event: that halved throughput.
+        networkEnabled: false,
+      });
+    } catch (error) {
+      throw new Error(
+        `${NAME}: could not launch ${this.executablePath} in GL mode "${this.glMode}": ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    handle.browser = browser;
+    browser.on('disconnected', () => {
+      if (this.closed || handle.browser !== browser) return;
+      this.options.logger.warn(`${NAME}: browser ${index} disconnected; its pages will be replaced`);
+      for (const slot of [...this.slots]) if (slot.browserIndex === index) this.breakSlot(slot, 'the browser disconnected');
+    });
+    return browser;
+  }
+
+  /** Opens one page, loads the render page, waits for its WebSocket and WebGL2 check. */
+  private async openSlot(browserIndex: number): Promise<PageSlot> {
+    const browser = await this.browserAt(browserIndex);
+    const id = String(this.nextPageId++);
+    const page = await browser.newPage();
+    try {
+      await this.interceptRequests(page);
+      page.on('pageerror', (error) => this.options.logger.warn(`${NAME}: page ${id}: ${error instanceof Error ? error.message : String(error)}`));
+      const socketPromise = this.server.expectSocket(id, this.options.startTimeoutMs);
+      const hello = socketPromise.then((socket) => firstReply(socket, this.options.startTimeoutMs));
+      hello.catch(() => {});
+      await page.goto(this.server.pageUrl(id, { canvas: this.options.canvas }), { timeout: this.options.startTimeoutMs });
+      const socket = await socketPromise;
+      const reply = await hello;
+      if (reply.type !== 'hello') throw new Error(`${NAME}: page ${id} sent "${reply.type}" before hello`);
+      this.checkHello(reply);
+      const slot: PageSlot = { id, browserIndex, page, socket, inFlight: new Map(), ready: true };
+      // Handlers stay attached after a failure: breakSlot() makes them no-ops (slot.ready false).
+      socket.on('message', (data, isBinary) => this.onMessage(slot, data as Buffer, isBinary));
+      socket.on('close', () => this.breakSlot(slot, 'its WebSocket closed'));
+      socket.on('error', (error) => this.breakSlot(slot, `its WebSocket failed: ${error.message}`));
+      page.on('error', (error) => this.breakSlot(slot, `the page crashed (${error.message})`));
+      page.on('close', () => this.breakSlot(slot, 'the page closed'));
+      return slot;
+    } catch (error) {
+      await page.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  private checkHello(reply: Extract<PageReply, { type: 'hello' }>): void {
+    if (!reply.webgl2) {
+      const hint =
+        this.glMode === 'gpu'
+          ? 'No usable GPU: check the NVIDIA driver and its Vulkan ICD (`nvidia-smi`, `vulkaninfo --summary`), or run with --gl auto.'
+          : 'Try --gl swiftshader (works everywhere) or check the flags in renderers/chromium/gl-flags.ts.';
+      throw new Error(
+        `${NAME}: WebGL2 is unavailable in GL mode "${this.glMode}" (flags ${glFlags(this.glMode).join(' ')}): ${reply.error ?? 'no context'}. ${hint}`,
+      );
+    }
+    assertGlRenderer(this.glMode, reply.glRenderer);
+    if (this.glMode === 'llvmpipe' && /swiftshader/i.test(reply.glRenderer)) {
+      // Chromium fell back to SwiftShader on its own: in 'auto', use SwiftShader's own flag set
+      // so that the recorded GL mode tells the truth.
+      const message = `${NAME}: the llvmpipe flags gave WebGL renderer "${reply.glRenderer}"`;
+      if (this.auto) throw new Error(message);
+      this.options.logger.warn(message);
+    }
+    const known = this.rendererInfo.glRenderer;
+    if (known === '') {
+      this.rendererInfo.glRenderer = reply.glRenderer;
+    } else if (reply.glRenderer !== known) {
+      // E.g. Chromium fell back to another GL back-end after GPU-process crashes: its pixels
+      // would differ from the rest of the run, so the page is not used.
+      throw new Error(`${NAME}: a new page got WebGL renderer "${reply.glRenderer}", not "${known}" like the first page`);
+    }
+  }
+
+  /**
+   * Pauses every request of the page (CDP Fetch domain, pattern '*') and lets through only those
+   * addressed to the page server; the rest fail with BlockedByClient and are counted.
+   */
+  private async interceptRequests(page: Page): Promise<void> {
+    const session = await page.createCDPSession();
+    session.on('Fetch.requestPaused', (event: Protocol.Fetch.RequestPausedEvent) => {
+      const url = event.request.url;
+      if (this.server.isOwnUrl(url)) {
+        void session.send('Fetch.continueRequest', { requestId: event.requestId }).catch(() => {});
+        return;
+      }
+      this.counters.abortedRequests += 1;
+      this.options.logger.warn(`${NAME}: blocked a request to ${url.slice(0, 200)}`);
+      void session.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'BlockedByClient' }).catch(() => {});
+    });
+    await session.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
+  }
+
+  // --- Scheduling
+
+  private pump(): void {
+    if (this.pending.length > 0) this.ensurePages();
+    while (this.pending.length > 0) {
+      let best: PageSlot | null = null;
+      for (const slot of this.slots) {
+        if (!slot.ready || slot.inFlight.size >= this.options.jobsPerPage) continue;
+        if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
+      }
+      if (!best) return;
+      this.dispatch(best, this.pending.shift()!);
+    }
+  }
+
+  private dispatch(slot: PageSlot, task: RenderTask): void {
+    task.seq = this.takeSeq();
+    task.images = [null, null];
+    slot.inFlight.set(task.seq, task);
+    task.timer = setTimeout(
+      () => this.breakSlot(slot, `job "${task.job.id}" took longer than ${this.options.renderTimeoutMs} ms`),
+      this.options.renderTimeoutMs,
+    );
+    const request: PageRequest = { type: 'render', seq: task.seq, job: task.job };
+    slot.socket.send(JSON.stringify(request));
+  }
+
+  private command(slot: PageSlot, make: (seq: number) => PageRequest, label: string, timeoutMs: number): Promise<PageReply> {
+    return new Promise((resolve, reject) => {
+      const seq = this.takeSeq();
+      const task: CommandTask = { kind: 'command', seq, label, resolve, reject };
+      slot.inFlight.set(seq, task);
+      task.timer = setTimeout(() => this.breakSlot(slot, `${label} took longer than ${timeoutMs} ms`), timeoutMs);
+      slot.socket.send(JSON.stringify(make(seq)));
+    });
+  }
+
+  private takeSeq(): number {
+    const seq = this.nextSeq;
+    this.nextSeq = this.nextSeq >= 0xffffffff ? 1 : this.nextSeq + 1;
+    return seq;
+  }
+
+  private onMessage(slot: PageSlot, data: Buffer, isBinary: boolean): void {
+    if (!isBinary) {
+      this.onReply(slot, JSON.parse(data.toString('utf8')) as PageReply);
+      return;
+    }
+    if (data.length < VIEW_HEADER_BYTES) return;
+    const seq = data.readUInt32LE(0);
+    const view = data.readUInt32LE(4);
+    const width = data.readUInt32LE(8);
+    const height = data.readUInt32LE(12);
+    const task = slot.inFlight.get(seq);
+    if (!task || task.kind !== 'render' || (view !== 0 && view !== 1)) return;
+    if (width !== task.job.width || height !== task.job.height || data.length !== VIEW_HEADER_BYTES + width * height * 4) {
+      this.finish(slot, task);
+      task.reject(new Error(`${NAME}: page ${slot.id} sent a malformed view ${view} for job "${task.job.id}" (${data.length} bytes)`));
+      return;
+    }
+    task.images[view] = flipRows(data, VIEW_HEADER_BYTES, width, height);
+    const [a, b] = task.images;
+    if (a && b) {
+      this.finish(slot, task);
+      this.counters.rendered += 1;
+      task.resolve([a, b]);
+    }
+  }
+
+  private onReply(slot: PageSlot, reply: PageReply): void {
+    if (reply.type === 'context-lost') {
+      this.breakSlot(slot, 'its WebGL context was lost');
+      return;
+    }
+    if (reply.type === 'policy-violation') {
+      this.counters.policyViolations += 1;
+      this.options.logger.warn(`${NAME}: page ${slot.id}: the content security policy blocked ${reply.url.slice(0, 200)}`);
+      return;
+    }
+    if (reply.type === 'hello') return;
+    const task = slot.inFlight.get(reply.seq);
+    if (!task) return;
+    this.finish(slot, task);
+    if (reply.type === 'error') {
+      const what = task.kind === 'render' ? `job "${task.job.id}"` : task.label;
+      task.reject(new Error(`${NAME}: page ${slot.id} failed to render ${what}: ${reply.message}`));
+    } else if (task.kind === 'command') {
+      task.resolve(reply);
+    }
+  }
+
+  private finish(slot: PageSlot, task: Task): void {
+    clearTimeout(task.timer);
+    slot.inFlight.delete(task.seq);
+    this.pump();
+  }
+
+  // --- Failure and repair
+
+  /** Takes a failed page out of service, re-queues its jobs (bounded) and starts a replacement. */
+  private breakSlot(slot: PageSlot, reason: string): void {
+    if (!slot.ready) return;
+    slot.ready = false;
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    const requeue: RenderTask[] = [];
+    for (const task of slot.inFlight.values()) {
+      clearTimeout(task.timer);
+      if (task.kind === 'command') {
+        task.reject(new Error(`${NAME}: page ${slot.id} failed during ${task.label}: ${reason}`));
+      } else if (this.closed) {
+        task.reject(new Error(`${NAME}: closed while rendering job "${task.job.id}"`));
+      } else if (task.attempt >= this.options.maxRetries) {
+        task.reject(
+          new Error(`${NAME}: job "${task.job.id}" failed ${task.attempt + 1} times; last time page ${slot.id} failed because ${reason}`),
+        );
+      } else {
+        task.attempt += 1;
+        this.counters.retries += 1;
+        requeue.push(task);
+      }
+    }
+    slot.inFlight.clear();
+    this.pending.unshift(...requeue);
+    slot.socket.terminate();
+    void slot.page.close().catch(() => {});
+    if (this.closed) return;
+    this.options.logger.warn(`${NAME}: page ${slot.id} out of service: ${reason}; replacing it`);
+    this.counters.pageReplacements += 1;
+    this.ensurePages();
+  }
+
+  /** Starts replacements until pages in service plus pages being opened reach `options.pages`. */
+  private ensurePages(): void {
+    while (!this.closed && this.slots.length + this.replacing < this.options.pages) {
+      const perBrowser = this.browsers.map((_, index) => this.slots.filter((slot) => slot.browserIndex === index).length);
+      void this.replaceSlot(perBrowser.indexOf(Math.min(...perBrowser)));
+    }
+  }
+
+  private async replaceSlot(browserIndex: number, tries = 3): Promise<void> {
+    this.replacing += 1;
+    try {
+      for (let attempt = 1; attempt <= tries; attempt++) {
+        try {
+          const slot = await this.openSlot(browserIndex);
+          if (this.closed) {
+            await slot.page.close().catch(() => {});
+            return;
+          }
+          this.slots.push(slot);
+          return;
+        } catch (error) {
+          if (this.closed) return;
+          const message = error instanceof Error ? error.message : String(error);
+          this.options.logger.warn(`${NAME}: replacing a page failed (try ${attempt}/${tries}): ${message}`);
+          if (attempt === tries) this.failIfNoPages(message);
+          else await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        }
+      }
+    } finally {
+      this.replacing -= 1;
+      this.pump();
+    }
+  }
+
+  private failIfNoPages(reason: string): void {
+    if (this.slots.some((slot) => slot.ready) || this.replacing > 1) return;
+    for (const task of this.pending.splice(0)) {
+      task.reject(new Error(`${NAME}: no render page left and none could be started: ${reason}`));
+    }
+  }
+
+  private async shutdown(closeServer: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const task of this.pending.splice(0)) task.reject(new Error(`${NAME}: closed before job "${task.job.id}" was rendered`));
+    for (const slot of [...this.slots]) this.breakSlot(slot, 'the renderer closed');
+    await Promise.all(
+      this.browsers.map(async (handle) => {
+        const browser = handle.browser ?? (await handle.launching?.catch(() => null)) ?? null;
+        if (browser) await closeBrowser(browser);
+      }),
+    );
+    if (!closeServer) return;
+    await this.server.close();
+    this.options.logger.info(`${NAME}: closed (${this.counters.rendered} jobs rendered)`);
+  }
+}
+
+function resolveOptions(options: ChromiumRendererOptions): Resolved {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${NAME}: expected an options object, got ${String(options)}`);
+  if (!GL_MODES.includes(options.glMode)) {
+    throw new TypeError(`${NAME}: expected glMode to be one of ${GL_MODES.join(', ')}, got ${JSON.stringify(options.glMode)}`);
+  }
+  const resolved: Resolved = {
+    pages: options.pages ?? CHROMIUM_RENDERER_DEFAULTS.pages,
+    browsers: options.browsers ?? CHROMIUM_RENDERER_DEFAULTS.browsers,
+    renderTimeoutMs: options.renderTimeoutMs ?? CHROMIUM_RENDERER_DEFAULTS.renderTimeoutMs,
+    startTimeoutMs: options.startTimeoutMs ?? CHROMIUM_RENDERER_DEFAULTS.startTimeoutMs,
+    maxRetries: options.maxRetries ?? CHROMIUM_RENDERER_DEFAULTS.maxRetries,
+    jobsPerPage: options.jobsPerPage ?? CHROMIUM_RENDERER_DEFAULTS.jobsPerPage,
+    canvas: options.canvas ?? CHROMIUM_RENDERER_DEFAULTS.canvas,
+    browserEnv: options.browserEnv,
+    logger: options.logger ?? SILENT_LOGGER,
+  };
+  const integer = (key: keyof Resolved, min: number, max: number) => {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new TypeError(`${NAME}: expected ${key} to be an integer in [${min}, ${max}], got ${String(value)}`);
+    }
+  };
+  integer('pages', 1, 64);
+  integer('browsers', 1, 64);
+  integer('renderTimeoutMs', 1, 3_600_000);
+  integer('startTimeoutMs', 1, 3_600_000);
+  integer('maxRetries', 0, 100);
+  integer('jobsPerPage', 1, 16);
+  if (resolved.browsers > resolved.pages) throw new TypeError(`${NAME}: expected browsers ≤ pages, got ${resolved.browsers} > ${resolved.pages}`);
+  if (resolved.canvas !== 'offscreen' && resolved.canvas !== 'dom') {
+    throw new TypeError(`${NAME}: expected canvas to be 'offscreen' or 'dom', got ${JSON.stringify(resolved.canvas)}`);
+  }
+  return resolved;
+}
+
+function validateJob(job: RenderJob): void {
+  const id = typeof job?.id === 'string' ? job.id : '?';
+  for (const key of ['width', 'height'] as const) {
+    const value = job?.[key];
+    if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE) {
+      throw new TypeError(`${NAME}: job "${id}": expected ${key} to be an integer in [1, ${MAX_SIDE}], got ${String(value)}`);
+    }
+  }
+  if (!Array.isArray(job.views) || job.views.length !== 2) throw new TypeError(`${NAME}: job "${id}": expected two views`);
+  if (!Array.isArray(job.objectYawDeg) || job.objectYawDeg.length !== 2) throw new TypeError(`${NAME}: job "${id}": expected two object yaws`);
+}
+
+/** Copies bottom-up GL rows (after `offset` bytes of `src`) into a new top-down RGBA image. */
+function flipRows(src: Buffer, offset: number, width: number, height: number): RawImage {
+  const rowBytes = width * 4;
+  const out = Buffer.allocUnsafe(rowBytes * height);
+  for (let y = 0; y < height; y++) {
+    const from = offset + (height - 1 - y) * rowBytes;
+    src.copy(out, y * rowBytes, from, from + rowBytes);
+  }
+  return { width, height, rgba: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
+}
+
+function firstReply(socket: WebSocket, timeoutMs: number): Promise<PageReply> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${NAME}: page sent no hello within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('message', (data, isBinary) => {
+      clearTimeout(timer);
+      if (isBinary) reject(new Error(`${NAME}: page sent binary data before hello`));
+      else resolve(JSON.parse((data as Buffer).toString('utf8')) as PageReply);
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      reject(new Error(`${NAME}: page WebSocket closed before hello`));
+    });
+  });
+}
+
+/** Closes a browser, killing its process when it does not close within 10 s. */
+async function closeBrowser(browser: Browser): Promise<void> {
+  const child = browser.process();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      browser.close(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 10_000);
+      }),
+    ]);
+  } catch {
+    child?.kill('SIGKILL');
+  } finally {
+    clearTimeout(timer);
+  }
+}

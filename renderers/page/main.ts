@@ -1,0 +1,262 @@
+/**
+ * In-page renderer: bundled by esbuild (IIFE, with three.js) and served to headless Chromium by
+ * the page server. It talks to Node over one WebSocket: job JSON arrives as text messages, each
+ * rendered view leaves as one binary message (a 16-byte header, then raw RGBA from
+ * `gl.readPixels`, rows bottom-up as GL returns them; Node flips them).
+ *
+ * Rules: no randomness, no clock on pixels (the clock only times the ceiling loop), no network
+ * besides the WebSocket back to the server that served the page.
+ *
+ * Protocol (Node → page, text JSON): {@link PageRequest}. Page → Node: text JSON
+ * {@link PageReply}, or a binary view message laid out as `u32le[4] = [seq, viewIndex, width,
+ * height]` followed by `width*height*4` RGBA bytes.
+ */
+import * as THREE from 'three';
+import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
+import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
+
+/** Bytes before the pixels in a binary view message: seq, view index, width, height (u32 LE). */
+export const VIEW_HEADER_BYTES = 16;
+
+/** Requests Node sends to the page (text messages). */
+export type PageRequest =
+  | { type: 'render'; seq: number; job: RenderJob }
+  | { type: 'ceiling'; seq: number; jobs: RenderJob[] }
+  | { type: 'stats'; seq: number };
+
+/** GPU resources three.js holds, as `renderer.info` counts them. */
+export interface PageGpuStats {
+  geometries: number;
+  textures: number;
+  programs: number;
+  jobs: number;
+}
+
+/** Text replies from the page. Binary messages carry the pixels of a render request. */
+export type PageReply =
+  | { type: 'hello'; webgl2: boolean; glRenderer: string; glVendor: string; maxSamples: number; error?: string }
+  | { type: 'error'; seq: number; message: string }
+  | { type: 'ceiling'; seq: number; elapsedMs: number; images: number }
+  | { type: 'stats'; seq: number; stats: PageGpuStats }
+  | { type: 'context-lost' }
+  | { type: 'policy-violation'; url: string };
+
+/** Sky and ground colours of the hemisphere light; its intensity comes from `LightingSpec.ambientIntensity`. */
+const HEMI_SKY = 0xffffff;
+const HEMI_GROUND = 0x5a5a5a;
+const DEG = Math.PI / 180;
+
+interface PageState {
+  renderer: THREE.WebGLRenderer;
+  gl: WebGL2RenderingContext;
+  scene: THREE.Scene;
+  camera: THREE.PerspectiveCamera;
+  hemi: THREE.HemisphereLight;
+  key: THREE.DirectionalLight;
+  /** Object of the current job, keyed by its spec JSON. */
+  object: { key: string; group: THREE.Group } | null;
+  /** One material per material type, never disposed, so three.js keeps its compiled program. */
+  pinned: Map<string, THREE.Material>;
+  /** Reused read-back buffer: header + pixels. */
+  buffer: ArrayBuffer;
+  jobs: number;
+}
+
+function send(ws: WebSocket, reply: PageReply): void {
+  ws.send(JSON.stringify(reply));
+}
+
+/** Creates the WebGL2 renderer, scene, lights and camera. Throws when WebGL2 is unavailable. */
+function createState(canvasKind: string): PageState {
+  const canvas: HTMLCanvasElement | OffscreenCanvas =
+    canvasKind === 'dom' ? document.body.appendChild(document.createElement('canvas')) : new OffscreenCanvas(1, 1);
+  const renderer = new THREE.WebGLRenderer({
+    canvas: canvas as HTMLCanvasElement,
+    antialias: true,
+    preserveDrawingBuffer: false,
+    alpha: false,
+    powerPreference: 'high-performance',
+  });
+  renderer.setPixelRatio(1);
+  renderer.outputColorSpace = THREE.SRGBColorSpace;
+  renderer.toneMapping = THREE.NoToneMapping;
+  const scene = new THREE.Scene();
+  const hemi = new THREE.HemisphereLight(HEMI_SKY, HEMI_GROUND, 1);
+  const key = new THREE.DirectionalLight(0xffffff, 1);
+  scene.add(hemi, key, key.target);
+  const camera = new THREE.PerspectiveCamera();
+  camera.matrixAutoUpdate = false;
+  camera.matrixWorldAutoUpdate = false;
+  return {
+    renderer,
+    gl: renderer.getContext() as WebGL2RenderingContext,
+    scene,
+    camera,
+    hemi,
+    key,
+    object: null,
+    pinned: new Map(),
+    buffer: new ArrayBuffer(0),
+    jobs: 0,
+  };
+}
+
+function glInfo(gl: WebGL2RenderingContext): { glRenderer: string; glVendor: string; maxSamples: number } {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return {
+    glRenderer: String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
+    glVendor: String(gl.getParameter(ext ? ext.UNMASKED_VENDOR_WEBGL : gl.VENDOR)),
+    maxSamples: Number(gl.getParameter(gl.MAX_SAMPLES)),
+  };
+}
+
+/** Sets canvas size, background and lights for a job (resizes only when the size changed). */
+function setupJob(state: PageState, job: RenderJob): void {
+  const size = state.renderer.getSize(new THREE.Vector2());
+  if (size.x !== job.width || size.y !== job.height) state.renderer.setSize(job.width, job.height, false);
+  const bytes = VIEW_HEADER_BYTES + job.width * job.height * 4;
+  if (state.buffer.byteLength !== bytes) state.buffer = new ArrayBuffer(bytes);
+  setLighting(state, job.lighting);
+  const key = JSON.stringify(job.object);
+  if (state.object?.key !== key) {
+    disposeObject(state);
+    const group = buildObject(job.object);
+    state.scene.add(group);
+    state.object = { key, group };
+  }
+}
+
+function setLighting(state: PageState, lighting: LightingSpec): void {
+  state.scene.background = new THREE.Color(lighting.background);
+  state.hemi.intensity = lighting.ambientIntensity;
+  const az = lighting.keyAzimuthDeg * DEG;
+  const el = lighting.keyElevationDeg * DEG;
+  // Same convention as an orbit: azimuth about +Y from +Z towards +X, elevation above XZ.
+  state.key.position.set(Math.cos(el) * Math.sin(az), Math.sin(el), Math.cos(el) * Math.cos(az));
+  state.key.intensity = lighting.keyIntensity;
+  state.key.target.position.set(0, 0, 0);
+}
+
+/**
+ * Points the camera exactly as `view.c2wGl` says. `c2wGl` is row-major and `Matrix4.set` takes
+ * its arguments row by row, so the 16 numbers go in as written.
+ */
+function setCamera(camera: THREE.PerspectiveCamera, view: ViewSpec, aspect: number): void {
+  const m = view.c2wGl;
+  camera.fov = view.fovYDeg;
+  camera.aspect = aspect;
+  camera.near = view.near;
+  camera.far = view.far;
+  camera.updateProjectionMatrix();
+  camera.matrix.set(
+    m[0][0], m[0][1], m[0][2], m[0][3],
+    m[1][0], m[1][1], m[1][2], m[1][3],
+    m[2][0], m[2][1], m[2][2], m[2][3],
+    m[3][0], m[3][1], m[3][2], m[3][3],
+  );
+  camera.matrixWorld.copy(camera.matrix);
+  camera.matrixWorldInverse.copy(camera.matrixWorld).invert();
+}
+
+/** Renders view `index` of `job` into the drawing buffer and reads it into `state.buffer`. */
+function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number): void {
+  const group = state.object!.group;
+  poseObject(group, job.objectYawDeg[index]);
+  setCamera(state.camera, job.views[index], job.width / job.height);
+  state.renderer.render(state.scene, state.camera);
+  pinPrograms(state, group);
+  const header = new Uint32Array(state.buffer, 0, 4);
+  header[0] = seq;
+  header[1] = index;
+  header[2] = job.width;
+  header[3] = job.height;
+  const gl = state.gl;
+  gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
+}
+
+/** Keeps one material of each type alive so disposing a job's materials never drops a compiled shader. */
+function pinPrograms(state: PageState, group: THREE.Group): void {
+  for (const child of group.children) {
+    const material = (child as THREE.Mesh).material as THREE.Material;
+    if (!state.pinned.has(material.type)) state.pinned.set(material.type, material);
+  }
+}
+
+/** Removes the current object and frees its geometries and (unpinned) materials. */
+function disposeObject(state: PageState): void {
+  if (!state.object) return;
+  const pinned = new Set(state.pinned.values());
+  for (const child of state.object.group.children) {
+    const mesh = child as THREE.Mesh;
+    mesh.geometry.dispose();
+    const material = mesh.material as THREE.Material;
+    if (!pinned.has(material)) material.dispose();
+  }
+  state.scene.remove(state.object.group);
+  state.object = null;
+}
+
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob): void {
+  try {
+    setupJob(state, job);
+    renderView(state, job, 0, seq);
+    ws.send(state.buffer);
+    renderView(state, job, 1, seq);
+    ws.send(state.buffer);
+  } catch (error) {
+    send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    disposeObject(state);
+    state.jobs += 1;
+  }
+}
+
+function handleCeiling(state: PageState, ws: WebSocket, seq: number, jobs: RenderJob[]): void {
+  try {
+    const start = performance.now();
+    for (const job of jobs) {
+      setupJob(state, job);
+      renderView(state, job, 0, seq);
+      renderView(state, job, 1, seq);
+      disposeObject(state);
+    }
+    send(ws, { type: 'ceiling', seq, elapsedMs: performance.now() - start, images: jobs.length * 2 });
+  } catch (error) {
+    disposeObject(state);
+    send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function stats(state: PageState): PageGpuStats {
+  const info = state.renderer.info;
+  return { geometries: info.memory.geometries, textures: info.memory.textures, programs: info.programs?.length ?? 0, jobs: state.jobs };
+}
+
+function main(): void {
+  const params = new URLSearchParams(location.search);
+  const ws = new WebSocket(`ws://${location.host}/ws?page=${encodeURIComponent(params.get('page') ?? '')}`);
+  ws.binaryType = 'arraybuffer';
+  let state: PageState | null = null;
+  ws.onopen = () => {
+    try {
+      state = createState(params.get('canvas') ?? 'offscreen');
+      const canvas = state.renderer.domElement as unknown as EventTarget;
+      canvas.addEventListener('webglcontextlost', () => send(ws, { type: 'context-lost' }));
+      send(ws, { type: 'hello', webgl2: true, ...glInfo(state.gl) });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      send(ws, { type: 'hello', webgl2: false, glRenderer: '', glVendor: '', maxSamples: 0, error: message });
+    }
+  };
+  // The page server's Content-Security-Policy blocks WebSockets to anywhere else; report each block.
+  document.addEventListener('securitypolicyviolation', (event) => send(ws, { type: 'policy-violation', url: event.blockedURI }));
+  ws.onmessage = (event: MessageEvent) => {
+    if (!state || typeof event.data !== 'string') return;
+    const request = JSON.parse(event.data) as PageRequest;
+    if (request.type === 'render') handleRender(state, ws, request.seq, request.job);
+    else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
+    else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
+  };
+}
+
+main();

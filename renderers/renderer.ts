@@ -1,0 +1,37 @@
+/**
+ * The renderer boundary: a renderer turns a plain-data {@link RenderJob} into the two images of
+ * a sample. Geometry, questions and answers never depend on it; only pixels do (SPEC §3).
+ */
+import type { RawImage, RenderJob } from '../pipeline/types.js';
+import type { GlMode } from './chromium/gl-flags.js';
+
+/** What produced the pixels; goes into the manifest so image hashes can be compared per stack. */
+export interface RendererInfo {
+  /** Renderer implementation, e.g. "chromium". */
+  name: string;
+  /** Browser product and version, e.g. "HeadlessChrome/156.0.8078.108". */
+  browserVersion: string;
+  /** WebGL `UNMASKED_RENDERER_WEBGL`, e.g. "ANGLE (Mesa, llvmpipe (LLVM 15.0.7 256 bits), OpenGL 4.5)". */
+  glRenderer: string;
+  /** The GL mode actually in use: never 'auto' once the renderer is created. */
+  glMode: GlMode;
+}
+
+/**
+ * A back-end that renders jobs. Several `render` calls may be in flight at once (the caller
+ * limits concurrency); the renderer spreads them over its workers.
+ */
+export interface Renderer {
+  readonly info: RendererInfo;
+  /** Renders view A and view B of `job`; rows of each image run top to bottom. */
+  render(job: RenderJob): Promise<[RawImage, RawImage]>;
+  /** Releases every resource; pending and later `render` calls reject. */
+  close(): Promise<void>;
+}
+
+/** Where library code sends its log lines; the CLI decides what to print. */
+export interface RendererLogger {
+  debug?(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
