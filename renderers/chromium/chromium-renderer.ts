@@ -2,8 +2,56 @@
  * Renders {@link RenderJob}s with three.js in headless Chromium: one loopback page server, one
  * or more browsers, N pages, a job queue, time limits and page replacement.
  *
+ * Transfer path: Node sends the job JSON to the page as a WebSocket text message; the page
+ * renders view A, `gl.readPixels` into a reused buffer, sends it as one binary message (16-byte
+ * header + RGBA, rows bottom-up), does the same for view B; Node flips the rows while copying
+ * them out of the message (one `Buffer.copy` per row, no per-pixel JS) and resolves
+ * `[RawImage, RawImage]`. Each page gets up to `jobsPerPage` jobs ahead so it never waits for Node.
+ *
  * CONTRIBUTOR NOTES
- * (filled in with measured figures; see the bottom of this block)
+ *
+ * All figures: 2-core VM without GPU, Chromium 156 (Debian), llvmpipe unless said, 512×512 MSAA,
+ * the six-part lit "gadget" of `test/renderers/fixtures.ts`, 60–100-job batches through
+ * `render()` after a warm-up. The machine was shared with other builds: "quiet" = load < 2,
+ * "loaded" = load 4–9 (one run at 10–20) from other processes. Throughput halves under load;
+ * CPU per image (all Chromium processes + Node, from /proc) moves much less.
+ *
+ * - puppeteer's `page.setRequestInterception(true)` (which enables the CDP Network domain):
+ *   13 img/s with 1 page, 24 with 2. Profiling showed Node busy in puppeteer's `Connection
+ *   .onMessage`: with the Network domain on, Chromium copies every WebSocket frame into a
+ *   `Network.webSocketFrameSent` event as base64. Fix: launch with `networkEnabled: false` and
+ *   intercept with a raw CDP session (`Fetch.enable` pattern '*', `Fetch.failRequest`
+ *   BlockedByClient). Raw page→Node WebSocket bandwidth went from 78 to 98 MiB/s.
+ * - Current path, quiet: 1 page 52.6 img/s, 2 pages 61.8, 3 pages 78.3; loaded: 31 / 33 / 30
+ *   (median of 3). Ceiling (render + readPixels in a page loop, `ceiling.ts`), quiet: 108 img/s
+ *   on 1 page, 129 on 2; loaded: 54 / 62.
+ * - CPU per image ≈ 33 ms: GPU process (llvmpipe raster + MSAA resolve + read-back) 11–14,
+ *   renderer (three.js, readPixels copy, WebSocket send) 5–7, network service 2, Node 10–14.
+ *   On 2 cores that caps end-to-end at about 60 img/s, so more pages stop helping past 2–3.
+ * - Node's share is mostly `ws` unmasking client frames in JavaScript (a byte loop, 4–7 ms per
+ *   MiB image) plus GC of the 1 MiB messages. Standing in a word-wise unmask for the optional
+ *   native `bufferutil` addon (which `ws` loads by itself when installed) cut Node from 12.5 to
+ *   6.5 ms/img and total CPU from ~35 to ~24 ms/img. `bufferutil` is not installed: adding it is
+ *   the cheapest remaining win (no code change).
+ * - SwiftShader instead of llvmpipe: GPU process 20–22 ms/img instead of 11–14; ceiling on 1
+ *   page 36–38 img/s vs 51–56 and `render()` on 2 pages 16–27 vs 24–25 (same heavily loaded
+ *   run), 41–45 vs 49–60 (moderately loaded). 'auto' therefore tries llvmpipe first.
+ * - Shader programs: three.js frees a program when the last material using it is disposed, so
+ *   disposing each job's materials recompiled the shaders every job (programs 1 → 0 → 1):
+ *   ceiling 35–54 img/s instead of 55–94 (loaded). The page keeps one material per material type
+ *   alive ("pinned"); geometries and all other materials are disposed after each job.
+ * - DOM canvas vs `OffscreenCanvas`: same CPU per image within noise (30–34 vs 33–38 ms);
+ *   offscreen kept, since it is never composited.
+ * - 2 browsers × 1 page vs 1 browser × 2 pages: more CPU per image (36–38 vs 33–36 ms), not
+ *   faster; default 1 browser (option `browsers` stays for machines with more cores).
+ * - Yielding to the event loop between view A and view B (so A's bytes leave while B renders):
+ *   no measurable gain; not kept.
+ * - jobsPerPage 1 / 2 / 3, interleaved runs under heavy load (median of 3): 1 page 14 / 18 / 14
+ *   img/s, 2 pages 21 / 23 / 15. 2 kept: a page always has the next job while Node drains the
+ *   last result, and deeper queues only add latency.
+ * - Row flip: `Buffer.copy` per row costs 0.23 ms per 512² image; unmasking costs 10× that.
+ * - Not used: base64 through `page.evaluate` / `toDataURL` (SPEC §8: ~30 ms per image), fetch
+ *   POST per image (SPEC §8: ~11 img/s; every request is also paused by the interceptor).
  */
 import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import type { WebSocket } from 'ws';

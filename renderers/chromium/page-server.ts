@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface PageServerOptions {
   /** The page script, as returned by `pageBundle()`. */
   script: string;
-  /** Largest WebSocket message accepted, bytes. @default 268435456 (256 MiB: two 4096² RGBA views) */
+  /** Largest WebSocket message accepted, bytes. @default 268435472 (one 8192² RGBA view and its 16-byte header) */
   maxPayloadBytes?: number;
 }
 
@@ -62,7 +62,7 @@ export class PageServer {
     });
     const wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxPayloadBytes ?? 256 * 1024 * 1024,
+      maxPayload: options.maxPayloadBytes ?? 16 + 8192 * 8192 * 4,
       perMessageDeflate: false,
     });
     http.on('upgrade', (request, socket, head) => {

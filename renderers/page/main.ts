@@ -53,8 +53,8 @@ interface PageState {
   camera: THREE.PerspectiveCamera;
   hemi: THREE.HemisphereLight;
   key: THREE.DirectionalLight;
-  /** Object of the current job, keyed by its spec JSON. */
-  object: { key: string; group: THREE.Group } | null;
+  /** Object of the current job: built once, posed for each of its two views, disposed after. */
+  object: THREE.Group | null;
   /** One material per material type, never disposed, so three.js keeps its compiled program. */
   pinned: Map<string, THREE.Material>;
   /** Reused read-back buffer: header + pixels. */
@@ -117,13 +117,9 @@ function setupJob(state: PageState, job: RenderJob): void {
   const bytes = VIEW_HEADER_BYTES + job.width * job.height * 4;
   if (state.buffer.byteLength !== bytes) state.buffer = new ArrayBuffer(bytes);
   setLighting(state, job.lighting);
-  const key = JSON.stringify(job.object);
-  if (state.object?.key !== key) {
-    disposeObject(state);
-    const group = buildObject(job.object);
-    state.scene.add(group);
-    state.object = { key, group };
-  }
+  disposeObject(state);
+  state.object = buildObject(job.object);
+  state.scene.add(state.object);
 }
 
 function setLighting(state: PageState, lighting: LightingSpec): void {
@@ -160,7 +156,7 @@ function setCamera(camera: THREE.PerspectiveCamera, view: ViewSpec, aspect: numb
 
 /** Renders view `index` of `job` into the drawing buffer and reads it into `state.buffer`. */
 function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number): void {
-  const group = state.object!.group;
+  const group = state.object!;
   poseObject(group, job.objectYawDeg[index]);
   setCamera(state.camera, job.views[index], job.width / job.height);
   state.renderer.render(state.scene, state.camera);
@@ -174,10 +170,22 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
 }
 
-/** Keeps one material of each type alive so disposing a job's materials never drops a compiled shader. */
+/** Every mesh's materials in a subtree (a mesh may carry an array of materials). */
+function listMaterials(root: THREE.Object3D): THREE.Material[] {
+  const materials: THREE.Material[] = [];
+  root.traverse((node) => {
+    const material = (node as THREE.Mesh).material;
+    if (material) materials.push(...(Array.isArray(material) ? material : [material]));
+  });
+  return materials;
+}
+
+/**
+ * Keeps one material of each type alive. three.js frees a compiled program when the last material
+ * using it is disposed, so without this every job would compile its shaders again.
+ */
 function pinPrograms(state: PageState, group: THREE.Group): void {
-  for (const child of group.children) {
-    const material = (child as THREE.Mesh).material as THREE.Material;
+  for (const material of listMaterials(group)) {
     if (!state.pinned.has(material.type)) state.pinned.set(material.type, material);
   }
 }
@@ -186,13 +194,9 @@ function pinPrograms(state: PageState, group: THREE.Group): void {
 function disposeObject(state: PageState): void {
   if (!state.object) return;
   const pinned = new Set(state.pinned.values());
-  for (const child of state.object.group.children) {
-    const mesh = child as THREE.Mesh;
-    mesh.geometry.dispose();
-    const material = mesh.material as THREE.Material;
-    if (!pinned.has(material)) material.dispose();
-  }
-  state.scene.remove(state.object.group);
+  state.object.traverse((node) => (node as THREE.Mesh).geometry?.dispose());
+  for (const material of listMaterials(state.object)) if (!pinned.has(material)) material.dispose();
+  state.scene.remove(state.object);
   state.object = null;
 }
 

@@ -155,6 +155,7 @@ describe('ChromiumRenderer (2 pages)', () => {
   }, 30_000);
 
   it('relaunches a browser that died and renders on new pages', async () => {
+    await expect.poll(() => renderer.listPages().length, { timeout: 10_000 }).toBe(2);
     const job = gadgetJobs(1, 128)[0];
     const reference = await renderer.render(job);
     const replacements = renderer.stats.pageReplacements;
@@ -179,7 +180,7 @@ describe('ChromiumRenderer (2 pages)', () => {
 describe('ChromiumRenderer time limits', () => {
   let renderer: ChromiumRenderer;
   beforeAll(async () => {
-    renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, renderTimeoutMs: 1500, maxRetries: 0 });
+    renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, renderTimeoutMs: 2500, maxRetries: 0 });
   }, 60_000);
   afterAll(async () => {
     await renderer?.close();
@@ -189,7 +190,7 @@ describe('ChromiumRenderer time limits', () => {
     await hang(renderer.listPages()[0]);
     const job = jobOf('hung', gadgetObject(), [camera({ azimuthDeg: 10 }, 64), camera({ azimuthDeg: 50 }, 64)]);
     await expect(renderer.render(job)).rejects.toThrow(
-      /ChromiumRenderer: job "hung" failed 1 times; last time page \d+ failed because job "hung" took longer than 1500 ms/,
+      /ChromiumRenderer: job "hung" failed 1 times; last time page \d+ failed because job "hung" took longer than 2500 ms/,
     );
     const [a] = await renderer.render(job);
     expect(a.width).toBe(64);
