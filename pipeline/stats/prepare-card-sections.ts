@@ -1,0 +1,24 @@
+/**
+ * `prepareCardSections(outDir, manifest)`: writes the plots (`<out>/plots/*.svg`) and returns the
+ * dataset card sections this folder contributes — "Assets and rendering", "Statistics" and
+ * "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
+ * built (its `stats.distributions` from {@link readDatasetStats}) and the shards are sealed.
+ *
+ * @example
+ * const manifest = buildManifest({ …, stats: { ...sortedStats(runStats), distributions: await readDatasetStats(outDir, files) } });
+ * await writeManifest(outDir, manifest);
+ * await writeDatasetCard(outDir, manifest, { sections: await prepareCardSections(outDir, manifest) });
+ */
+import type { CardSection } from '../card/dataset-card.js';
+import type { Manifest } from '../shards/manifest.js';
+import { buildExamplesSection, readExampleRecords } from './example-records.js';
+import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
+import { buildSourcesSection, buildStatsSection } from './stats-section.js';
+
+/** Writes the plots and returns the card sections; see the file header. */
+export async function prepareCardSections(outDir: string, manifest: Manifest): Promise<CardSection[]> {
+  const plots = listStatsPlots(manifest);
+  await writeStatsPlots(outDir, plots);
+  const examples = await readExampleRecords(outDir, manifest.shards);
+  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), buildExamplesSection(examples)];
+}
