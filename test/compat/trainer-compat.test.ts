@@ -1,0 +1,183 @@
+/**
+ * Trainer compatibility: the output folder loads unmodified in the real trainers' loaders.
+ *
+ * Renders a real dataset with the CLI (every default family, several shards, a system prompt
+ * from a file), then runs `test/compat/check_dataset.py` in a Python virtual environment that
+ * this test creates itself (`.venv-compat/`, git-ignored, reused while it imports) with Hugging
+ * Face `datasets`, `pyarrow` and `Pillow` installed by pip. The check loads `sft/` with the `json`
+ * builder as LLaMA-Factory does and `rl/*.parquet` with the `parquet` builder as verl does, opens
+ * every image, compares every parquet row with its JSONL twin, loads the folder through the
+ * dataset card, and scores a table of completions with its own Python reward to compare with
+ * {@link reward} (TypeScript).
+ *
+ * It never skips: without Python 3 or pip the test fails with the reason. pip reads its index
+ * from `pip config list` (the first `extra-index-url` becomes `--index-url`, so an unreachable
+ * default index is never tried); without one it uses pip's own default.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reward } from '../../pipeline/reward/reward.js';
+import { ROOT, runCli, type CliResult } from '../e2e/run-cli.js';
+
+const VENV = join(ROOT, '.venv-compat');
+const VENV_PYTHON = join(VENV, 'bin', 'python');
+const PACKAGES = ['datasets', 'pyarrow', 'Pillow'];
+const IMPORT_CHECK = 'import datasets, pyarrow, PIL, yaml';
+const SYSTEM_PROMPT = 'You are a careful spatial reasoner. Compare the two views step by step before you answer.';
+
+interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function exec(cmd: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Proc> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr: `${stderr}${err.message}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function tail(text: string, n = 2000): string {
+  return text.length > n ? `…${text.slice(-n)}` : text;
+}
+
+/** `--index-url <first extra-index-url>` from `pip config list`, or nothing when none is configured. */
+async function pipIndexArgs(python: string): Promise<string[]> {
+  const listed = await exec(python, ['-m', 'pip', 'config', 'list']);
+  const match = /^[^\n]*extra-index-url='([^']*)'/m.exec(listed.stdout);
+  const first = match?.[1].trim().split(/\s+/)[0];
+  return first ? ['--index-url', first] : [];
+}
+
+/** The venv's python, created and filled on first use; reused while it imports the packages. */
+async function ensureVenv(): Promise<string> {
+  if (existsSync(VENV_PYTHON) && (await exec(VENV_PYTHON, ['-c', IMPORT_CHECK])).code === 0) return VENV_PYTHON;
+  const python = process.env.PYTHON ?? 'python3';
+  const version = await exec(python, ['--version']);
+  if (version.code !== 0) {
+    throw new Error(`trainer compatibility: "${python}" is not runnable (${tail(version.stderr, 300)}); this test needs Python 3 with venv and pip`);
+  }
+  await rm(VENV, { recursive: true, force: true });
+  const made = await exec(python, ['-m', 'venv', VENV]);
+  if (made.code !== 0) throw new Error(`trainer compatibility: "${python} -m venv ${VENV}" failed: ${tail(made.stderr)}`);
+  const pip = await exec(VENV_PYTHON, ['-m', 'pip', '--version']);
+  if (pip.code !== 0) throw new Error(`trainer compatibility: the venv has no pip (${tail(pip.stderr, 300)}); install Python's venv/ensurepip support`);
+  const indexArgs = await pipIndexArgs(VENV_PYTHON);
+  const install = await exec(VENV_PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', ...indexArgs, ...PACKAGES], { timeoutMs: 600_000 });
+  if (install.code !== 0) {
+    throw new Error(`trainer compatibility: pip install ${PACKAGES.join(' ')} ${indexArgs.join(' ')} failed (exit ${install.code}): ${tail(install.stderr)}`);
+  }
+  const check = await exec(VENV_PYTHON, ['-c', IMPORT_CHECK]);
+  if (check.code !== 0) throw new Error(`trainer compatibility: the packages do not import after installing: ${tail(check.stderr)}`);
+  return VENV_PYTHON;
+}
+
+interface CheckReport {
+  ok: boolean;
+  failures: string[];
+  families: Record<string, number>;
+  sft_rows: number;
+  rl_rows: number;
+  sft_shards: number;
+  rl_shards: number;
+  reward_table: { case: string; python: Record<string, number>; typescript: Record<string, number>; equal: boolean }[];
+  versions: Record<string, string>;
+}
+
+let tmp: string;
+let out: string;
+let render: CliResult;
+let python: string;
+let manifest: { config: { families: string[]; system_prompt: string | null }; shards: { kind: string; path: string; records: number }[] };
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'vf-compat-'));
+  out = join(tmp, 'out');
+  const promptFile = join(tmp, 'system-prompt.txt');
+  await writeFile(promptFile, `${SYSTEM_PROMPT}\n`);
+  // The venv and the dataset are independent: build both at once.
+  const [py, cli] = await Promise.all([
+    ensureVenv(),
+    runCli(['render', '--count', '32', '--shard-size', '4', '--size', '128', '--seed', '5', '--out', out, '--system-prompt', `@${promptFile}`]),
+  ]);
+  python = py;
+  render = cli;
+  if (render.code === 0) manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+}, 600_000);
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', () => {
+  it('renders several shards of every family, with a parquet twin of each RL shard in the manifest', () => {
+    expect(render.stderr + render.stdout).toMatch(/done: 32 pairs/);
+    expect(render.code).toBe(0);
+    expect(manifest.config.system_prompt).toBe(SYSTEM_PROMPT);
+    const jsonlRl = manifest.shards.filter((s) => s.kind === 'rl');
+    const parquet = manifest.shards.filter((s) => s.kind === 'rl-parquet');
+    expect(manifest.shards.filter((s) => s.kind === 'sft').length).toBeGreaterThanOrEqual(2);
+    expect(jsonlRl.length).toBeGreaterThanOrEqual(2);
+    expect(parquet.map((s) => [s.path.replace('.parquet', '.jsonl'), s.records])).toEqual(jsonlRl.map((s) => [s.path, s.records]));
+  });
+
+  it('loads in the trainers exactly as they load it, and the Python reward scores as the TypeScript one', async () => {
+    expect(render.code).toBe(0);
+    const table = JSON.parse(await readFile(join(ROOT, 'test/compat/completions.json'), 'utf8')) as { case: string; completion: string; ground_truth: string }[];
+    const scores = table.map((row) => ({ ...row, ...reward(row.completion, row.ground_truth) }));
+    const scoresFile = join(tmp, 'scores.json');
+    await writeFile(scoresFile, JSON.stringify(scores));
+    const hf = join(tmp, 'hf');
+    const result = await exec(
+      python,
+      ['test/compat/check_dataset.py', '--out', out, '--families', manifest.config.families.join(','), '--scores', scoresFile, '--system-prompt-file', join(tmp, 'system-prompt.txt')],
+      {
+        env: { PYTHONDONTWRITEBYTECODE: '1', HF_HOME: hf, HF_DATASETS_CACHE: join(hf, 'datasets'), HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', HF_DATASETS_DISABLE_PROGRESS_BARS: '1', TQDM_DISABLE: '1' },
+        timeoutMs: 240_000,
+      },
+    );
+    const last = result.stdout.trim().split('\n').pop() ?? '';
+    let report: CheckReport;
+    try {
+      report = JSON.parse(last) as CheckReport;
+    } catch {
+      throw new Error(`check_dataset.py printed no report (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr, 4000)}`);
+    }
+    expect(report.failures, tail(result.stderr, 4000)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(result.code).toBe(0);
+    expect(Object.keys(report.families).sort()).toEqual([...manifest.config.families].sort());
+    expect(report.sft_rows + report.rl_rows).toBe(32);
+    expect(report.rl_shards).toBeGreaterThanOrEqual(2);
+    expect(report.reward_table).toHaveLength(table.length);
+    for (const row of report.reward_table) expect({ case: row.case, ...row.typescript }).toEqual({ case: row.case, ...row.python });
+  }, 300_000);
+
+  it('--no-parquet writes no parquet file and lists none', async () => {
+    const plain = join(tmp, 'plain');
+    const r = await runCli(['render', '--count', '8', '--shard-size', '4', '--size', '64', '--seed', '5', '--out', plain, '--no-parquet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(plain, 'rl'))).filter((f) => f.endsWith('.parquet'))).toEqual([]);
+    const m = JSON.parse(await readFile(join(plain, 'manifest.json'), 'utf8')) as { config: { parquet: boolean }; shards: { kind: string }[] };
+    expect(m.config.parquet).toBe(false);
+    expect(m.shards.some((s) => s.kind === 'rl-parquet')).toBe(false);
+    expect(m.shards.some((s) => s.kind === 'rl')).toBe(true);
+  });
+});
