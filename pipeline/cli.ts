@@ -4,14 +4,20 @@
  * sets the exit code; everything else is a library call (STYLE §6).
  *
  * Exit codes: 0 done; 2 bad flag or config; 3 environment unusable (no Chromium, no WebGL,
- * unwritable output); 1 the run failed part-way (sealed shards stay intact).
+ * unwritable output); 1 the run failed part-way (sealed shards stay intact); 130 / 143 stopped by
+ * SIGINT / SIGTERM (sealed shards intact, `--resume` finishes the run).
+ *
+ * Test-only environment variables (no flag reaches these; see docs/scale-out.md):
+ * `VIEWFORGE_TEST_FAULTS` (renderer faults), `VIEWFORGE_TEST_PAUSE_BEFORE_SEAL`,
+ * `VIEWFORGE_TEST_PAUSE_BEFORE_SIDECAR` (a shard number to pause at) and
+ * `VIEWFORGE_TEST_PAUSE_RELEASE` (a file whose existence ends the pause).
  */
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { REVISION } from 'three';
-import { ConfigError, RUN_DEFAULTS, validateConfig, type RunConfig } from './config.js';
-import { EnvironmentError } from './errors.js';
+import { ConfigError, RUN_DEFAULTS, parseMix, validateConfig, type RunConfig } from './config.js';
+import { EnvironmentError, RunFailedError, RunInterruptedError, type ShardProgress } from './errors.js';
 import { formatHandoffReport, HANDOFF_FLAG_HELP, readHandoffFlags, type HandoffFlags } from './handoff/handoff-flags.js';
 import { getLedgerTarget, handoffPending } from './handoff/handoff-pending.js';
 import type { HandoffReport } from './handoff/handoff-queue.js';
@@ -19,8 +25,18 @@ import { openHandoff } from './handoff/open-handoff.js';
 import { RETRY_DEFAULTS } from './handoff/retry.js';
 import type { Logger } from './logger.js';
 import { FAMILIES } from './questions/index.js';
-import { run, type RunProgress } from './run/run.js';
+import { readSystemPrompt } from './run/read-system-prompt.js';
+import { run, type RunHooks, type RunProgress } from './run/run.js';
+import { getWorkerLabel, type WorkerSpec } from './scale/assign-shards.js';
+import { mergeOutputs } from './scale/merge-outputs.js';
+import { createPauseHook } from './scale/pause-hook.js';
+import { readWorkerFlags, WORKER_ENV } from './scale/read-worker-flags.js';
+import { verifyDataset } from './verify/verify-dataset.js';
+import { PREVIEW_DEFAULTS, writePreview } from './preview/write-preview.js';
+import { formatScoreReport } from './score/score-predictions.js';
+import { scoreFiles, ScoreInputError } from './score/score-files.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
+import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium/fault-injecting-renderer.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };
@@ -28,6 +44,8 @@ const PKG = require('../package.json') as { version: string };
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const EXIT_ENVIRONMENT = 3;
+/** Exit codes after a signal stopped a run (128 + signal number, as shells report it). */
+const EXIT_SIGNAL: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** An error that carries the exit code the CLI should end with. */
 class CliError extends Error {
@@ -70,7 +88,10 @@ function progressReporter(total: number, isTTY: boolean): { update: (p: RunProgr
     );
     bar.start(total, 0, { rate: '0.0', redraws: 0 });
     return {
-      update: (p) => bar.update(p.done, { rate: (p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws }),
+      update: (p) => {
+        if (p.total !== bar.getTotal()) bar.setTotal(p.total); // a resumed or split run builds fewer than --count
+        bar.update(p.done, { rate: (p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws });
+      },
       stop: () => bar.stop(),
     };
   }
@@ -121,6 +142,16 @@ async function handoffCommand(out: string, flags: HandoffFlags): Promise<void> {
 
 // --- End of hand-off helpers
 
+async function scoreCommand(flags: { dataset: string; predictions: string; report?: string }): Promise<void> {
+  try {
+    const { report, reportPath } = await scoreFiles(flags);
+    for (const line of formatScoreReport(report)) console.log(line);
+    console.log(`report: ${reportPath}`);
+  } catch (err) {
+    throw new CliError((err as Error).message, err instanceof ScoreInputError ? EXIT_USAGE : EXIT_FAILED);
+  }
+}
+
 interface RenderFlags extends HandoffFlags {
   count: number;
   seed: number;
@@ -131,15 +162,84 @@ interface RenderFlags extends HandoffFlags {
   concurrency: number;
   cotRatio: number;
   families: string;
+  mix?: string;
+  stages: RunConfig['stages'];
   gl: RunConfig['gl'];
   datasetName: string;
   systemPrompt?: string;
+  /** `--no-parquet` sets it to false. */
+  parquet: boolean;
   overwrite: boolean;
+  // --- Scale-out and crash safety
+  shardIndex?: number;
+  shardCount?: number;
+  /** `--resume` → true, `--resume auto` → 'auto'. */
+  resume?: true | 'auto';
+  renderTimeout: number;
+  renderRetries: number;
 }
 
-async function renderCommand(flags: RenderFlags): Promise<void> {
+// --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md): test hooks, stop lines, verify, merge
+
+/** Test hooks from `VIEWFORGE_TEST_PAUSE_*` (undefined when none is set). */
+function readTestHooks(signal: AbortSignal): RunHooks | undefined {
+  const hook = (name: string, label: string) => {
+    const raw = process.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (!/^\d+$/.test(raw)) throw new CliError(`${name} must be a shard number, got "${raw}"`, EXIT_USAGE);
+    return createPauseHook({ shard: Number(raw), label, releaseFile: process.env.VIEWFORGE_TEST_PAUSE_RELEASE || undefined, signal, log: (line) => console.error(line) });
+  };
+  const hooks: RunHooks = { beforeSeal: hook('VIEWFORGE_TEST_PAUSE_BEFORE_SEAL', 'before sealing'), beforeSidecar: hook('VIEWFORGE_TEST_PAUSE_BEFORE_SIDECAR', 'before the sidecar of') };
+  return hooks.beforeSeal || hooks.beforeSidecar ? hooks : undefined;
+}
+
+function describeProgress(progress: ShardProgress, worker: WorkerSpec): string {
+  return `${worker.count > 1 ? `${getWorkerLabel(worker)}: ` : ''}${progress.sealed} of ${progress.total} shards sealed`;
+}
+
+async function verifyCommand(out: string): Promise<void> {
+  const report = await verifyDataset(out);
+  const { checked } = report;
+  const what = `${checked.samples} samples, ${checked.records} records in ${checked.shardFiles} shard files, ${checked.images} images`;
+  if (report.faults.length === 0) {
+    console.log(`verify: OK: ${what} in ${out}`);
+    return;
+  }
+  const shown = report.faults.slice(0, 200);
+  for (const f of shown) console.error(`fault: ${f.path || '(dataset)'}: ${f.problem}`);
+  if (report.faults.length > shown.length) console.error(`fault: … and ${report.faults.length - shown.length} more`);
+  throw new CliError(`verify: ${report.faults.length} fault(s) in "${out}" (checked ${what})`, EXIT_FAILED);
+}
+
+async function mergeCommand(outDirs: string[], flags: { into: string; overwrite: boolean }): Promise<void> {
+  try {
+    const result = await mergeOutputs({ inputs: outDirs, into: flags.into, overwrite: flags.overwrite, logger: consoleLogger });
+    console.log(`merge: ${result.shards} shards, ${result.manifest.counts.samples} samples from ${outDirs.length} folder(s) → ${flags.into} (manifest.json written)`);
+  } catch (err) {
+    throw new CliError((err as Error).message, err instanceof EnvironmentError ? EXIT_ENVIRONMENT : EXIT_FAILED);
+  }
+}
+
+// --- End of scale-out helpers
+
+async function previewCommand(out: string, flags: { n: number; out?: string; embedImages: boolean }): Promise<void> {
+  if (flags.n < 1) throw new CliError(`preview: --n must be at least 1, got ${flags.n}`, EXIT_USAGE);
+  try {
+    const result = await writePreview(out, { n: flags.n, file: flags.out, embed: flags.embedImages });
+    console.log(`preview: ${result.samples} samples → ${result.path}`);
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT_FAILED);
+  }
+}
+
+async function renderCommand(flags: RenderFlags, command: Command): Promise<void> {
   let config: RunConfig;
   try {
+    // --mix without --families: the families are the mix's, in its order.
+    const mix = flags.mix === undefined ? null : parseMix(flags.mix);
+    const familiesGiven = command.getOptionValueSource('families') !== 'default';
+    const families = mix !== null && !familiesGiven ? Object.keys(mix) : flags.families.split(',').map((s) => s.trim()).filter(Boolean);
+    const split = readWorkerFlags({ shardIndex: flags.shardIndex, shardCount: flags.shardCount }, process.env); // flags, else the Job's variables
     config = validateConfig(
       {
         count: flags.count,
@@ -150,11 +250,19 @@ async function renderCommand(flags: RenderFlags): Promise<void> {
         shardSize: flags.shardSize,
         concurrency: flags.concurrency,
         cotRatio: flags.cotRatio,
-        families: flags.families.split(',').map((s) => s.trim()).filter(Boolean),
+        families,
+        mix,
+        stages: flags.stages,
         gl: flags.gl,
         datasetName: flags.datasetName,
-        systemPrompt: flags.systemPrompt ?? null,
+        systemPrompt: await readSystemPrompt(flags.systemPrompt),
+        parquet: flags.parquet,
         overwrite: flags.overwrite,
+        shardIndex: split.index,
+        shardCount: split.count,
+        resume: flags.resume ?? false,
+        renderTimeoutMs: flags.renderTimeout,
+        renderRetries: flags.renderRetries,
       },
       FAMILIES.map((f) => f.name),
     );
@@ -165,36 +273,78 @@ async function renderCommand(flags: RenderFlags): Promise<void> {
   const handoffConfig = flags.handoff === undefined ? undefined : handoffSettings(flags.handoff, flags); // --- Hand-off
   const started = performance.now();
   const progress = progressReporter(config.count, Boolean(process.stderr.isTTY));
+  // --- SIGINT/SIGTERM: stop taking samples, seal nothing partial, say how to resume; a second signal exits at once
+  const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();
-    consoleLogger.error(`received ${sig}; sealed shards are complete, the unsealed one was not written`);
-    process.exit(130);
+    if (stop.signal.aborted) {
+      consoleLogger.error(`received ${sig} again; exiting now (sealed shards are intact; rerun the same command with --resume to finish)`);
+      process.exit(EXIT_SIGNAL[sig] ?? EXIT_FAILED);
+    }
+    consoleLogger.warn(`received ${sig}: stopping (no new samples, nothing partial is sealed); send it again to exit at once`);
+    stop.abort(sig);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
+  const faults = process.env.VIEWFORGE_TEST_FAULTS ? parseRenderFaults(process.env.VIEWFORGE_TEST_FAULTS) : undefined; // test only
+  let chromium: ChromiumRenderer | undefined;
+  const reportRepairs = () => {
+    const s = chromium?.stats;
+    if (s && (s.pageReplacements > 0 || s.retries > 0)) consoleLogger.info(`renderer: ${s.pageReplacements} page(s) replaced, ${s.retries} job(s) retried`);
+  };
   try {
     // --- Hand-off: opened here (reads the ledger), handed to run() which enqueues each sealed shard
     const handoff = handoffConfig && (await openHandoff({ ...handoffConfig, outDir: config.out, datasetName: config.datasetName, logger: consoleLogger, random: Math.random, now: Date.now }));
     const result = await run(config, {
       createRenderer: async () => {
         try {
-          return await ChromiumRenderer.create({ glMode: config.gl, pages: config.concurrency, env: process.env, logger: consoleLogger });
+          chromium = await ChromiumRenderer.create({
+            glMode: config.gl,
+            pages: config.concurrency,
+            renderTimeoutMs: config.renderTimeoutMs,
+            maxRetries: config.renderRetries,
+            env: process.env,
+            logger: consoleLogger,
+          });
         } catch (err) {
           throw new EnvironmentError((err as Error).message, { cause: err });
         }
+        return faults ? new FaultInjectingRenderer(chromium, faults, consoleLogger) : chromium;
       },
       onRenderer: (r) => consoleLogger.info(`renderer: ${r.info.name}, ${r.info.browserVersion}, ${r.info.glRenderer}`),
       logger: consoleLogger,
       versions: { viewforge: PKG.version, three: `r${REVISION}`, node: process.version },
       onProgress: progress.update,
       handoff,
+      signal: stop.signal,
+      hooks: readTestHooks(stop.signal),
     });
     progress.stop();
+    reportRepairs();
     const secs = (performance.now() - started) / 1000;
-    console.log(`done: ${result.samples} pairs in ${secs.toFixed(1)} s (${(result.samples / secs).toFixed(1)} pairs/s) → ${result.outDir}`);
+    const kept = result.kept > 0 ? `, ${result.kept} sealed shard(s) kept from the earlier run` : '';
+    console.log(`done: ${result.samples} pairs in ${secs.toFixed(1)} s (${(result.samples / secs).toFixed(1)} pairs/s)${kept} → ${result.outDir}`);
+    if (result.manifestWritten && worker.count > 1) console.log(`${getWorkerLabel(worker)}: every shard of the run is in ${result.outDir}; manifest.json written`);
+    if (!result.manifestWritten && result.missing.length > 0) {
+      console.log(
+        `${getWorkerLabel(worker)}: its shards are sealed; ${result.missing.length} shard(s) of the run are not in ${result.outDir} yet (other workers'). ` +
+          'In a shared folder the last worker to finish writes manifest.json; with one folder per worker, run: npm run merge -- <out-dirs…> --into <dir>',
+      );
+    }
     if (result.handoff !== undefined) printHandoffReport(result.handoff, result.outDir); // --- Hand-off
   } catch (err) {
     progress.stop();
+    reportRepairs();
+    if (err instanceof RunInterruptedError) {
+      console.error(`interrupted: ${describeProgress(err.progress, worker)}; rerun the same command with --resume to finish`);
+      throw new CliError('', EXIT_SIGNAL[err.reason as NodeJS.Signals] ?? EXIT_FAILED);
+    }
+    if (err instanceof RunFailedError) {
+      console.error(`error: ${err.message}`);
+      console.error(`run: ${describeProgress(err.progress, worker)} and intact; fix the cause, then rerun the same command with --resume to finish`);
+      throw new CliError('', EXIT_FAILED);
+    }
     throw new CliError((err as Error).message, err instanceof EnvironmentError ? EXIT_ENVIRONMENT : EXIT_FAILED);
   } finally {
     process.off('SIGINT', onSignal);
@@ -223,21 +373,38 @@ export function buildProgram(): Command {
     .option('--concurrency <n>', 'renderer pages working at once (does not change the output)', intFlag('--concurrency'), RUN_DEFAULTS.concurrency)
     .option('--cot-ratio <r>', 'share of SFT records with <think> reasoning (hybrid cold start), 0..1', numberFlag('--cot-ratio'), RUN_DEFAULTS.cotRatio)
     .option('--families <list>', `comma-separated question families (${FAMILIES.map((f) => f.name).join(', ')})`, RUN_DEFAULTS.families.join(','))
+    .option('--mix <weights>', 'share of each family, family=weight,… (e.g. orbit=0.4,ego-turn=0.2,perspective=0.4); without --families, the families are the mix\'s')
+    .addOption(
+      new Option('--stages <mode>', 'record files per sample: family (viewpoint families to sft/, SAT families to rl/) or both (every sample to both)')
+        .choices(['family', 'both'])
+        .default(RUN_DEFAULTS.stages),
+    )
     .addOption(
       new Option('--gl <mode>', 'WebGL back-end: auto (fastest software that works), llvmpipe, swiftshader, gpu')
         .choices(['auto', 'llvmpipe', 'swiftshader', 'gpu'])
         .default(RUN_DEFAULTS.gl),
     )
     .option('--dataset-name <name>', 'dataset name (verl data_source, LLaMA-Factory key prefix)', RUN_DEFAULTS.datasetName)
-    .option('--system-prompt <text>', 'system message added to SFT records (default: none)')
+    .option('--system-prompt <text|@file>', 'system message added to SFT records; @path reads it from a file (default: none)')
+    .option('--no-parquet', 'skip the verl-native rl/shard-NNNNN.parquet copies (images embedded) of the RL shards')
     .option('--overwrite', 'replace a dataset already in --out', false)
+    // --- Scale-out and crash safety flags
+    .option('--shard-index <i>', `this worker's number in a split run, 0..n-1; it builds the shards s with s mod n = i (default: $${WORKER_ENV.index}, else 0)`, intFlag('--shard-index'))
+    .option('--shard-count <n>', `workers in a split run (default: $${WORKER_ENV.count}, else 1)`, intFlag('--shard-count'))
+    .addOption(
+      new Option('--resume [when]', 'finish the run in --out: keep sealed shards whose checksums verify, rebuild the rest; "--resume auto" starts fresh when there is nothing to resume')
+        .choices(['auto']),
+    )
+    .option('--render-timeout <ms>', 'time limit of one render in the browser; a page past it is replaced and the sample retried', intFlag('--render-timeout'), RUN_DEFAULTS.renderTimeoutMs)
+    .option('--render-retries <n>', 'retries of a sample whose page crashed or hung, before the run fails', intFlag('--render-retries'), RUN_DEFAULTS.renderRetries)
     // --- Hand-off flags
     .option('--handoff <target>', HANDOFF_FLAG_HELP.handoff)
     .option('--handoff-retries <n>', HANDOFF_FLAG_HELP.handoffRetries, intFlag('--handoff-retries'), RETRY_DEFAULTS.retries)
     .option('--handoff-token-env <NAME>', HANDOFF_FLAG_HELP.handoffTokenEnv)
     .addHelpText(
       'after',
-      '\nEnvironment: CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).\nExit codes: 0 done, 1 run failed, 2 bad flag, 3 environment (browser, WebGL, output folder).',
+      '\nEnvironment: CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium); JOB_COMPLETION_INDEX and JOB_COMPLETION_COUNT (Kubernetes Indexed Job) default --shard-index and --shard-count.' +
+        '\nExit codes: 0 done, 1 run failed (rerun with --resume), 2 bad flag, 3 environment (browser, WebGL, output folder), 130/143 stopped by SIGINT/SIGTERM (rerun with --resume).',
     )
     .action(renderCommand);
   // --- Hand-off subcommand
@@ -251,6 +418,41 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExit codes: 0 every shard acknowledged, 1 some failed or not sent, 2 bad flag.')
     .action(handoffCommand);
   // --- End of hand-off subcommand
+  // --- Scale-out subcommands
+  program
+    .command('verify')
+    .description('Check an output folder: every shard checksum, every record against the schemas, every image (existence, size, sha256), id uniqueness and counts.')
+    .argument('<out>', 'output folder of a finished run (with manifest.json)')
+    .addHelpText('after', '\nPrints one line per fault. Exit codes: 0 no fault, 1 faults found.')
+    .action(verifyCommand);
+  program
+    .command('merge')
+    .description('Merge the output folders of the workers of a split run (--shard-index/--shard-count) into one data set, byte-identical to a one-machine run.')
+    .argument('<out-dirs...>', 'the workers\' --out folders (or the one folder they shared)')
+    .requiredOption('--into <dir>', 'folder of the merged data set (may be one of the inputs: nothing is copied for that one)')
+    .option('--overwrite', 'replace a dataset already in --into', false)
+    .addHelpText('after', '\nShards are hard-linked when on the same file system, copied otherwise; overlapping or missing shards are refused.\nExit codes: 0 merged, 1 failed, 2 bad flag, 3 inputs that do not fit (other configuration or stack, overlaps, gaps, damaged shards).')
+    .action(mergeCommand);
+  // --- End of scale-out subcommands
+  program
+    .command('score')
+    .description('Score model completions against a generated dataset with the reference reward (0.5 format + 0.5 accuracy).')
+    .requiredOption('--dataset <out>', 'output folder of a run (reads sft/*.jsonl and rl/*.jsonl)')
+    .requiredOption('--predictions <file>', 'JSONL, one {"id": "<record id>", "completion": "<model output>"} a line ("prediction" or "response" also accepted)')
+    .option('--report <file>', 'where to write the JSON report (default: <predictions>.score.json beside the predictions)')
+    .addHelpText('after', '\nPrints accuracy overall, per family and per difficulty bin, and the format rate. Missing or extra ids are reported, not fatal.\nExit codes: 0 scored, 1 failed, 2 bad flag or unreadable input.')
+    .action(scoreCommand);
+  // --- Preview subcommand (pipeline/preview/)
+  program
+    .command('preview')
+    .description('Write a self-contained HTML gallery of samples (both images, question, options with the answer marked, reasoning, ground truth) with family and answer filters.')
+    .argument('<out>', 'output folder of a finished run (with manifest.json)')
+    .option('--n <count>', 'samples shown at most, spread over the families', intFlag('--n'), PREVIEW_DEFAULTS.n)
+    .option('--out <file>', 'where to write the page (default: <out>/preview.html); image links are relative to its folder')
+    .option('--embed-images', 'embed the images as data URIs (a larger file that can be moved on its own)', PREVIEW_DEFAULTS.embed)
+    .addHelpText('after', '\nThe page opens from disk in any browser: no server, no network.\nExit codes: 0 written, 1 failed (e.g. no manifest.json), 2 bad flag.')
+    .action(previewCommand);
+  // --- End of preview subcommand
   return program;
 }
 
@@ -264,7 +466,7 @@ async function main(argv: string[]): Promise<number> {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     if (e.code?.startsWith('commander.')) return EXIT_USAGE;
     if (err instanceof CliError) {
-      console.error(`error: ${err.message}`);
+      if (err.message !== '') console.error(`error: ${err.message}`); // '' = already reported
       return err.exitCode;
     }
     console.error(`error: ${(err as Error).stack ?? String(err)}`);

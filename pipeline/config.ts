@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import type { GlMode } from '../renderers/chromium/gl-flags.js';
+import { mixToCycleWeights } from './plan/family-schedule.js';
 
 const require = createRequire(import.meta.url);
 const CONFIG_SCHEMA = require('../schemas/config.schema.json') as object;
@@ -26,16 +27,46 @@ export interface RunConfig {
   concurrency: number;
   /** Share of SFT records carrying `<think>…</think>`. @default 0.5 */
   cotRatio: number;
-  /** Question families (see pipeline/questions). @default the viewpoint families */
+  /** Question families (see pipeline/questions), in cycle order. @default every registered family (viewpoint, then SAT) */
   families: string[];
+  /**
+   * Share of each family in the samples, as positive weights of any scale (`{ orbit: 0.4,
+   * 'ego-turn': 0.2, … }`), turned into an integer family cycle by `mixToCycleWeights`; it must
+   * name exactly the families of `families`. null = every family equally often.
+   * @default null
+   */
+  mix: Record<string, number> | null;
+  /**
+   * Which record files a sample goes to: 'family' = only its family's stage (viewpoint families →
+   * `sft/`, SAT families → `rl/`); 'both' = every sample to `sft/` and `rl/`.
+   * @default "family"
+   */
+  stages: 'family' | 'both';
   /** WebGL back-end. @default "auto" */
   gl: GlMode;
   /** Dataset name. @default "viewforge" */
   datasetName: string;
   /** SFT system message. @default null */
   systemPrompt: string | null;
+  /** Also write `rl/shard-NNNNN.parquet` (verl-native, images embedded) beside each RL JSONL shard. @default true */
+  parquet: boolean;
   /** Replace a dataset already in `out`. @default false */
   overwrite: boolean;
+  // --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md); none of these changes the output bytes
+  /** This worker's number in a split run, `0 … shardCount − 1`; it builds shards `s` with `s mod shardCount = shardIndex`. @default 0 */
+  shardIndex: number;
+  /** Workers of a split run. @default 1 */
+  shardCount: number;
+  /**
+   * Finish an earlier run in `out`: keep the sealed shards whose checksums verify, rebuild the
+   * rest. `'auto'`: resume when there is a run to resume, else start fresh (Jobs whose pods restart).
+   * @default false
+   */
+  resume: boolean | 'auto';
+  /** Time limit of one render (both views of a sample) in the browser, ms. @default 30000 (as `CHROMIUM_RENDERER_DEFAULTS`) */
+  renderTimeoutMs: number;
+  /** Retries of a sample whose page crashed or hung, before the run fails. @default 2 (as `CHROMIUM_RENDERER_DEFAULTS`) */
+  renderRetries: number;
 }
 
 export const RUN_DEFAULTS: RunConfig = {
@@ -47,11 +78,19 @@ export const RUN_DEFAULTS: RunConfig = {
   shardSize: 1000,
   concurrency: 2,
   cotRatio: 0.5,
-  families: ['orbit', 'orbit-direction', 'elevation', 'distance'],
+  families: ['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation', 'perspective', 'relative-depth'],
+  mix: null,
+  stages: 'family',
   gl: 'auto',
   datasetName: 'viewforge',
   systemPrompt: null,
+  parquet: true,
   overwrite: false,
+  shardIndex: 0,
+  shardCount: 1,
+  resume: false,
+  renderTimeoutMs: 30_000,
+  renderRetries: 2,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -69,12 +108,45 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Parses the `--mix` flag, `family=weight,family=weight,…` (weights: positive numbers of any
+ * scale, e.g. `orbit=0.4,ego-turn=0.2` or `orbit=2,ego-turn=1`), into a mix object in the given
+ * order. Family names are checked later, by {@link validateConfig}.
+ * @throws ConfigError (key "mix") naming the entry for a missing "=", an empty name, a repeated
+ *   family or a weight that is not a positive number.
+ */
+export function parseMix(text: string): Record<string, number> {
+  const mix: Record<string, number> = {};
+  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  if (entries.length === 0) throw new ConfigError('mix', 'config: "mix" is empty; give family=weight pairs, e.g. orbit=0.4,ego-turn=0.6');
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const family = eq < 0 ? entry : entry.slice(0, eq).trim();
+    if (eq < 0 || family === '') throw new ConfigError('mix', `config: "mix" entry "${entry}" is not family=weight`);
+    const raw = entry.slice(eq + 1).trim();
+    const weight = Number(raw);
+    if (raw === '' || !Number.isFinite(weight) || !(weight > 0)) {
+      throw new ConfigError('mix', `config: "mix" weight of "${family}" must be a positive number, got "${raw}"`);
+    }
+    if (Object.hasOwn(mix, family)) throw new ConfigError('mix', `config: "mix" names family "${family}" twice`);
+    mix[family] = weight;
+  }
+  return mix;
+}
+
+/**
  * Validates a configuration object; throws {@link ConfigError} naming the first bad key and why.
- * `knownFamilies` (from the question registry) are checked here too.
+ * `knownFamilies` (from the question registry) are checked here too, and the mix against the
+ * families: every mix weight is a positive number and the mix names exactly `families`.
  */
 export function validateConfig(config: unknown, knownFamilies: readonly string[]): RunConfig {
   if (!validate(config)) {
     const e = validate.errors![0];
+    const mixPath = /^\/mix\/(.+)$/.exec(e.instancePath);
+    if (mixPath !== null) {
+      const family = mixPath[1].replace(/~1/g, '/').replace(/~0/g, '~');
+      const weight = ((config as { mix: Record<string, unknown> }).mix ?? {})[family];
+      throw new ConfigError('mix', `config: "mix" weight of "${family}" ${e.message}, got ${JSON.stringify(weight)}`);
+    }
     const key =
       e.keyword === 'additionalProperties'
         ? String((e.params as { additionalProperty: string }).additionalProperty)
@@ -89,6 +161,31 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
     if (!knownFamilies.includes(f)) {
       throw new ConfigError('families', `config: "families" has unknown family "${f}"; known: ${knownFamilies.join(', ')}`);
     }
+  }
+  if (config.mix !== null) {
+    for (const f of Object.keys(config.mix)) {
+      if (!knownFamilies.includes(f)) throw new ConfigError('mix', `config: "mix" has unknown family "${f}"; known: ${knownFamilies.join(', ')}`);
+      if (!config.families.includes(f)) {
+        throw new ConfigError('mix', `config: "mix" gives family "${f}" a weight but "families" does not list it; add it to the families or drop it from the mix`);
+      }
+    }
+    for (const f of config.families) {
+      if (!Object.hasOwn(config.mix, f)) {
+        throw new ConfigError('mix', `config: family "${f}" is in "families" but has no weight in "mix"; give it one (${f}=<weight>) or drop it from the families`);
+      }
+    }
+    const mix = config.mix;
+    try {
+      mixToCycleWeights(config.families.map((family) => ({ family, weight: mix[family] })));
+    } catch (err) {
+      throw new ConfigError('mix', `config: "mix": ${(err as Error).message.replace(/^familySchedule: /, '')}`);
+    }
+  }
+  if (config.shardIndex >= config.shardCount) {
+    throw new ConfigError('shardIndex', `config: "shardIndex" must be below "shardCount" (${config.shardCount}), got ${config.shardIndex}`);
+  }
+  if (config.resume !== false && config.overwrite) {
+    throw new ConfigError('resume', 'config: "resume" and "overwrite" exclude each other: --resume keeps the sealed shards, --overwrite deletes them');
   }
   return config;
 }

@@ -10,3 +10,41 @@ export class EnvironmentError extends Error {
     this.name = 'EnvironmentError';
   }
 }
+
+/** Where a split or interrupted run stands: the shards of this worker sealed so far, of how many. */
+export interface ShardProgress {
+  /** This worker's shards that are sealed (kept from an earlier attempt or built now). */
+  sealed: number;
+  /** This worker's shards in all. */
+  total: number;
+}
+
+/**
+ * The run stopped on SIGINT/SIGTERM (`RunDeps.signal`): it took no new work, sealed nothing
+ * partial, and can be finished with `--resume`.
+ */
+export class RunInterruptedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly progress: ShardProgress,
+  ) {
+    super(`interrupted (${reason}): ${progress.sealed} of ${progress.total} shards sealed`);
+    this.name = 'RunInterruptedError';
+  }
+}
+
+/**
+ * The run failed part-way (a sample the renderer could not render after its retries, a full or
+ * unwritable disk…). Sealed shards are intact and `--resume` rebuilds the rest; `cause` holds the
+ * original error.
+ */
+export class RunFailedError extends Error {
+  constructor(
+    message: string,
+    readonly progress: ShardProgress,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunFailedError';
+  }
+}

@@ -34,6 +34,16 @@ export interface OrbitParams {
   radiusM: number;
   /** Rotation of the camera about its own viewing axis, degrees; positive = clockwise as seen from behind the camera. */
   rollDeg: number;
+  /**
+   * Pan (turn in place), degrees: rotation of the camera about its own down axis (OpenCV +y of
+   * the look-at frame, through the camera centre), applied after the look-at and before roll;
+   * positive = turned right (the forward axis swings towards the camera's right). The camera
+   * centre does not move, and the relative pose from pan p to pan p + θ has `yawDeg = θ`
+   * (pitch 0, roll 0 when both rolls are 0). At elevation 0 the down axis is world −Y, so a pan
+   * is a turn about the world vertical; at elevation e the horizon tilts by asin(sin p · sin e).
+   * 0 for an orbit camera that looks at the object centre.
+   */
+  panDeg: number;
 }
 
 /** Pinhole intrinsics in pixels. */
@@ -164,6 +174,34 @@ export interface RawImage {
   height: number;
   /** RGBA, width*height*4 bytes, first row = top of the image. */
   rgba: Uint8Array;
+  /** What the renderer's ID pass measured in this view, when the renderer ran one. Never changes `rgba`. */
+  idPass?: IdPass;
+}
+
+/**
+ * The renderer's ID pass of one view: the view drawn again, small, with every part in a flat
+ * unique colour and no lighting (MSAA off), read back and counted per part. It tells from the
+ * pixels' side which parts can be seen, independently of the geometry's ray cast.
+ */
+export interface IdPass {
+  /** Size of the ID image, pixels (its longer side is the renderer's ID-pass size, 128 by default; same aspect as the view). */
+  width: number;
+  height: number;
+  /** One entry per part, in {@link ObjectSpec.parts} order. */
+  parts: PartPixels[];
+}
+
+/** One part's pixels in an {@link IdPass}. */
+export interface PartPixels {
+  /** {@link PartSpec.name}. */
+  name: string;
+  /** ID-image pixels showing the part (0: hidden by other parts or out of frame). */
+  pixels: number;
+  /**
+   * Centroid of those pixels in the full-size image's pixel coordinates (top-left corner origin,
+   * as {@link PartView.centrePx}); null when `pixels` is 0.
+   */
+  centroidPx: [number, number] | null;
 }
 
 /** What the geometry says about one named part in one view. */

@@ -17,14 +17,27 @@ export interface RendererInfo {
   glMode: GlMode;
 }
 
+/** Per-call options of {@link Renderer.render}. */
+export interface RenderOptions {
+  /**
+   * Which views get an ID pass ({@link RawImage.idPass}: per-part pixel counts and centroids),
+   * `[view A, view B]`; never changes the image bytes. A renderer without an ID pass ignores it.
+   * @default the renderer's own default (the Chromium renderer: both views, unless created with `idPass: false`)
+   */
+  idPass?: readonly [boolean, boolean];
+}
+
 /**
  * A back-end that renders jobs. Several `render` calls may be in flight at once (the caller
  * limits concurrency); the renderer spreads them over its workers.
  */
 export interface Renderer {
   readonly info: RendererInfo;
-  /** Renders view A and view B of `job`; rows of each image run top to bottom. */
-  render(job: RenderJob): Promise<[RawImage, RawImage]>;
+  /**
+   * Renders view A and view B of `job`; rows of each image run top to bottom. Images carry
+   * {@link RawImage.idPass} for the views `options.idPass` asks for, when the renderer has one.
+   */
+  render(job: RenderJob, options?: RenderOptions): Promise<[RawImage, RawImage]>;
   /** Releases every resource; pending and later `render` calls reject. */
   close(): Promise<void>;
 }

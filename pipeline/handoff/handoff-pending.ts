@@ -46,9 +46,13 @@ export async function readManifest(outDir: string): Promise<Manifest> {
   return manifest;
 }
 
-/** The manifest's shards as {@link SealedShard}s, in manifest order. */
+/**
+ * The manifest's JSONL shards as {@link SealedShard}s, in manifest order. The parquet copies of RL
+ * shards (`rl-parquet`) are not handed off (yet): the JSONL transports read records line by line.
+ */
 export function listManifestShards(manifest: Manifest): SealedShard[] {
-  return manifest.shards.map((s) => ({
+  const jsonl = manifest.shards.filter((s): s is typeof s & { kind: SealedShard['kind'] } => s.kind !== 'rl-parquet');
+  return jsonl.map((s) => ({
     kind: s.kind,
     shard: Math.floor(s.first_index / manifest.config.shard_size),
     path: s.path,

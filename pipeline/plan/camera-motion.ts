@@ -1,7 +1,18 @@
 /**
- * Draws the two camera orbits of a sample. Each family gets the motion its question is about,
- * with the answer classes drawn evenly (so a model cannot win by guessing the commonest class),
- * and nuisance motion elsewhere. Framing is built in: radii keep the unit sphere inside the view.
+ * Draws the two camera orbits of a sample (and, for `object-rotation`, how far the object turns
+ * between the views). Each family gets the motion its question is about, with the answer classes
+ * drawn evenly (so a model cannot win by guessing the commonest class), and nuisance motion
+ * elsewhere. Framing is built in: radii keep the unit sphere inside the view.
+ *
+ * Families and their motion:
+ * - `orbit`, `orbit-direction`, `elevation`, `distance`: the camera moves on its orbit (pan 0).
+ * - `ego-turn`: the camera turns in place: same centre and roll, pans differ by the turn (drawn
+ *   bin first, then the angle inside it); both pans stay within ±(fov/2 − {@link EGO_TURN_PAN_MARGIN_DEG})
+ *   so the object centre stays in both images; elevation is kept low (see {@link OrbitParams.panDeg}).
+ * - `object-rotation`: one camera for both views; the object turns about +Y by an amount drawn
+ *   bin first, like the orbit bins.
+ * - `perspective`: views far apart (|Δazimuth| 60–180°), so the second view is a different perspective.
+ * - `relative-depth` and anything else: a moderate orbit move (|Δazimuth| < 90°).
  */
 import type { Rng } from '../rng.js';
 import type { OrbitParams } from '../types.js';
@@ -33,6 +44,29 @@ const DEG = Math.PI / 180;
 /** Orbit angle bins the planner balances over (the `orbit` family asks about the same bins). */
 export const ORBIT_BIN_EDGES_DEG = [0, 30, 60, 90, 135, 180];
 
+/** Turn-in-place bins the planner balances over (the `ego-turn` family asks about the same bins). */
+export const EGO_TURN_BIN_EDGES_DEG = [0, 10, 20, 30];
+
+/** Object-turn bins the planner balances over (the `object-rotation` family asks about the same bins). */
+export const OBJECT_TURN_BIN_EDGES_DEG = [0, 30, 60, 90, 135, 180];
+
+/** Each `ego-turn` pan keeps at least this far inside the half field of view, degrees. */
+export const EGO_TURN_PAN_MARGIN_DEG = 2.5;
+
+/** Elevation range of `ego-turn` cameras, degrees: low, so a pan barely tilts the horizon. */
+export const EGO_TURN_ELEVATION_DEG: [number, number] = [-5, 15];
+
+/** Smallest |Δazimuth| of `perspective` samples, degrees. */
+export const PERSPECTIVE_MIN_ORBIT_DEG = 60;
+
+/** What {@link drawCameraMotion} draws for one sample. */
+export interface CameraMotion {
+  /** Orbit (with pan) of view A and view B. */
+  orbits: [OrbitParams, OrbitParams];
+  /** Object yaw change B − A about world +Y, degrees (positive = counter-clockwise seen from above); 0 unless the family turns the object. */
+  objectTurnDeg: number;
+}
+
 /** Smallest camera distance that keeps the unit sphere within 90% of the half field of view. */
 export function minRadiusForFov(fovYDeg: number): number {
   return 1 / Math.sin(0.9 * (fovYDeg / 2) * DEG);
@@ -43,8 +77,18 @@ function wrap180(a: number): number {
   return w === -180 ? 180 : w;
 }
 
-/** Draws the orbits of views A and B for `family` with the field of view `fovYDeg`. */
-export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, ranges: CameraRanges = CAMERA_DEFAULTS): [OrbitParams, OrbitParams] {
+/** Draws a signed angle: a bin of `edges` uniformly, a side uniformly, then the magnitude uniformly inside the bin. */
+function drawBinned(edges: readonly number[], rng: Rng): number {
+  const bin = rng.int(0, edges.length - 2);
+  return (rng.chance(0.5) ? 1 : -1) * rng.range(edges[bin], edges[bin + 1]);
+}
+
+/**
+ * Draws the orbits of views A and B for `family` with the field of view `fovYDeg`, and the
+ * object's turn between them. The draws of the viewpoint families come first and in the same
+ * order as before pans existed, so their plans did not change.
+ */
+export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, ranges: CameraRanges = CAMERA_DEFAULTS): CameraMotion {
   const rBase = minRadiusForFov(fovYDeg);
   const rMin = rBase * ranges.radiusFactor[0];
   const rMax = rBase * ranges.radiusFactor[1];
@@ -64,6 +108,10 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
     rA = rng.range(rMin, rMax / 1.1);
     rB = rA * rng.range(0.95, 1.1);
   };
+  let panA = 0;
+  let panB = 0;
+  let objectTurnDeg = 0;
+  let sameRoll = false;
   switch (family) {
     case 'orbit': {
       // Bin first, then the angle inside it: every (direction, bin) answer is equally common, so
@@ -97,13 +145,52 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
       rB = rA * ratio;
       break;
     }
+    case 'ego-turn': {
+      // Turn in place: one centre, one roll; the pans differ by the turn.
+      dAz = 0;
+      elA = rng.range(Math.max(elMin, EGO_TURN_ELEVATION_DEG[0]), Math.min(elMax, EGO_TURN_ELEVATION_DEG[1]));
+      elB = elA;
+      rA = rng.range(rMin, rMax);
+      rB = rA;
+      const turn = drawBinned(EGO_TURN_BIN_EDGES_DEG, rng);
+      // Both pans within ±limit: panA uniform on [−limit, limit] ∩ [−limit − turn, limit − turn].
+      const limit = fovYDeg / 2 - EGO_TURN_PAN_MARGIN_DEG;
+      const lo = Math.max(-limit, -limit - turn);
+      const hi = Math.min(limit, limit - turn);
+      panA = lo <= hi ? rng.range(lo, hi) : -turn / 2;
+      panB = panA + turn;
+      sameRoll = true;
+      break;
+    }
+    case 'object-rotation':
+      // One camera for both views; the object turns.
+      dAz = 0;
+      nuisanceEl();
+      elB = elA!;
+      rA = rng.range(rMin, rMax);
+      rB = rA;
+      objectTurnDeg = drawBinned(OBJECT_TURN_BIN_EDGES_DEG, rng);
+      sameRoll = true;
+      break;
+    case 'perspective':
+      dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(PERSPECTIVE_MIN_ORBIT_DEG, 180);
+      nuisanceEl();
+      nuisanceR();
+      break;
     default:
+      // relative-depth and any other family: a moderate move.
       dAz = rng.range(-90, 90);
       nuisanceEl();
       nuisanceR();
   }
-  return [
-    { azimuthDeg: azA, elevationDeg: elA!, radiusM: rA!, rollDeg: roll() },
-    { azimuthDeg: wrap180(azA + dAz), elevationDeg: elB!, radiusM: rB!, rollDeg: roll() },
-  ];
+  const rollA = roll();
+  const rollB = sameRoll ? rollA : roll();
+  return {
+    orbits: [
+      { azimuthDeg: azA, elevationDeg: elA!, radiusM: rA!, rollDeg: rollA, panDeg: panA },
+      // dAz === 0 (a camera that stays put) keeps the azimuth bit for bit, so both centres are identical.
+      { azimuthDeg: dAz === 0 ? azA : wrap180(azA + dAz), elevationDeg: elB!, radiusM: rB!, rollDeg: rollB, panDeg: panB },
+    ],
+    objectTurnDeg,
+  };
 }

@@ -6,7 +6,8 @@
  * Families follow a repeating cycle built by smooth weighted round-robin from integer weights
  * (e.g. weights 2:1:1 give the cycle a b a c). The answer slot of the k-th sample of a family
  * with n options comes from a seeded permutation of 0..n−1 for block ⌊k / n⌋, so every block of n
- * consecutive questions of a family uses each letter exactly once.
+ * consecutive questions of a family uses each letter exactly once. A mix of real weights
+ * (`--mix orbit=0.4,…`) becomes integer cycle weights through {@link mixToCycleWeights}.
  */
 import { sampleRng } from '../rng.js';
 
@@ -59,6 +60,51 @@ export function buildFamilySchedule(weights: readonly FamilyWeight[]): FamilySch
       return { family, familyIndex: Math.floor(index / total) * perCycle + before[p] };
     },
   };
+}
+
+/** Most decimals a mix weight keeps (finer weights are rounded to this). */
+export const MIX_DECIMALS = 6;
+
+/** Longest family cycle a mix may produce (the sum of its integer weights). */
+export const MAX_CYCLE_LENGTH = 100_000;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * Turns real mix weights (e.g. orbit 0.4, ego-turn 0.2, …; any positive scale) into the integer
+ * cycle weights of {@link buildFamilySchedule}: every weight is rounded to {@link MIX_DECIMALS}
+ * decimals and scaled by one common power of ten (the fewest decimals that represent them all),
+ * then all are divided by their greatest common divisor. So 0.4 : 0.2 : 0.2 : 0.2 becomes
+ * 2 : 1 : 1 : 1 (a cycle of 5) and 1/3 : 1/3 : 1/3 becomes 1 : 1 : 1; the shares of the cycle
+ * equal the given shares up to that rounding. Order is kept.
+ *
+ * @throws RangeError naming the family for a weight that is not a positive finite number (or
+ *   rounds to 0), and when the cycle would be longer than {@link MAX_CYCLE_LENGTH}.
+ */
+export function mixToCycleWeights(mix: readonly FamilyWeight[]): FamilyWeight[] {
+  if (mix.length === 0) throw new RangeError('familySchedule: the mix names no family');
+  for (const m of mix) {
+    if (!(Number.isFinite(m.weight) && m.weight > 0)) throw new RangeError(`familySchedule: mix weight of "${m.family}" must be a positive number, got ${m.weight}`);
+  }
+  const rounded = mix.map((m) => Number(m.weight.toFixed(MIX_DECIMALS)));
+  let decimals = 0;
+  for (const w of rounded) {
+    while (decimals < MIX_DECIMALS && Math.abs(w * 10 ** decimals - Math.round(w * 10 ** decimals)) > 1e-9 * Math.max(1, w * 10 ** decimals)) decimals++;
+  }
+  const ints = rounded.map((w) => Math.round(w * 10 ** decimals));
+  ints.forEach((k, i) => {
+    if (k < 1) throw new RangeError(`familySchedule: mix weight of "${mix[i].family}" is too small (${mix[i].weight}); weights keep ${MIX_DECIMALS} decimals`);
+  });
+  const g = ints.reduce(gcd);
+  const weights = mix.map((m, i) => ({ family: m.family, weight: ints[i] / g }));
+  const total = weights.reduce((s, w) => s + w.weight, 0);
+  if (total > MAX_CYCLE_LENGTH) {
+    throw new RangeError(`familySchedule: the mix ${mix.map((m) => `${m.family}=${m.weight}`).join(',')} needs a cycle of ${total} samples (limit ${MAX_CYCLE_LENGTH}); use rounder weights`);
+  }
+  return weights;
 }
 
 /** The balanced answer slot (0-based) for the `familyIndex`-th question of `family`. */

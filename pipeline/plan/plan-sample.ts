@@ -77,7 +77,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const ranges = config.camera ?? CAMERA_DEFAULTS;
   const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
-  const orbits = drawCameraMotion(family, fovYDeg, rng, ranges);
+  const { orbits, objectTurnDeg } = drawCameraMotion(family, fovYDeg, rng, ranges);
   // --- Look
   const lighting = drawLighting(rng);
   const views = orbits.map((o): ViewSpec => {
@@ -94,6 +94,6 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
     asset: { source: 'procedural', name: object.name, contentHash: contentHash(object), symmetry: object.symmetry },
     orbits,
     intrinsics,
-    job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, yaw], lighting, views },
+    job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, yaw + objectTurnDeg], lighting, views },
   };
 }

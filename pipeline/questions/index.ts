@@ -4,18 +4,25 @@
  * families are appended, never inserted.
  */
 import { distanceFamily } from './distance.js';
+import { egoTurnFamily } from './ego-turn.js';
 import { elevationFamily } from './elevation.js';
+import { objectRotationFamily } from './object-rotation.js';
 import { orbitDirectionFamily } from './orbit-direction.js';
 import { orbitFamily } from './orbit.js';
-import type { QuestionFamily } from './question-family.js';
+import { perspectiveFamily } from './perspective.js';
+import type { QuestionFamily, Stage } from './question-family.js';
+import { relativeDepthFamily } from './relative-depth.js';
 
 const NAME = 'questions';
 
 /** The Viewpoint-100K-style families of the SFT stage, in registry order. */
 export const VIEWPOINT_FAMILIES: readonly QuestionFamily[] = Object.freeze([orbitFamily, orbitDirectionFamily, elevationFamily, distanceFamily]);
 
+/** The SAT-style families of the RL stage, in registry order. */
+export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFamily, objectRotationFamily, perspectiveFamily, relativeDepthFamily]);
+
 /** Every registered family, in a fixed order. */
-export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES]);
+export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES]);
 
 /** Names of every registered family, in registry order. */
 export function listFamilyNames(): string[] {
@@ -32,8 +39,17 @@ export function getFamily(name: string): QuestionFamily {
   return family;
 }
 
-export type { Applicability, BuiltQuestion, Difficulty, QuestionFamily, Stage } from './question-family.js';
+/** Names of the registered families of `stage`, in registry order. */
+export function listFamilyNamesOfStage(stage: Stage): string[] {
+  return FAMILIES.filter((f) => f.stage === stage).map((f) => f.name);
+}
+
+export type { Applicability, BuiltQuestion, Difficulty, NamedPart, QuestionFamily, Stage } from './question-family.js';
 export { ORBIT_DEFAULTS, createOrbitFamily, orbitFamily, type OrbitOptions } from './orbit.js';
 export { ORBIT_DIRECTION_DEFAULTS, createOrbitDirectionFamily, orbitDirectionFamily, type OrbitDirectionOptions } from './orbit-direction.js';
 export { ELEVATION_DEFAULTS, createElevationFamily, elevationFamily, type ElevationOptions } from './elevation.js';
 export { DISTANCE_DEFAULTS, createDistanceFamily, distanceFamily, type DistanceOptions } from './distance.js';
+export { EGO_TURN_DEFAULTS, createEgoTurnFamily, egoTurnFamily, type EgoTurnOptions } from './ego-turn.js';
+export { OBJECT_ROTATION_DEFAULTS, createObjectRotationFamily, objectRotationFamily, type ObjectRotationOptions } from './object-rotation.js';
+export { PERSPECTIVE_DEFAULTS, createPerspectiveFamily, perspectiveFamily, type PerspectiveOptions } from './perspective.js';
+export { RELATIVE_DEPTH_DEFAULTS, createRelativeDepthFamily, relativeDepthFamily, type RelativeDepthOptions } from './relative-depth.js';

@@ -44,6 +44,19 @@ export interface BuiltQuestion {
   /** Templated chain of thought, ending in a sentence that states the answer; no tags. */
   reasoning: string;
   difficulty: Difficulty;
+  /**
+   * Parts the question names, with the view (0 = A, 1 = B) it asks about them in; every one is
+   * visible there by the ray cast. The run loop cross-checks them against the renderer's own
+   * visibility. Absent (or empty) for questions that name no part.
+   */
+  namedParts?: readonly NamedPart[];
+}
+
+/** A part a question names, and the view it looks at the part in. */
+export interface NamedPart {
+  view: 0 | 1;
+  /** {@link PartSpec.name}. */
+  name: string;
 }
 
 /** One question family module. */

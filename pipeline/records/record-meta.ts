@@ -12,7 +12,7 @@
  * asset { source, name, content_hash, symmetry },
  * object_pose { yaw_deg: [A, B] },
  * views [A, B] { K { fx, fy, cx, cy, width, height, fov_y_deg }, R, t, centre, c2w_gl,
- *                orbit { azimuth_deg, elevation_deg, radius_m, roll_deg } },
+ *                orbit { azimuth_deg, elevation_deg, radius_m, roll_deg, pan_deg } },
  * relative { R_AB, t_AB, angle_deg, axis, quaternion_xyzw, yaw_deg, pitch_deg, roll_deg,
  *            baseline_m, motion_in_a, delta_azimuth_deg, delta_elevation_deg, radius_ratio,
  *            delta_object_yaw_deg },
@@ -81,6 +81,8 @@ export interface RecordOrbit {
   elevation_deg: number;
   radius_m: number;
   roll_deg: number;
+  /** Turn in place about the camera's down axis, degrees, positive = turned right (0 = looking at the object centre). */
+  pan_deg: number;
 }
 
 /** One camera as written in records: OpenCV `R`, `t`, world `centre`, OpenGL `c2w_gl`. */
@@ -154,6 +156,11 @@ export interface RecordMeta {
   seed: number;
   attempt: number;
   family: string;
+  /**
+   * Training stage of the family ({@link FAMILY_STAGES}): the kind of shard the record is written
+   * to by default (`--stages family`); with `--stages both` the sample is in both kinds and this
+   * still names its family's stage.
+   */
   stage: Stage;
   template_id: string;
   question: string;
@@ -246,6 +253,7 @@ function mapView(camera: CameraPose): RecordView {
       elevation_deg: roundTo(orbit.elevationDeg, ANGLE_DECIMALS),
       radius_m: roundTo(orbit.radiusM, LINEAR_DECIMALS),
       roll_deg: roundTo(orbit.rollDeg, ANGLE_DECIMALS),
+      pan_deg: roundTo(orbit.panDeg, ANGLE_DECIMALS),
     },
   };
 }

@@ -1,21 +1,29 @@
 /**
  * `run(config, deps)`: the main job. Reads as a recipe (STYLE §4):
  *
- *   plan (pure, seeded) → ground truth (pure) → question (pure) → render (browser)
- *   → encode + write images (disk) → records (pure, ajv-validated) → shards in index order (disk)
- *   → manifest + dataset_info (disk)
+ *   plan (pure, seeded) → ground truth (pure) → question (pure) → render (browser; the ID pass
+ *   cross-checks the parts a question names, a disagreement re-draws) → encode + write images (disk) → records (pure, ajv-validated) → shards in index order (disk)
+ *   → shard sidecar (disk) → manifest + dataset_info (disk)
  *
  * Samples are produced by a bounded set of concurrent workers and handed to the shard writer
  * strictly in index order, so the bytes written never depend on `concurrency` or timing.
+ *
+ * Scale-out and crash safety (`pipeline/scale/`, docs/scale-out.md): a run builds only its
+ * worker's shards (`--shard-index/--shard-count`), keeps the shards an earlier attempt sealed
+ * (`--resume`), writes a sidecar after each sealed shard, and writes the manifest from the
+ * sidecars once the folder holds every shard. On `deps.signal` it takes no new sample, seals
+ * nothing partial and rejects with {@link RunInterruptedError}; any other failure rejects with
+ * {@link RunFailedError} (sealed shards intact, `--resume` finishes the run).
  */
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
+import { EnvironmentError, RunFailedError, RunInterruptedError } from '../errors.js';
 import { computeGroundTruth } from '../geometry/ground-truth.js';
 import type { HandoffReport, HandoffSink } from '../handoff/handoff-queue.js';
 import type { Logger } from '../logger.js';
-import { answerSlot, buildFamilySchedule } from '../plan/family-schedule.js';
+import { answerSlot, buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../plan/plan-sample.js';
 import type { SamplePlan } from '../plan/sample-plan.js';
 import { getFamily } from '../questions/index.js';
@@ -24,14 +32,17 @@ import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';
 import { buildRlRecord } from '../records/rl-record.js';
 import { buildSftRecord } from '../records/sft-record.js';
 import { sampleRng } from '../rng.js';
-import { countRedraw, countSample, createRunStats, sortedStats, type RunStats } from '../run-stats.js';
-import { buildManifest, writeManifest } from '../shards/manifest.js';
-import { writeDatasetInfo } from '../shards/dataset-info.js';
-import { ShardWriter } from '../shards/shard-writer.js';
+import { countRedraw, countSample, createRunStats, type RunStats } from '../run-stats.js';
+import type { WorkerSpec } from '../scale/assign-shards.js';
+import { describeRunFailure } from '../scale/describe-run-failure.js';
+import { openRunDir } from '../scale/open-run-dir.js';
+import { WorkerRun } from '../scale/worker-run.js';
+import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shards/manifest.js';
+import { ShardWriter, type SealedShard, type ShardRecords } from '../shards/shard-writer.js';
 import type { GroundTruth } from '../types.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { encodeImage } from '../../renderers/encode-image.js';
-import { prepareOutDir } from './prepare-out-dir.js';
+import { findVisibilityDisagreement, VISIBILITY_DISAGREES } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
 
 /** A sample whose plan could not be made unambiguous within this many draws fails the run. */
@@ -62,15 +73,60 @@ export interface RunDeps {
    * and the run drains the queue before it returns (after a failure too).
    */
   handoff?: HandoffSink;
+  /**
+   * Stops the run (the CLI aborts it on SIGINT/SIGTERM): no new sample starts, nothing partial is
+   * sealed, and `run` rejects with {@link RunInterruptedError}; `--resume` finishes it.
+   */
+  signal?: AbortSignal;
+  /** Test hooks; the CLI sets them only from `VIEWFORGE_TEST_*` environment variables. */
+  hooks?: RunHooks;
+}
+
+/** Points where tests stop a run (to kill it there). */
+export interface RunHooks {
+  /** Awaited before the last record of shard `shard` is appended: its images are on disk, nothing of it is sealed. */
+  beforeSeal?(shard: number): Promise<void>;
+  /** Awaited after shard `shard`'s files are sealed, before its sidecar is written. */
+  beforeSidecar?(shard: number): Promise<void>;
 }
 
 export interface RunResult {
   outDir: string;
+  /** Samples built by this process (kept shards excluded). */
   samples: number;
+  /** Shard files (JSONL) sealed by this process. */
   shards: number;
+  /** Counters of the samples built by this process (the manifest adds up every shard's). */
   stats: RunStats;
+  /** This worker of a split run (`{ index: 0, count: 1 }` on one machine). */
+  worker: WorkerSpec;
+  /** Shards kept from an earlier attempt (`--resume`). */
+  kept: number;
+  /** Whether this process wrote `manifest.json` (the folder holds every shard of the run). */
+  manifestWritten: boolean;
+  /** Shards of the run not in this folder yet (other workers'); empty once complete. */
+  missing: number[];
   /** What the hand-off did, when `deps.handoff` was given. */
   handoff?: HandoffReport;
+}
+
+/** The `config` block of the manifest (what determines the output bytes) for a run configuration. */
+export function getManifestConfig(config: RunConfig): ManifestConfig {
+  return copyManifestConfig({
+    seed: config.seed,
+    count: config.count,
+    size: config.size,
+    format: config.format,
+    shard_size: config.shardSize,
+    cot_ratio: config.cotRatio,
+    families: config.families,
+    mix: config.mix,
+    stages: config.stages,
+    gl: config.gl,
+    dataset_name: config.datasetName,
+    system_prompt: config.systemPrompt,
+    parquet: config.parquet,
+  });
 }
 
 /** Shard number of a global index. */
@@ -83,13 +139,36 @@ export function imagePath(plan: SamplePlan, shardSize: number, view: 'a' | 'b', 
   return `images/${String(shardOf(plan.index, shardSize)).padStart(5, '0')}/${plan.id}_${view}.${EXTENSIONS[format]}`;
 }
 
-/** Plans sample `index`, re-drawing until its family can ask an unambiguous question. */
+/**
+ * The family cycle weights of a run: the mix turned into integers ({@link mixToCycleWeights}),
+ * or 1 per family when there is no mix; in `config.families` order.
+ */
+export function getCycleWeights(config: Pick<RunConfig, 'families' | 'mix'>): FamilyWeight[] {
+  const { mix } = config;
+  if (mix === null) return config.families.map((family) => ({ family, weight: 1 }));
+  return mixToCycleWeights(config.families.map((family) => ({ family, weight: mix[family] })));
+}
+
+/**
+ * Which record kinds a sample of `family` is written to: its family's stage (`stages: 'family'`)
+ * or both (`stages: 'both'`).
+ */
+export function getRecordKinds(family: string, stages: RunConfig['stages']): ('sft' | 'rl')[] {
+  return stages === 'both' ? ['sft', 'rl'] : [getFamily(family).stage];
+}
+
+/**
+ * Plans sample `index`, re-drawing until its family can ask an unambiguous question. Starts at
+ * draw `firstAttempt` (> 0 after the renderer rejected an earlier draw, see
+ * {@link findVisibilityDisagreement}).
+ */
 export function resolveSample(
   planConfig: PlanConfig,
   index: number,
   onRedraw: (family: string, reason: string) => void,
+  firstAttempt = 0,
 ): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {
     const plan = planSample(planConfig, index, attempt);
     const truth = computeGroundTruth(plan);
     const family = getFamily(plan.family);
@@ -126,14 +205,22 @@ async function encodeAndWrite(
 /** Runs the main job; see the file header. Closes the renderer it starts. */
 export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> {
   const outDir = config.out;
-  // --- Output folder, then the renderer (both fail early, before any sample)
-  await prepareOutDir(outDir, config.overwrite);
+  const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
+  const manifestConfig = getManifestConfig(config);
+  // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
+  const start = await openRunDir({ outDir, worker, configHash: getConfigHash(manifestConfig), resume: config.resume, overwrite: config.overwrite });
   const renderer = await deps.createRenderer();
   deps.onRenderer?.(renderer);
   let result: RunResult;
   let handoff: HandoffReport | undefined;
+  let work: WorkerRun | undefined;
   try {
-    result = await produceDataset(config, deps, renderer);
+    // --- This worker's shards: keep those an earlier attempt sealed, build the rest
+    work = await WorkerRun.begin({ outDir, worker, start, config: manifestConfig, versions: deps.versions, renderer: renderer.info, logger: deps.logger });
+    result = await produceDataset(config, deps, renderer, work);
+  } catch (err) {
+    if (work === undefined || err instanceof RunInterruptedError || err instanceof EnvironmentError) throw err;
+    throw new RunFailedError(describeRunFailure(err, outDir), work.progress, { cause: err });
   } finally {
     await renderer.close();
     // --- Hand-off: wait for the shards still queued (also after a failure: sealed shards are complete)
@@ -142,29 +229,50 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
   return handoff === undefined ? result : { ...result, handoff };
 }
 
-async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Renderer): Promise<RunResult> {
+async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Renderer, work: WorkerRun): Promise<RunResult> {
   const { logger } = deps;
   const outDir = config.out;
-  const families = config.families.map((name) => getFamily(name));
+  for (const name of config.families) getFamily(name); // unknown family: fail before any sample
   const planConfig: PlanConfig = {
     seed: config.seed,
     width: config.size,
     height: config.size,
-    schedule: buildFamilySchedule(families.map((f) => ({ family: f.name, weight: 1 }))),
+    schedule: buildFamilySchedule(getCycleWeights(config)),
   };
   const stats = createRunStats();
-  const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'] });
+  const recordCounts = { sft: 0, rl: 0 };
+  const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'], parquet: config.parquet });
   const madeDirs = new Set<number>();
+  const aborted = () => deps.signal?.aborted === true;
+  // --- Hand-off: shards kept from an earlier attempt go too (the ledger skips those already acknowledged)
+  for (const kept of work.kept) {
+    for (const f of kept.files) if (f.kind === 'sft' || f.kind === 'rl') await deps.handoff?.enqueue(f as SealedShard);
+  }
 
   // --- One sample, start to finish (everything but the ordered hand-over to the writer)
   const produce = async (index: number) => {
-    const { plan, truth, question } = resolveSample(planConfig, index, (family, reason) => countRedraw(stats, family, reason));
+    const onRedraw = (family: string, reason: string) => {
+      countRedraw(stats, family, reason);
+      work.countRedraw(index, family, reason);
+    };
     const shard = shardOf(index, config.shardSize);
     if (!madeDirs.has(shard)) {
       await mkdir(join(outDir, 'images', String(shard).padStart(5, '0')), { recursive: true });
       madeDirs.add(shard);
     }
-    const [rawA, rawB] = await renderer.render(plan.job);
+    // --- Plan, question, render; a question whose named parts the ID pass does not see as the ray cast does is re-drawn
+    let { plan, truth, question } = resolveSample(planConfig, index, onRedraw);
+    const idViews = (q: BuiltQuestion): [boolean, boolean] => [0, 1].map((v) => (q.namedParts ?? []).some((p) => p.view === v)) as [boolean, boolean];
+    let [rawA, rawB] = await renderer.render(plan.job, { idPass: idViews(question) });
+    for (let disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB]); disagreement !== null; disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB])) {
+      onRedraw(plan.family, VISIBILITY_DISAGREES);
+      logger.warn(
+        `run: sample ${index} (${plan.id}, draw ${plan.attempt}): part "${disagreement.name}" is ${disagreement.rayVisible ? 'visible' : 'hidden'} by the ray cast ` +
+          `but has ${disagreement.idPixels} ID-pass pixel(s) in view ${disagreement.view === 0 ? 'A' : 'B'}; re-drawing`,
+      );
+      ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1));
+      [rawA, rawB] = await renderer.render(plan.job, { idPass: idViews(question) });
+    }
     const images = (await Promise.all([
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),
@@ -178,15 +286,28 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       systemPrompt: config.systemPrompt,
       datasetName: config.datasetName,
     };
-    return { input, sft: buildSftRecord(input), rl: buildRlRecord(input) };
+    // --- Records: the sample's family stage decides its shard kind (or both, with --stages both)
+    const kinds = getRecordKinds(plan.family, config.stages);
+    const records: ShardRecords = {};
+    if (kinds.includes('sft')) records.sft = buildSftRecord(input);
+    if (kinds.includes('rl')) records.rl = buildRlRecord(input);
+    return { input, records };
   };
 
-  // --- Workers pull indices; results are handed to the writer in index order
+  // --- A sealed shard: its sidecar (from now on the shard is done), then the hand-off
+  const commit = async (shard: number, sealed: readonly SealedShard[]) => {
+    await deps.hooks?.beforeSidecar?.(shard);
+    await work.commitShard(shard, writer.getSealedFiles().filter((f) => f.shard === shard));
+    for (const s of sealed) await deps.handoff?.enqueue(s); // --- Hand-off (waits only when its queue is full)
+  };
+
+  // --- Workers pull positions (the indices of this worker's shards to build, see WorkerRun.indexAt);
+  //     results are handed to the writer in index order
   type Done = Awaited<ReturnType<typeof produce>>;
   const ready = new Map<number, Done>();
   const maxAhead = Math.max(4, config.concurrency * 4);
-  let nextIndex = 0;
-  let nextFlush = 0;
+  let nextIndex = 0; // next position to produce
+  let nextFlush = 0; // next position to append
   let failure: unknown = null;
   let waiters: (() => void)[] = [];
   const signal = () => {
@@ -197,26 +318,32 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   const waitForFlush = () => new Promise<void>((resolve) => waiters.push(resolve));
   let flushing = Promise.resolve();
   const flush = async () => {
-    while (ready.has(nextFlush)) {
+    while (ready.has(nextFlush) && !aborted()) {
       const done = ready.get(nextFlush)!;
       ready.delete(nextFlush);
-      const sealed = await writer.append(nextFlush, { sft: done.sft, rl: done.rl });
-      for (const s of sealed) await deps.handoff?.enqueue(s); // --- Hand-off (waits only when its queue is full)
+      const index = work.indexAt(nextFlush);
+      const shard = shardOf(index, config.shardSize);
+      if (work.isLastOfShard(index)) await deps.hooks?.beforeSeal?.(shard);
+      const sealed = await writer.append(index, done.records);
+      if (done.records.sft !== undefined) recordCounts.sft++;
+      if (done.records.rl !== undefined) recordCounts.rl++;
       countSample(stats, done.input.plan.family, done.input.question.answerLetter, done.input.withCot, done.input.images.map((i) => i.bytes));
+      work.countSample(index, { family: done.input.plan.family, answerLetter: done.input.question.answerLetter, withCot: done.input.withCot, images: done.input.images });
+      if (sealed.length > 0) await commit(shard, sealed);
       nextFlush++;
-      deps.onProgress?.({ done: nextFlush, total: config.count, redraws: Object.values(stats.redraws).reduce((s, r) => s + Object.values(r).reduce((a, b) => a + b, 0), 0) });
+      deps.onProgress?.({ done: nextFlush, total: work.positions, redraws: Object.values(stats.redraws).reduce((s, r) => s + Object.values(r).reduce((a, b) => a + b, 0), 0) });
     }
     signal();
   };
   const worker = async () => {
-    while (failure === null && nextIndex < config.count) {
+    while (failure === null && !aborted() && nextIndex < work.positions) {
       if (nextIndex >= nextFlush + maxAhead) {
         await waitForFlush();
         continue;
       }
-      const index = nextIndex++;
+      const position = nextIndex++;
       try {
-        ready.set(index, await produce(index));
+        ready.set(position, await produce(work.indexAt(position)));
         flushing = flushing.then(flush);
         await flushing;
       } catch (err) {
@@ -226,35 +353,27 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     }
   };
   const workers = Math.max(1, config.concurrency * 2);
-  await Promise.all(Array.from({ length: workers }, worker));
+  // --- On abort, stop waiting for samples still rendering: they cannot complete a shard now
+  const stopped = new Promise<void>((resolve) => {
+    if (aborted()) resolve();
+    deps.signal?.addEventListener('abort', () => {
+      signal();
+      resolve();
+    }, { once: true });
+  });
+  await Promise.race([Promise.all(Array.from({ length: workers }, worker)), stopped]);
   await flushing.catch((err) => (failure ??= err));
+  if (aborted()) throw new RunInterruptedError(String(deps.signal!.reason ?? 'aborted'), work.progress);
   if (failure !== null) throw failure;
 
-  // --- Seal the last shard, write the manifest
+  // --- Seal the last shard (partial, when this worker owns it) and commit it
   const sealedBefore = writer.getSealedShards().length;
   const shards = await writer.finish();
-  for (const s of shards.slice(sealedBefore)) await deps.handoff?.enqueue(s); // --- Hand-off
-  const manifest = buildManifest({
-    config: {
-      seed: config.seed,
-      count: config.count,
-      size: config.size,
-      format: config.format,
-      shard_size: config.shardSize,
-      cot_ratio: config.cotRatio,
-      families: config.families,
-      gl: config.gl,
-      dataset_name: config.datasetName,
-      system_prompt: config.systemPrompt,
-    },
-    versions: deps.versions,
-    renderer: renderer.info,
-    shards,
-    stats: sortedStats(stats),
-    counts: { samples: stats.samples, sft_records: stats.samples, rl_records: stats.samples, images: stats.samples * 2 },
-  });
-  await writeDatasetInfo(outDir, config.datasetName);
-  await writeManifest(outDir, manifest);
-  logger.info(`run: wrote ${stats.samples} samples in ${new Set(shards.map((s) => s.path.split('/').pop())).size} shard(s) per kind to ${outDir}`);
-  return { outDir, samples: stats.samples, shards: shards.length, stats };
+  const lastSealed = shards.slice(sealedBefore);
+  if (lastSealed.length > 0) await commit(lastSealed[0].shard, lastSealed);
+
+  // --- This worker is done; the manifest, dataset_info and card once the folder holds every shard
+  const end = await work.complete();
+  logger.info(`run: wrote ${stats.samples} samples (${recordCounts.sft} sft and ${recordCounts.rl} rl records) in ${shards.length} shard file(s) to ${outDir}`);
+  return { outDir, samples: stats.samples, shards: shards.length, stats, worker: work.worker, kept: work.kept.length, manifestWritten: end.manifest !== null, missing: end.missing };
 }

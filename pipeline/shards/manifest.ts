@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { validateManifest } from '../records/validate-record.js';
 import { writeFileAtomic } from './seal-file.js';
-import { SHARD_KINDS, type SealedShard, type ShardKind } from './shard-writer.js';
+import { SHARD_FILE_KINDS, type SealedFile } from './shard-writer.js';
 
 const NAME = 'manifest';
 
@@ -57,10 +57,19 @@ export interface ManifestConfig {
   shard_size: number;
   cot_ratio: number;
   families: readonly string[];
+  /** Mix weights per family as configured (keys in `families` order), or null for equal shares. */
+  mix: Readonly<Record<string, number>> | null;
+  /** 'family': each sample in its family's stage only (sft/ or rl/); 'both': every sample in both. */
+  stages: 'family' | 'both';
   /** WebGL mode as configured (e.g. "auto"); {@link ManifestRenderer} says what ran. */
   gl: string;
   dataset_name: string;
   system_prompt: string | null;
+  /**
+   * Whether the RL shards have parquet copies (`--no-parquet` = false). Optional on input for
+   * callers that predate it (then true, the default); always written.
+   */
+  parquet?: boolean;
 }
 
 /** Record and image counts. */
@@ -87,7 +96,8 @@ export interface ManifestRenderer {
 
 /** One shard file as written. */
 export interface ManifestShard {
-  kind: ShardKind;
+  /** `sft`, `rl` (JSONL) or `rl-parquet` (the verl-native copy of the `rl` shard with the same index range). */
+  kind: SealedFile['kind'];
   path: string;
   records: number;
   sha256: string;
@@ -125,8 +135,11 @@ export interface ManifestInput {
   /** Versions of the software that can change the output (e.g. `{ viewforge, three, node }`); written with sorted keys. */
   versions: Readonly<Record<string, string>>;
   renderer: ManifestRendererInput;
-  /** Sealed shards (from {@link ShardWriter}); written ordered by first index, then kind. */
-  shards: readonly SealedShard[];
+  /**
+   * Sealed shard files (from {@link ShardWriter.getSealedFiles}: JSONL shards and parquet copies);
+   * written ordered by first index, then kind (sft, rl, rl-parquet).
+   */
+  shards: readonly SealedFile[];
   /** Counters (redraws by reason, per-family counts, answer letters…): numbers or nested objects; written with sorted keys. */
   stats: object;
   counts: ManifestCounts;
@@ -152,14 +165,14 @@ function toCounters(value: object, path: string): Counters {
   return out;
 }
 
-function mapShards(shards: readonly SealedShard[]): ManifestShard[] {
+function mapShards(shards: readonly SealedFile[]): ManifestShard[] {
   const seen = new Set<string>();
   for (const s of shards) {
     if (seen.has(s.path)) throw new Error(`${NAME}: shard "${s.path}" is listed twice`);
     seen.add(s.path);
   }
   return [...shards]
-    .sort((a, b) => a.firstIndex - b.firstIndex || SHARD_KINDS.indexOf(a.kind) - SHARD_KINDS.indexOf(b.kind))
+    .sort((a, b) => a.firstIndex - b.firstIndex || SHARD_FILE_KINDS.indexOf(a.kind) - SHARD_FILE_KINDS.indexOf(b.kind))
     .map((s) => ({
       kind: s.kind,
       path: s.path,
@@ -172,12 +185,46 @@ function mapShards(shards: readonly SealedShard[]): ManifestShard[] {
 }
 
 function checkCounts(counts: ManifestCounts, shards: readonly ManifestShard[]): void {
-  const sum = (kind: ShardKind) => shards.filter((s) => s.kind === kind).reduce((n, s) => n + s.records, 0);
+  const sum = (kind: SealedFile['kind']) => shards.filter((s) => s.kind === kind).reduce((n, s) => n + s.records, 0);
   for (const [kind, key] of [['sft', 'sft_records'], ['rl', 'rl_records']] as const) {
     if (sum(kind) !== counts[key]) {
       throw new Error(`${NAME}: counts.${key} is ${counts[key]} but the ${kind} shards hold ${sum(kind)} records`);
     }
   }
+  const parquet = shards.filter((s) => s.kind === 'rl-parquet');
+  if (parquet.length > 0 && sum('rl-parquet') !== counts.rl_records) {
+    throw new Error(`${NAME}: counts.rl_records is ${counts.rl_records} but the rl-parquet shards hold ${sum('rl-parquet')} records`);
+  }
+}
+
+/**
+ * Copies the keys of {@link ManifestConfig} in their fixed order (and only those): the `config`
+ * block as the manifest writes it.
+ */
+export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
+  return {
+    seed: c.seed,
+    count: c.count,
+    size: c.size,
+    format: c.format,
+    shard_size: c.shard_size,
+    cot_ratio: c.cot_ratio,
+    families: [...c.families],
+    mix: c.mix === null ? null : Object.fromEntries(c.families.filter((f) => Object.hasOwn(c.mix!, f)).map((f) => [f, c.mix![f]])),
+    stages: c.stages,
+    gl: c.gl,
+    dataset_name: c.dataset_name,
+    system_prompt: c.system_prompt,
+    parquet: c.parquet ?? true,
+  };
+}
+
+/**
+ * The manifest's `config_hash`: sha256 (hex) of the JSON of {@link copyManifestConfig}`(config)`.
+ * Resume and merge compare it to tell whether two outputs were made with the same flags.
+ */
+export function getConfigHash(config: ManifestConfig): string {
+  return createHash('sha256').update(JSON.stringify(copyManifestConfig(config))).digest('hex');
 }
 
 /**
@@ -192,18 +239,7 @@ export function buildManifest(input: ManifestInput): Manifest {
   if (typeof generator.version !== 'string' || generator.version.length === 0) {
     throw new TypeError(`${NAME}: no generator version; pass createdBy or versions.${GENERATOR_NAME}`);
   }
-  const config: ManifestConfig = {
-    seed: c.seed,
-    count: c.count,
-    size: c.size,
-    format: c.format,
-    shard_size: c.shard_size,
-    cot_ratio: c.cot_ratio,
-    families: [...c.families],
-    gl: c.gl,
-    dataset_name: c.dataset_name,
-    system_prompt: c.system_prompt,
-  };
+  const config = copyManifestConfig(c);
   const shards = mapShards(input.shards);
   checkCounts(counts, shards);
   return {
@@ -211,7 +247,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     generator: { name: generator.name, version: generator.version },
     versions: sortKeys(input.versions),
     config,
-    config_hash: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
+    config_hash: getConfigHash(config),
     renderer: { name: renderer.name, browser_version: renderer.browserVersion, gl_renderer: renderer.glRenderer },
     conventions: { ...CONVENTIONS },
     counts: { samples: counts.samples, sft_records: counts.sft_records, rl_records: counts.rl_records, images: counts.images },

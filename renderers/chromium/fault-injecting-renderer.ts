@@ -16,7 +16,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import type { RawImage, RenderJob } from '../../pipeline/types.js';
-import type { Renderer, RendererInfo, RendererLogger } from '../renderer.js';
+import type { Renderer, RendererInfo, RendererLogger, RenderOptions } from '../renderer.js';
 
 const NAME = 'FaultInjectingRenderer';
 
@@ -82,7 +82,7 @@ export class FaultInjectingRenderer implements Renderer {
     return { ...this.counters };
   }
 
-  async render(job: RenderJob): Promise<[RawImage, RawImage]> {
+  async render(job: RenderJob, options?: RenderOptions): Promise<[RawImage, RawImage]> {
     this.calls += 1;
     const due = (every?: number) => every !== undefined && this.calls % every === 0;
     const page = this.inner.listPages()[0];
@@ -91,7 +91,7 @@ export class FaultInjectingRenderer implements Renderer {
       else if (due(this.faults.hangEvery)) await this.hang(page);
       else if (due(this.faults.killBrowserEvery)) this.killBrowser(page);
     }
-    return this.inner.render(job);
+    return this.inner.render(job, options);
   }
 
   close(): Promise<void> {

@@ -10,6 +10,12 @@
  * Protocol (Node → page, text JSON): {@link PageRequest}. Page → Node: text JSON
  * {@link PageReply}, or a binary view message laid out as `u32le[4] = [seq, viewIndex, width,
  * height]` followed by `width*height*4` RGBA bytes.
+ *
+ * ID pass (`idPass: [a, b]` on a render request, per view): after a view's image is read back, the same view
+ * is drawn again into a small render target ({@link ID_PASS_SIZE} on its longer side, no MSAA),
+ * every part with an unlit flat colour that encodes its index (R + 256·G, 0 = background), and
+ * the pixels are counted per part; an `id-pass` text reply carries the counts and pixel-centre
+ * sums. It draws into its own target after the read-back, so the image bytes do not change.
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
@@ -18,9 +24,12 @@ import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js'
 /** Bytes before the pixels in a binary view message: seq, view index, width, height (u32 LE). */
 export const VIEW_HEADER_BYTES = 16;
 
-/** Requests Node sends to the page (text messages). */
+/** Longer side of the ID-pass image, pixels. */
+export const ID_PASS_SIZE = 128;
+
+/** Requests Node sends to the page (text messages). `idPass[i]` asks for an ID pass of view i. */
 export type PageRequest =
-  | { type: 'render'; seq: number; job: RenderJob }
+  | { type: 'render'; seq: number; job: RenderJob; idPass?: [boolean, boolean] }
   | { type: 'ceiling'; seq: number; jobs: RenderJob[] }
   | { type: 'stats'; seq: number };
 
@@ -37,6 +46,15 @@ export type PageReply =
   | { type: 'hello'; webgl2: boolean; glRenderer: string; glVendor: string; maxSamples: number; error?: string }
   | { type: 'error'; seq: number; message: string }
   | { type: 'ceiling'; seq: number; elapsedMs: number; images: number }
+  | {
+      type: 'id-pass';
+      seq: number;
+      view: 0 | 1;
+      width: number;
+      height: number;
+      /** Per part in object order: pixel count and the sums of pixel-centre u and v (ID-image pixels, top-left origin). */
+      parts: { pixels: number; sumU: number; sumV: number }[];
+    }
   | { type: 'stats'; seq: number; stats: PageGpuStats }
   | { type: 'context-lost' }
   | { type: 'policy-violation'; url: string };
@@ -59,6 +77,10 @@ interface PageState {
   pinned: Map<string, THREE.Material>;
   /** Reused read-back buffer: header + pixels. */
   buffer: ArrayBuffer;
+  /** ID pass: its render target (recreated when the size changes), read-back buffer and one flat material per part index. */
+  idTarget: THREE.WebGLRenderTarget | null;
+  idBuffer: Uint8Array;
+  idMaterials: THREE.MeshBasicMaterial[];
   jobs: number;
 }
 
@@ -97,6 +119,9 @@ function createState(canvasKind: string): PageState {
     object: null,
     pinned: new Map(),
     buffer: new ArrayBuffer(0),
+    idTarget: null,
+    idBuffer: new Uint8Array(0),
+    idMaterials: [],
     jobs: 0,
   };
 }
@@ -170,6 +195,64 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
 }
 
+/** The unlit material that paints part index `id − 1` with ID colour `id` (R = id mod 256, G = id div 256; linear, exact in 8 bits). */
+function idMaterial(state: PageState, id: number): THREE.MeshBasicMaterial {
+  let material = state.idMaterials[id];
+  if (material === undefined) {
+    material = new THREE.MeshBasicMaterial({ toneMapped: false });
+    material.color.setRGB((id % 256) / 255, Math.floor(id / 256) / 255, 0, THREE.LinearSRGBColorSpace);
+    state.idMaterials[id] = material;
+  }
+  return material;
+}
+
+/**
+ * Draws view `index` again as an ID image and counts each part's pixels (see the file header).
+ * Call right after {@link renderView} for the same view: the object is posed and the camera set.
+ */
+function renderIdPass(state: PageState, job: RenderJob, index: 0 | 1, seq: number): PageReply {
+  const scale = ID_PASS_SIZE / Math.max(job.width, job.height);
+  const width = Math.max(1, Math.round(job.width * scale));
+  const height = Math.max(1, Math.round(job.height * scale));
+  if (state.idTarget === null || state.idTarget.width !== width || state.idTarget.height !== height) {
+    state.idTarget?.dispose();
+    state.idTarget = new THREE.WebGLRenderTarget(width, height, { samples: 0, depthBuffer: true });
+    state.idBuffer = new Uint8Array(width * height * 4);
+  }
+  const meshes = state.object!.children as THREE.Mesh[];
+  const saved = meshes.map((mesh) => mesh.material);
+  const background = state.scene.background;
+  try {
+    meshes.forEach((mesh, i) => (mesh.material = idMaterial(state, i + 1)));
+    state.scene.background = ID_BACKGROUND;
+    state.renderer.setRenderTarget(state.idTarget);
+    state.renderer.render(state.scene, state.camera);
+    state.renderer.readRenderTargetPixels(state.idTarget, 0, 0, width, height, state.idBuffer);
+  } finally {
+    state.renderer.setRenderTarget(null);
+    meshes.forEach((mesh, i) => (mesh.material = saved[i]));
+    state.scene.background = background;
+  }
+  const parts = meshes.map(() => ({ pixels: 0, sumU: 0, sumV: 0 }));
+  const buf = state.idBuffer;
+  for (let row = 0; row < height; row++) {
+    // GL rows run bottom-up: row 0 is the bottom of the image.
+    const v = height - row - 0.5;
+    for (let col = 0, k = row * width * 4; col < width; col++, k += 4) {
+      const id = buf[k] + 256 * buf[k + 1];
+      if (id === 0 || id > parts.length) continue;
+      const p = parts[id - 1];
+      p.pixels += 1;
+      p.sumU += col + 0.5;
+      p.sumV += v;
+    }
+  }
+  return { type: 'id-pass', seq, view: index, width, height, parts };
+}
+
+/** Background of the ID image: ID 0. */
+const ID_BACKGROUND = new THREE.Color(0, 0, 0);
+
 /** Every mesh's materials in a subtree (a mesh may carry an array of materials). */
 function listMaterials(root: THREE.Object3D): THREE.Material[] {
   const materials: THREE.Material[] = [];
@@ -200,13 +283,14 @@ function disposeObject(state: PageState): void {
   state.object = null;
 }
 
-function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob): void {
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean]): void {
   try {
     setupJob(state, job);
-    renderView(state, job, 0, seq);
-    ws.send(state.buffer);
-    renderView(state, job, 1, seq);
-    ws.send(state.buffer);
+    for (const index of [0, 1] as const) {
+      renderView(state, job, index, seq);
+      ws.send(state.buffer);
+      if (idPass[index]) send(ws, renderIdPass(state, job, index, seq));
+    }
   } catch (error) {
     send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
   } finally {
@@ -257,7 +341,7 @@ function main(): void {
   ws.onmessage = (event: MessageEvent) => {
     if (!state || typeof event.data !== 'string') return;
     const request = JSON.parse(event.data) as PageRequest;
-    if (request.type === 'render') handleRender(state, ws, request.seq, request.job);
+    if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
     else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
   };

@@ -61,9 +61,11 @@ describe('render: a valid dataset', () => {
     const files = await listFiles(outA);
     expect(files).toContain('manifest.json');
     expect(files).toContain('dataset_info.json');
-    for (const kind of ['sft', 'rl']) {
-      expect(files.filter((f) => f.startsWith(`${kind}/`))).toEqual([`${kind}/shard-00000.jsonl`, `${kind}/shard-00001.jsonl`, `${kind}/shard-00002.jsonl`]);
-    }
+    // Default: all eight families in turn (four viewpoint, then four SAT), each sample only in its
+    // family's stage. Shard size 4: indices 0–3 → sft shard 0, 4–7 → rl shard 1, 8–9 → sft shard 2;
+    // no shard file for a kind a shard has no sample of.
+    expect(files.filter((f) => f.startsWith('sft/') && f.endsWith('.jsonl'))).toEqual(['sft/shard-00000.jsonl', 'sft/shard-00002.jsonl']);
+    expect(files.filter((f) => f.startsWith('rl/') && f.endsWith('.jsonl'))).toEqual(['rl/shard-00001.jsonl']);
     expect(files.filter((f) => f.startsWith('images/'))).toHaveLength(20);
     expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
   });
@@ -72,9 +74,12 @@ describe('render: a valid dataset', () => {
     const manifest = JSON.parse(await readFile(join(outA, 'manifest.json'), 'utf8'));
     validateManifest(manifest);
     const ids = new Set<string>();
+    const stageOf: Record<string, string> = { orbit: 'sft', 'orbit-direction': 'sft', elevation: 'sft', distance: 'sft', 'ego-turn': 'rl', 'object-rotation': 'rl', perspective: 'rl', 'relative-depth': 'rl' };
+    const families = new Set<string>();
     for (const shard of manifest.shards as { kind: string; path: string; records: number; sha256: string }[]) {
       const bytes = await readFile(join(outA, shard.path));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(shard.sha256);
+      if (!shard.path.endsWith('.jsonl')) continue;
       const lines = await readLines(join(outA, shard.path));
       expect(lines).toHaveLength(shard.records);
       for (const rec of lines) {
@@ -83,8 +88,13 @@ describe('render: a valid dataset', () => {
         const images = rec.images as string[];
         const content = JSON.stringify(shard.kind === 'sft' ? rec.messages : rec.prompt);
         expect(content.split('<image>').length - 1).toBe(images.length);
-        const meta = (shard.kind === 'sft' ? rec.meta : rec.extra_info) as { id: string; images: { path: string; sha256: string; width: number; height: number }[] };
-        if (shard.kind === 'sft') ids.add(meta.id);
+        const meta = (shard.kind === 'sft' ? rec.meta : rec.extra_info) as { id: string; family: string; stage: string; images: { path: string; sha256: string; width: number; height: number }[] };
+        // Each sample sits once, in the shards of its family's stage.
+        expect(ids.has(meta.id)).toBe(false);
+        ids.add(meta.id);
+        expect(meta.stage).toBe(shard.kind);
+        expect(stageOf[meta.family]).toBe(shard.kind);
+        families.add(meta.family);
         for (const img of meta.images) {
           const data = await readFile(join(outA, img.path));
           expect(createHash('sha256').update(data).digest('hex')).toBe(img.sha256);
@@ -94,6 +104,9 @@ describe('render: a valid dataset', () => {
       }
     }
     expect(ids.size).toBe(10);
+    expect(families.size).toBe(8);
+    expect(manifest.counts).toMatchObject({ samples: 10, sft_records: 6, rl_records: 4, images: 20 });
+    expect(manifest.config).toMatchObject({ mix: null, stages: 'family' });
   });
 
   it('registers the SFT folder for LLaMA-Factory', async () => {
@@ -117,6 +130,10 @@ describe('render: bad input', () => {
     { name: '--count 0', args: ['--count', '0'], code: 2, message: /"count" must be >= 1, got 0/ },
     { name: '--cot-ratio out of range', args: ['--cot-ratio', '1.5'], code: 2, message: /"cotRatio" must be <= 1, got 1.5/ },
     { name: 'unknown family', args: ['--families', 'orbit,spin'], code: 2, message: /unknown family "spin"/ },
+    { name: 'unknown family in --mix', args: ['--mix', 'orbit=0.5,spin=0.5'], code: 2, message: /unknown family "spin"/ },
+    { name: 'bad --mix weight', args: ['--mix', 'orbit=0.5,perspective=-1'], code: 2, message: /weight of "perspective" must be a positive number, got "-1"/ },
+    { name: '--mix family not in --families', args: ['--families', 'orbit', '--mix', 'orbit=1,perspective=1'], code: 2, message: /"mix" gives family "perspective" a weight but "families" does not list it/ },
+    { name: 'unknown --stages', args: ['--stages', 'all'], code: 2, message: /--stages.*all/ },
     { name: 'unknown format', args: ['--format', 'gif'], code: 2, message: /--format.*gif/ },
     { name: 'missing Chromium', args: [], env: { CHROMIUM_PATH: '/nonexistent/chromium' }, code: 3, message: /\/nonexistent\/chromium/ },
   ];

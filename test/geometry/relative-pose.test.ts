@@ -40,7 +40,7 @@ function cameraFrom(R: Mat3, C: Vec3): CameraPose {
     [Rt[2][0], -Rt[2][1], -Rt[2][2], C[2]],
     [0, 0, 0, 1],
   ];
-  return { K, R, t: [-rc[0], -rc[1], -rc[2]], centre: C, c2wGl, orbit: { azimuthDeg: 0, elevationDeg: 0, radiusM: 1, rollDeg: 0 } };
+  return { K, R, t: [-rc[0], -rc[1], -rc[2]], centre: C, c2wGl, orbit: { azimuthDeg: 0, elevationDeg: 0, radiusM: 1, rollDeg: 0, panDeg: 0 } };
 }
 
 /** Camera B whose orientation in camera A's frame is `M` (columns = B's axes in A coordinates). */
@@ -49,7 +49,7 @@ function turnedCamera(a: CameraPose, M: Mat3, C: Vec3 = a.centre): CameraPose {
   return cameraFrom(multiplyMat3(transposeMat3(M), a.R), C);
 }
 
-const orbit = (azimuthDeg: number, elevationDeg = 0, radiusM = 3, rollDeg = 0): OrbitParams => ({ azimuthDeg, elevationDeg, radiusM, rollDeg });
+const orbit = (azimuthDeg: number, elevationDeg = 0, radiusM = 3, rollDeg = 0, panDeg = 0): OrbitParams => ({ azimuthDeg, elevationDeg, radiusM, rollDeg, panDeg });
 
 describe('wrapDeg', () => {
   it('wraps to (−180, 180]', () => {

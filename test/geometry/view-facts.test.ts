@@ -13,7 +13,7 @@ import {
 import type { CameraPose, ObjectSpec, OrbitParams, PartSpec, PartView, ViewFacts } from '../../pipeline/types.js';
 
 const K = intrinsicsFromFov(45, 512, 512);
-const orbit = (azimuthDeg: number, elevationDeg = 0, radiusM = 4, rollDeg = 0): OrbitParams => ({ azimuthDeg, elevationDeg, radiusM, rollDeg });
+const orbit = (azimuthDeg: number, elevationDeg = 0, radiusM = 4, rollDeg = 0): OrbitParams => ({ azimuthDeg, elevationDeg, radiusM, rollDeg, panDeg: 0 });
 
 function part(name: string, shape: PartSpec['shape'], size: number[], position: PartSpec['position'], rotationDeg: PartSpec['rotationDeg'] = [0, 0, 0]): PartSpec {
   return { name, colorName: name, colorHex: '#808080', shape, size, position, rotationDeg, material: 'standard' };

@@ -44,7 +44,8 @@ function fakeRenderer(): Renderer {
 const PATHS = ['sft/shard-00000.jsonl', 'rl/shard-00000.jsonl', 'sft/shard-00001.jsonl', 'rl/shard-00001.jsonl', 'sft/shard-00002.jsonl', 'rl/shard-00002.jsonl'];
 
 function config(out: string): RunConfig {
-  return { ...RUN_DEFAULTS, count: 10, shardSize: 4, size: 32, out, concurrency: 1, families: ['orbit', 'elevation'] };
+  // stages 'both': every sample in sft/ and rl/, so each shard number has a file of each kind.
+  return { ...RUN_DEFAULTS, count: 10, shardSize: 4, size: 32, out, concurrency: 1, families: ['orbit', 'elevation'], stages: 'both' };
 }
 
 describe('run() with a hand-off', () => {
@@ -67,7 +68,8 @@ describe('run() with a hand-off', () => {
     expect(server.invalid).toEqual([]);
     // The dataset is complete; the ledger holds only what was acknowledged and is not in the manifest.
     const manifest = await readFile(join(out, 'manifest.json'), 'utf8');
-    expect(JSON.parse(manifest).shards.map((s: { path: string }) => s.path)).toEqual(PATHS);
+    // The manifest also lists the parquet copy of each rl shard (not handed off).
+    expect(JSON.parse(manifest).shards.map((s: { path: string }) => s.path).filter((p: string) => p.endsWith('.jsonl'))).toEqual(PATHS);
     expect(manifest).not.toContain('handoff');
     expect(parseLedger(await readFile(join(out, LEDGER_FILE), 'utf8')).entries.map((e) => e.path)).toEqual(PATHS.slice(0, 2));
 

@@ -50,7 +50,7 @@ export async function writeSealedOutput(
   for (const s of shards.slice(before)) await options.onSealed?.(s);
   if (options.manifest) {
     const manifest = buildManifest({
-      config: { seed: 42, count: options.samples, size: 512, format: 'jpeg', shard_size: options.shardSize, cot_ratio: 0.5, families: ['orbit'], gl: 'auto', dataset_name: 'viewforge', system_prompt: null },
+      config: { seed: 42, count: options.samples, size: 512, format: 'jpeg', shard_size: options.shardSize, cot_ratio: 0.5, families: ['orbit'], mix: null, stages: 'both', gl: 'auto', dataset_name: 'viewforge', system_prompt: null },
       versions: { viewforge: '0.1.0' },
       renderer: { name: 'fake', browserVersion: 'none', glRenderer: 'none' },
       shards,

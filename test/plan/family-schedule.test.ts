@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
+import { answerSlot, buildFamilySchedule, mixToCycleWeights } from '../../pipeline/plan/family-schedule.js';
 
 describe('buildFamilySchedule', () => {
   it('interleaves families by weight and counts each family from 0', () => {
@@ -57,5 +57,30 @@ describe('answerSlot', () => {
     const a = Array.from({ length: 40 }, (_, k) => answerSlot(1, 'f', k, 4)).join('');
     const b = Array.from({ length: 40 }, (_, k) => answerSlot(2, 'f', k, 4)).join('');
     expect(a).not.toBe(b);
+  });
+});
+
+describe('mixToCycleWeights', () => {
+  it('scales real weights to the smallest integers with the same ratios, keeping order', () => {
+    const w = (mix: [string, number][]) => mixToCycleWeights(mix.map(([family, weight]) => ({ family, weight }))).map((x) => x.weight);
+    expect(w([['orbit', 0.4], ['ego-turn', 0.2], ['perspective', 0.2], ['relative-depth', 0.2]])).toEqual([2, 1, 1, 1]);
+    expect(w([['a', 2], ['b', 6]])).toEqual([1, 3]);
+    expect(w([['a', 1 / 3], ['b', 1 / 3], ['c', 1 / 3]])).toEqual([1, 1, 1]);
+    expect(w([['a', 0.125], ['b', 0.5]])).toEqual([1, 4]);
+    expect(w([['a', 35], ['b', 0.05]])).toEqual([700, 1]);
+  });
+
+  it('gives a schedule whose shares match the mix', () => {
+    const s = buildFamilySchedule(mixToCycleWeights([{ family: 'orbit', weight: 0.4 }, { family: 'ego-turn', weight: 0.6 }]));
+    const n = Array.from({ length: 1000 }, (_, i) => s.familyAt(i).family).filter((f) => f === 'orbit').length;
+    expect(n).toBe(400);
+  });
+
+  it('rejects bad weights naming the family, and mixes needing a huge cycle', () => {
+    expect(() => mixToCycleWeights([{ family: 'orbit', weight: 0 }])).toThrow(/"orbit" must be a positive number, got 0/);
+    expect(() => mixToCycleWeights([{ family: 'elevation', weight: Number.NaN }])).toThrow(/"elevation"/);
+    expect(() => mixToCycleWeights([{ family: 'a', weight: 1e-9 }, { family: 'b', weight: 1 }])).toThrow(/"a" is too small/);
+    expect(() => mixToCycleWeights([{ family: 'a', weight: 0.123457 }, { family: 'b', weight: 0.876543 }])).toThrow(/cycle of 1000000/);
+    expect(() => mixToCycleWeights([])).toThrow(/names no family/);
   });
 });

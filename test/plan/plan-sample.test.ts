@@ -68,3 +68,46 @@ describe('fitToUnitSphere', () => {
     expect(r).toBeCloseTo(0.98, 12);
   });
 });
+
+describe('planSample for the SAT families', () => {
+  const satSchedule = buildFamilySchedule(['ego-turn', 'object-rotation', 'perspective', 'relative-depth'].map((family) => ({ family, weight: 1 })));
+  const satConfig = { seed: 7, width: 256, height: 256, schedule: satSchedule };
+  const plans = Array.from({ length: 800 }, (_, i) => planSample(satConfig, i));
+
+  it('ego-turn: one centre, pans within ±(fov/2 − 2.5°) that differ by a turn of at most 30°, low elevation', () => {
+    for (const p of plans.filter((x) => x.family === 'ego-turn')) {
+      const [a, b] = p.orbits;
+      expect([b.azimuthDeg, b.elevationDeg, b.radiusM, b.rollDeg]).toEqual([a.azimuthDeg, a.elevationDeg, a.radiusM, a.rollDeg]);
+      const limit = p.intrinsics.fovYDeg / 2 - 2.5 + 1e-9;
+      expect(Math.abs(a.panDeg)).toBeLessThanOrEqual(limit);
+      expect(Math.abs(b.panDeg)).toBeLessThanOrEqual(limit);
+      expect(Math.abs(b.panDeg - a.panDeg)).toBeLessThanOrEqual(30);
+      expect(a.elevationDeg).toBeGreaterThanOrEqual(-5);
+      expect(a.elevationDeg).toBeLessThanOrEqual(15);
+      expect(p.job.objectYawDeg[1]).toBe(p.job.objectYawDeg[0]);
+    }
+  });
+
+  it('object-rotation: one camera, the object turned; bins drawn evenly', () => {
+    const bins = [0, 0, 0, 0, 0];
+    for (const p of plans.filter((x) => x.family === 'object-rotation')) {
+      expect(p.orbits[1]).toEqual(p.orbits[0]);
+      const turn = p.job.objectYawDeg[1] - p.job.objectYawDeg[0];
+      expect(Math.abs(turn)).toBeGreaterThan(0);
+      expect(Math.abs(turn)).toBeLessThanOrEqual(180);
+      bins[[30, 60, 90, 135, 180].findIndex((e) => Math.abs(turn) < e)]++;
+    }
+    for (const n of bins) expect(n).toBeGreaterThan(25);
+  });
+
+  it('the other families look at the object (pan 0) and keep the object still; perspective views are ≥ 60° apart', () => {
+    for (const p of plans.filter((x) => x.family === 'perspective' || x.family === 'relative-depth')) {
+      expect(p.orbits.map((o) => o.panDeg)).toEqual([0, 0]);
+      expect(p.job.objectYawDeg[1]).toBe(p.job.objectYawDeg[0]);
+      if (p.family === 'perspective') {
+        const d = Math.abs(((p.orbits[1].azimuthDeg - p.orbits[0].azimuthDeg + 540) % 360) - 180);
+        expect(d).toBeGreaterThanOrEqual(60 - 1e-9);
+      }
+    }
+  });
+});

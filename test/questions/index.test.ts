@@ -18,7 +18,12 @@ import {
 } from '../../pipeline/questions/describe-view.js';
 import { DISTANCE_TEMPLATES } from '../../pipeline/questions/distance.js';
 import { ELEVATION_TEMPLATES } from '../../pipeline/questions/elevation.js';
-import { FAMILIES, VIEWPOINT_FAMILIES, getFamily, listFamilyNames } from '../../pipeline/questions/index.js';
+import { EGO_TURN_TEMPLATES } from '../../pipeline/questions/ego-turn.js';
+import { FAMILIES, SAT_FAMILIES, VIEWPOINT_FAMILIES, getFamily, listFamilyNames, listFamilyNamesOfStage } from '../../pipeline/questions/index.js';
+import { OBJECT_ROTATION_TEMPLATES } from '../../pipeline/questions/object-rotation.js';
+import { PERSPECTIVE_TEMPLATES } from '../../pipeline/questions/perspective.js';
+import { RELATIVE_DEPTH_TEMPLATES } from '../../pipeline/questions/relative-depth.js';
+import { FAMILY_STAGES } from '../../pipeline/records/record-meta.js';
 import { ORBIT_DIRECTION_TEMPLATES } from '../../pipeline/questions/orbit-direction.js';
 import { ORBIT_TEMPLATES, buildOrbitQuestion } from '../../pipeline/questions/orbit.js';
 import { createRng } from '../../pipeline/rng.js';
@@ -26,17 +31,30 @@ import { reasoningProblems } from './check-reasoning.js';
 import { PARTS_A, PARTS_B, makeTruth } from './make-truth.js';
 
 describe('family registry', () => {
-  it('lists the viewpoint families in a fixed order', () => {
-    expect(listFamilyNames()).toEqual(['orbit', 'orbit-direction', 'elevation', 'distance']);
-    expect(FAMILIES.map((f) => f.name)).toEqual(['orbit', 'orbit-direction', 'elevation', 'distance']);
-    expect(VIEWPOINT_FAMILIES.map((f) => f.name)).toEqual(['orbit', 'orbit-direction', 'elevation', 'distance']);
+  it('lists the viewpoint families, then the SAT families, in a fixed order', () => {
+    const viewpoint = ['orbit', 'orbit-direction', 'elevation', 'distance'];
+    const sat = ['ego-turn', 'object-rotation', 'perspective', 'relative-depth'];
+    expect(listFamilyNames()).toEqual([...viewpoint, ...sat]);
+    expect(FAMILIES.map((f) => f.name)).toEqual([...viewpoint, ...sat]);
+    expect(VIEWPOINT_FAMILIES.map((f) => f.name)).toEqual(viewpoint);
+    expect(SAT_FAMILIES.map((f) => f.name)).toEqual(sat);
     expect(VIEWPOINT_FAMILIES.every((f) => f.stage === 'sft')).toBe(true);
-    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3]);
+    expect(SAT_FAMILIES.every((f) => f.stage === 'rl')).toBe(true);
+    expect(listFamilyNamesOfStage('sft')).toEqual(viewpoint);
+    expect(listFamilyNamesOfStage('rl')).toEqual(sat);
+    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3, 4, 4, 2, 2]);
+  });
+
+  it('agrees with the stage table the records use', () => {
+    for (const f of FAMILIES) expect(FAMILY_STAGES[f.name]).toBe(f.stage);
+    expect(Object.keys(FAMILY_STAGES).sort()).toEqual(listFamilyNames().sort());
   });
 
   it('looks families up by name, and lists the known names for an unknown one', () => {
     for (const f of FAMILIES) expect(getFamily(f.name)).toBe(f);
-    expect(() => getFamily('orbitt')).toThrow('questions: unknown question family "orbitt"; known families: orbit, orbit-direction, elevation, distance');
+    expect(() => getFamily('orbitt')).toThrow(
+      'questions: unknown question family "orbitt"; known families: orbit, orbit-direction, elevation, distance, ego-turn, object-rotation, perspective, relative-depth',
+    );
   });
 
   it('knows every family the run config asks for by default', () => {
@@ -44,13 +62,22 @@ describe('family registry', () => {
   });
 
   it('has at least three question phrasings per family, none with image tokens or option lists', () => {
-    for (const templates of [ORBIT_TEMPLATES, ORBIT_DIRECTION_TEMPLATES, ELEVATION_TEMPLATES, DISTANCE_TEMPLATES]) {
+    for (const templates of [ORBIT_TEMPLATES, ORBIT_DIRECTION_TEMPLATES, ELEVATION_TEMPLATES, DISTANCE_TEMPLATES, EGO_TURN_TEMPLATES, OBJECT_ROTATION_TEMPLATES]) {
       expect(templates.length).toBeGreaterThanOrEqual(3);
       expect(new Set(templates.map((t) => t.id)).size).toBe(templates.length);
       for (const t of templates) {
         expect(t.text).not.toMatch(/<image>|\bA[.)] /);
-        expect(t.text).toMatch(/first image/);
+        expect(t.text).toMatch(/first image|two images|both images/i);
+        expect(t.text).toMatch(/\bsecond\b|two images|both images/i);
+      }
+    }
+    // The part-pair families ask about the second image and name two parts ({x}, {y}).
+    for (const templates of [PERSPECTIVE_TEMPLATES, RELATIVE_DEPTH_TEMPLATES]) {
+      expect(templates.length).toBeGreaterThanOrEqual(3);
+      for (const t of templates) {
+        expect(t.text).not.toMatch(/<image>|\bA[.)] /);
         expect(t.text).toMatch(/\bsecond\b/);
+        expect(t.text).toMatch(/\{x\}.*\{y\}/);
       }
     }
   });

@@ -39,7 +39,7 @@ export const PARTS_B: PartView[] = [
   part('fin', true, 'centre', 'top', 2.7),
 ];
 
-const BASE: OrbitParams = { azimuthDeg: 0, elevationDeg: 20, radiusM: 3, rollDeg: 0 };
+const BASE: OrbitParams = { azimuthDeg: 0, elevationDeg: 20, radiusM: 3, rollDeg: 0, panDeg: 0 };
 
 function wrap(deg: number): number {
   let d = deg % 360;

@@ -41,7 +41,7 @@ describe('buildMeta', () => {
       difficulty: { margin: 12.5, margin_unit: 'deg', bin: 'right 30-60°', value: 42.5 },
     });
     expect(meta.reasoning).toBe(input.question.reasoning); // present even without CoT
-    expect(meta.views[0].orbit).toEqual({ azimuth_deg: 10, elevation_deg: 20, radius_m: 3, roll_deg: 0 });
+    expect(meta.views[0].orbit).toEqual({ azimuth_deg: 10, elevation_deg: 20, radius_m: 3, roll_deg: 0, pan_deg: 0 });
     expect(meta.views[1].c2w_gl[3]).toEqual([0, 0, 0, 1]);
     expect(meta.images[1]).toEqual({ ...input.images[1] });
   });

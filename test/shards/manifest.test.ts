@@ -27,7 +27,7 @@ function input(order: 'a' | 'b'): ManifestInput {
   const shards = [shard('sft', 0, 4), shard('rl', 0, 4), shard('sft', 1, 4), shard('rl', 1, 4), shard('sft', 2, 2), shard('rl', 2, 2)];
   return {
     config: Object.assign(
-      { seed: 42, count: 10, size: 512, format: 'jpeg' as const, shard_size: 4, cot_ratio: 0.5, families: ['orbit', 'elevation'], gl: 'auto', dataset_name: 'viewforge', system_prompt: null },
+      { seed: 42, count: 10, size: 512, format: 'jpeg' as const, shard_size: 4, cot_ratio: 0.5, families: ['orbit', 'elevation'], mix: null, stages: 'both' as const, gl: 'auto', dataset_name: 'viewforge', system_prompt: null },
       { concurrency: order === 'a' ? 1 : 8, out: '/tmp/somewhere' },
     ),
     versions: order === 'a' ? { viewforge: '0.1.0', three: 'r187', node: 'v20.20.2' } : { node: 'v20.20.2', three: 'r187', viewforge: '0.1.0' },
@@ -44,7 +44,7 @@ describe('buildManifest', () => {
     expect(() => validateManifest(JSON.parse(serializeManifest(m)))).not.toThrow();
     expect(Object.keys(m)).toEqual(['format_version', 'generator', 'versions', 'config', 'config_hash', 'renderer', 'conventions', 'counts', 'shards', 'stats']);
     expect(m.generator).toEqual({ name: 'viewforge', version: '0.1.0' });
-    expect(Object.keys(m.config)).toEqual(['seed', 'count', 'size', 'format', 'shard_size', 'cot_ratio', 'families', 'gl', 'dataset_name', 'system_prompt']);
+    expect(Object.keys(m.config)).toEqual(['seed', 'count', 'size', 'format', 'shard_size', 'cot_ratio', 'families', 'mix', 'stages', 'gl', 'dataset_name', 'system_prompt', 'parquet']);
     expect(m.renderer).toEqual({ name: 'chromium', browser_version: 'HeadlessChrome/140.0', gl_renderer: 'ANGLE (Mesa, llvmpipe)' });
     expect(m.shards[0]).toEqual({ kind: 'sft', path: 'sft/shard-00000.jsonl', records: 4, sha256: fakeSha('sft/shard-00000.jsonl'), bytes: 4000, first_index: 0, last_index: 3 });
     expect(m.shards.map((s) => s.path)).toEqual(['sft/shard-00000.jsonl', 'rl/shard-00000.jsonl', 'sft/shard-00001.jsonl', 'rl/shard-00001.jsonl', 'sft/shard-00002.jsonl', 'rl/shard-00002.jsonl']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRlRecord } from '../../pipeline/records/rl-record.js';
+import { serializeRecord } from '../../pipeline/records/serialize-record.js';
 import { buildSftRecord } from '../../pipeline/records/sft-record.js';
 import { getShardPath, ShardWriter, type ShardRecords } from '../../pipeline/shards/shard-writer.js';
 import { makeRecordInput } from '../records/record-input-fixture.js';
@@ -57,7 +58,8 @@ describe('ShardWriter', () => {
       expect(indices).toEqual(Array.from({ length: s.records }, (_, k) => s.firstIndex + k));
     }
     const first = (await readFile(join(outDir, 'sft/shard-00000.jsonl'), 'utf8')).split('\n')[0];
-    expect(first).toBe(JSON.stringify(recordsOf(0).sft));
+    expect(first).toBe(serializeRecord('sft', recordsOf(0).sft)); // JSON with whole floats written as 1.0
+    expect(JSON.parse(first)).toEqual(JSON.parse(JSON.stringify(recordsOf(0).sft)));
     const files = await listAll(outDir);
     expect(files.filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(files).toEqual(['rl', ...shards.filter((s) => s.kind === 'rl').map((s) => s.path), 'sft', ...shards.filter((s) => s.kind === 'sft').map((s) => s.path)]);
@@ -112,8 +114,31 @@ describe('ShardWriter', () => {
     await writer.append(0, { sft: recordsOf(0).sft });
     expect((await writer.finish()).map((s) => s.path)).toEqual(['sft/shard-00000.jsonl']);
     expect(await listAll(outDir)).toEqual(['sft', 'sft/shard-00000.jsonl']);
-    const both = new ShardWriter({ outDir, shardSize: 2 });
-    await expect(both.append(0, { sft: recordsOf(0).sft })).rejects.toThrow(/sample 0 has no rl record/);
+    const rlOnly = new ShardWriter({ outDir, shardSize: 2, kinds: ['rl'] });
+    await expect(rlOnly.append(0, { sft: recordsOf(0).sft })).rejects.toThrow(/sample 0 has no record of a kind this writer writes \(rl\)/);
+  });
+
+  it('sends each sample to the kinds it has records for; a shard with no record of a kind writes no file of it', async () => {
+    const writer = new ShardWriter({ outDir, shardSize: 4 });
+    // 0–3 sft only, 4–5 rl only, 6 both, 7 sft; 8–9 rl only: shard 2 has no sft file.
+    const kindsOf = (i: number): ('sft' | 'rl')[] => (i < 4 || i === 7 ? ['sft'] : i === 6 ? ['sft', 'rl'] : ['rl']);
+    for (let i = 0; i < 10; i++) {
+      const all = recordsOf(i);
+      await writer.append(i, Object.fromEntries(kindsOf(i).map((k) => [k, all[k]])));
+    }
+    const shards = await writer.finish();
+    expect(shards.map((s) => [s.path, s.records, s.firstIndex, s.lastIndex])).toEqual([
+      ['sft/shard-00000.jsonl', 4, 0, 3],
+      ['sft/shard-00001.jsonl', 2, 6, 7],
+      ['rl/shard-00001.jsonl', 3, 4, 6],
+      ['rl/shard-00002.jsonl', 2, 8, 9],
+    ]);
+    expect(await listAll(outDir)).toEqual(['rl', 'rl/shard-00001.jsonl', 'rl/shard-00002.jsonl', 'sft', 'sft/shard-00000.jsonl', 'sft/shard-00001.jsonl']);
+    for (const s of shards) {
+      const lines = (await readFile(join(outDir, s.path), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+      const indices = lines.map((rec) => (s.kind === 'sft' ? rec.meta.index : rec.extra_info.index));
+      expect(indices).toEqual(Array.from({ length: 10 }, (_, i) => i).filter((i) => Math.floor(i / 4) === s.shard && kindsOf(i).includes(s.kind)));
+    }
   });
 
   it('checks its options', () => {

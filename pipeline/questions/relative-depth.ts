@@ -1,0 +1,209 @@
+/**
+ * Family `relative-depth` (RL stage, SAT style "relative depth"): in the second image, which of
+ * two named parts is nearer to the camera? Two options, the two part labels.
+ *
+ * The answer is the part whose centre has the smaller depth along camera B's viewing axis
+ * (OpenCV z of the part centre in camera B, {@link PartView.depthM}).
+ *
+ * ```text
+ * Question: From the camera position of the second image, which is farther forward, that is, closer
+ *   to the camera: the purple handle or the black body?
+ * Options:  A. the purple handle   B. the black body
+ * Answer:   A
+ * Reasoning: The second image shows the purple handle and the black body in the centre, with the
+ *   purple handle the nearest of them to the camera. Measured along the second camera's line of
+ *   sight, the purple handle sits at a depth of about 3.56 m and the black body at about 3.93 m. So
+ *   the purple handle is the nearer of the two, by about 0.36 m. So the answer is A: the purple
+ *   handle.
+ * ```
+ * (Generated: seed 0, sample 1, 512 px.)
+ *
+ * Candidates: parts visible in view B (at least `minPartVisibleFraction` of them seen) with their
+ * centre in the image ({@link listQuestionParts}).
+ * A pair qualifies when its depths differ by at least `minDepthGapFraction` of the nearer depth
+ * (and at least `minDepthGapM`). The pair, the order the question names them in and the option
+ * order are drawn with the question's RNG. `difficulty`: margin = the depth gap (m), bin = the gap
+ * as a share of the nearer depth ({@link getDepthGapBin}), value = depth of the first-named part
+ * minus the second's (m). Re-draw rules ({@link relativeDepthApplies}), in this
+ * order: 'out-of-frame' / 'too-small' (either view), 'too-few-parts' (fewer than two candidates
+ * in view B), 'similar-depth' (no qualifying pair).
+ */
+import type { Rng } from '../rng.js';
+import type { GroundTruth } from '../types.js';
+import { arrangeOptions } from './arrange-options.js';
+import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
+import { answerSentence, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
+import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { MIN_NAMED_PART_VISIBLE_FRACTION, listPartPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
+
+const FAMILY = 'relative-depth';
+
+/** Options of the `relative-depth` family. */
+export interface RelativeDepthOptions {
+  /**
+   * Smallest depth difference of the two part centres, as a share of the nearer one's depth.
+   * @default 0.05
+   */
+  minDepthGapFraction: number;
+  /**
+   * Smallest depth difference of the two part centres, metres.
+   * @default 0.05
+   */
+  minDepthGapM: number;
+  /**
+   * A part is named only when at least this share of its visibility samples is seen in the view
+   * ({@link PartView.visibleFraction}; an unoccluded box scores about 0.6).
+   * @default 0.25
+   */
+  minPartVisibleFraction: number;
+  /**
+   * Re-draw when either view's object coverage is below this share of the image.
+   * @default 0.04
+   */
+  minCoverage: number;
+}
+
+/** Defaults of {@link RelativeDepthOptions}. */
+export const RELATIVE_DEPTH_DEFAULTS: Readonly<RelativeDepthOptions> = Object.freeze({
+  minDepthGapFraction: 0.05,
+  minDepthGapM: 0.05,
+  minPartVisibleFraction: MIN_NAMED_PART_VISIBLE_FRACTION,
+  minCoverage: FRAMING_DEFAULTS.minCoverage,
+});
+
+/** Question phrasings (`{x}`, `{y}`: part labels in the order named); the template id is `relative-depth/<id>`. */
+const TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 't1', text: 'In the second image, which part is closer to the camera: {x} or {y}?' },
+  { id: 't2', text: 'Look at the second image. Which of these two parts is nearer to the viewer, {x} or {y}?' },
+  { id: 't3', text: 'From the camera position of the second image, which is farther forward, that is, closer to the camera: {x} or {y}?' },
+  { id: 't4', text: 'Consider only the second image. Between {x} and {y}, which one is at the smaller distance from the camera?' },
+];
+export { TEMPLATES as RELATIVE_DEPTH_TEMPLATES };
+
+/** Evidence phrasings: both depths. */
+const EVIDENCE: readonly string[] = [
+  'Along the second camera\'s viewing direction, the centre of {near} is about {dn} m away and that of {far} about {df} m.',
+  'Measured along the second camera\'s line of sight, {near} sits at a depth of about {dn} m and {far} at about {df} m.',
+];
+
+/** Conclusion phrasings. */
+const CONCLUSIONS: readonly string[] = [
+  'So {near} is the nearer of the two, by about {gap} m.',
+  'That makes {near} the closer one to the camera, by roughly {gap} m.',
+];
+
+/** Everything the answer and the reasoning are written from. */
+export interface RelativeDepthFacts {
+  /** The nearer and the farther part in view B. */
+  near: QuestionPart;
+  far: QuestionPart;
+  /** Depth difference of the centres, metres (> 0). */
+  gapM: number;
+  /** The gap as a share of the nearer depth. */
+  gapFraction: number;
+}
+
+/** Difficulty bin of a relative depth gap: "gap <10%", "gap 10-20%" or "gap ≥20%" of the nearer depth. */
+export function getDepthGapBin(gapFraction: number): string {
+  return gapFraction < 0.1 ? 'gap <10%' : gapFraction < 0.2 ? 'gap 10-20%' : 'gap ≥20%';
+}
+
+function resolveOptions(options: Partial<RelativeDepthOptions>): RelativeDepthOptions {
+  const o: RelativeDepthOptions = { ...RELATIVE_DEPTH_DEFAULTS, ...options };
+  if (!(o.minDepthGapFraction >= 0)) throw new RangeError(`${FAMILY}: minDepthGapFraction must be ≥ 0, got ${o.minDepthGapFraction}`);
+  if (!(o.minDepthGapM >= 0)) throw new RangeError(`${FAMILY}: minDepthGapM must be ≥ 0, got ${o.minDepthGapM}`);
+  if (!(o.minPartVisibleFraction >= 0 && o.minPartVisibleFraction <= 1)) throw new RangeError(`${FAMILY}: minPartVisibleFraction must be in [0, 1], got ${o.minPartVisibleFraction}`);
+  if (!(o.minCoverage >= 0 && o.minCoverage <= 1)) throw new RangeError(`${FAMILY}: minCoverage must be in [0, 1], got ${o.minCoverage}`);
+  return o;
+}
+
+function isClearPair(a: QuestionPart, b: QuestionPart, o: RelativeDepthOptions): boolean {
+  const gap = Math.abs(a.view.depthM - b.view.depthM);
+  return gap >= o.minDepthGapM && gap >= o.minDepthGapFraction * Math.min(a.view.depthM, b.view.depthM);
+}
+
+/** Unordered candidate pairs of view B. Pure. */
+export function listRelativeDepthPairs(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}): [QuestionPart, QuestionPart][] {
+  return pairsWith(truth, resolveOptions(options));
+}
+
+function pairsWith(truth: GroundTruth, o: RelativeDepthOptions): [QuestionPart, QuestionPart][] {
+  return listPartPairs(listQuestionParts(truth, 1, o.minPartVisibleFraction), (a, b) => isClearPair(a, b, o));
+}
+
+/** The facts of a pair. Pure. */
+export function relativeDepthFacts(a: QuestionPart, b: QuestionPart): RelativeDepthFacts {
+  const [near, far] = a.view.depthM < b.view.depthM ? [a, b] : [b, a];
+  const gapM = far.view.depthM - near.view.depthM;
+  return { near, far, gapM, gapFraction: gapM / near.view.depthM };
+}
+
+/** Whether the sample can be asked about; see the file header for the rules and their order. */
+export function relativeDepthApplies(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}): Applicability {
+  return appliesWith(truth, resolveOptions(options));
+}
+
+function appliesWith(truth: GroundTruth, o: RelativeDepthOptions): Applicability {
+  const framing = checkFraming(truth, o);
+  if (!framing.ok) return framing;
+  if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 2) return { ok: false, reason: 'too-few-parts' };
+  if (pairsWith(truth, o).length === 0) return { ok: false, reason: 'similar-depth' };
+  return { ok: true };
+}
+
+/**
+ * Builds the question. Draws from `rng`, in order: template, reasoning style, pair, order the
+ * question names the parts in, option order.
+ * @throws Error when the sample does not apply (call {@link relativeDepthApplies} first).
+ */
+export function buildRelativeDepthQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<RelativeDepthOptions> = {}): BuiltQuestion {
+  return buildWith(truth, rng, answerSlot, resolveOptions(options));
+}
+
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: RelativeDepthOptions): BuiltQuestion {
+  const verdict = appliesWith(truth, o);
+  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
+  const template = rng.pick(TEMPLATES);
+  const style = drawReasoningStyle(rng);
+  const pair = rng.pick(pairsWith(truth, o));
+  const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
+  const facts = relativeDepthFacts(x, y);
+  const arranged = arrangeOptions(FAMILY, facts.near.label, [facts.far.label], answerSlot, rng);
+  // The sentence about image B lists just the two parts, so the part it calls nearest is the answer.
+  const visibleB = observeViews(truth).visible[1];
+  const listed = [x.name, y.name].map((n) => visibleB.find((m) => m.name === n)).filter((m): m is PartMention => m !== undefined);
+  const depths = { near: facts.near.label, far: facts.far.label, dn: facts.near.view.depthM.toFixed(2), df: facts.far.view.depthM.toFixed(2) };
+  const reasoning = [
+    describeView(listed, 'second', style.views[1], 3),
+    fillTemplate(EVIDENCE[style.change % EVIDENCE.length], depths),
+    fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { near: facts.near.label, gap: facts.gapM.toFixed(2) }),
+    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
+  ].join(' ');
+  return {
+    family: FAMILY,
+    templateId: `${FAMILY}/${template.id}`,
+    question: fillTemplate(template.text, { x: x.label, y: y.label }),
+    ...arranged,
+    reasoning,
+    difficulty: { margin: facts.gapM, marginUnit: 'm', bin: getDepthGapBin(facts.gapFraction), value: x.view.depthM - y.view.depthM },
+    namedParts: [
+      { view: 1, name: x.name },
+      { view: 1, name: y.name },
+    ],
+  };
+}
+
+/** Makes the `relative-depth` family with `options` over {@link RELATIVE_DEPTH_DEFAULTS}. @throws RangeError on bad options. */
+export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions> = {}): QuestionFamily {
+  const o = resolveOptions(options);
+  return Object.freeze({
+    name: FAMILY,
+    stage: 'rl' as const,
+    optionCount: 2,
+    applies: (truth: GroundTruth) => appliesWith(truth, o),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
+  });
+}
+
+/** The `relative-depth` family with default options. */
+export const relativeDepthFamily: QuestionFamily = createRelativeDepthFamily();

@@ -1,0 +1,86 @@
+/**
+ * `npm run score` behind the CLI: reads every record of a generated dataset (`<out>/sft/*.jsonl`
+ * and `<out>/rl/*.jsonl`; a sample in both counts once), reads a JSONL file of predictions, scores
+ * them ({@link scorePredictions}) and writes the JSON report.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { writeFileAtomic } from '../shards/seal-file.js';
+import { parsePredictions, readScoredRecord, scorePredictions, type ScoredRecord, type ScoreReport } from './score-predictions.js';
+
+const NAME = 'score';
+
+/** Options of {@link scoreFiles}. */
+export interface ScoreFilesOptions {
+  /** Output folder of a run (holding `sft/` and/or `rl/`). */
+  dataset: string;
+  /** JSONL file: one `{"id", "completion"}` (or `"prediction"` / `"response"`) a line. */
+  predictions: string;
+  /** Where the JSON report goes. @default {@link getDefaultReportPath}(predictions) */
+  report?: string;
+}
+
+/** Thrown when an input cannot be read at all (missing folder or file); the CLI maps it to exit 2. */
+export class ScoreInputError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScoreInputError';
+  }
+}
+
+/** The default report path: beside the predictions, `preds.jsonl` → `preds.score.json`. */
+export function getDefaultReportPath(predictions: string): string {
+  const ext = extname(predictions);
+  return join(dirname(predictions), `${basename(predictions, ext)}.score.json`);
+}
+
+/**
+ * Reads the scoring fields of every record in `<dataset>/sft/*.jsonl` and `<dataset>/rl/*.jsonl`
+ * (shard files in name order; parquet copies are not read).
+ * @throws ScoreInputError when neither folder holds a shard; Error naming file and line for a bad record.
+ */
+export async function readDatasetRecords(dataset: string): Promise<ScoredRecord[]> {
+  const records: ScoredRecord[] = [];
+  let files = 0;
+  for (const kind of ['sft', 'rl']) {
+    let names: string[];
+    try {
+      names = (await readdir(join(dataset, kind))).filter((n) => n.endsWith('.jsonl')).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new ScoreInputError(`${NAME}: cannot read "${join(dataset, kind)}": ${(err as Error).message}`, { cause: err });
+    }
+    for (const name of names) {
+      files++;
+      const path = join(dataset, kind, name);
+      const lines = (await readFile(path, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (line.trim() === '') return;
+        try {
+          records.push(readScoredRecord(JSON.parse(line)));
+        } catch (err) {
+          throw new Error(`${NAME}: ${path}:${i + 1}: ${(err as Error).message}`, { cause: err });
+        }
+      });
+    }
+  }
+  if (files === 0) throw new ScoreInputError(`${NAME}: no shards in "${dataset}" (expected sft/*.jsonl or rl/*.jsonl); is --dataset the output folder of a run?`);
+  return records;
+}
+
+/** Reads, scores and writes the report; resolves to the report and where it was written. */
+export async function scoreFiles(options: ScoreFilesOptions): Promise<{ report: ScoreReport; reportPath: string }> {
+  const records = await readDatasetRecords(options.dataset);
+  let text: string;
+  try {
+    text = await readFile(options.predictions, 'utf8');
+  } catch (err) {
+    throw new ScoreInputError(`${NAME}: cannot read --predictions "${options.predictions}": ${(err as Error).message}`, { cause: err });
+  }
+  const { predictions, bad } = parsePredictions(text);
+  const report = scorePredictions(records, predictions, bad);
+  const reportPath = options.report ?? getDefaultReportPath(options.predictions);
+  await mkdir(dirname(reportPath), { recursive: true });
+  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, reportPath };
+}

@@ -1,0 +1,139 @@
+/**
+ * Renderer faults, signals and a full disk, end to end (real CLI and Chromium):
+ * - pages crashed, hung past `--render-timeout` and a killed Chromium (`VIEWFORGE_TEST_FAULTS`)
+ *   are replaced and their samples retried; the output is byte-identical to an undisturbed run;
+ * - past the retry bound the run fails with a clear message and a state `--resume` finishes;
+ * - SIGINT / SIGTERM stop the run without sealing anything partial, exit 130 / 143 with the resume
+ *   line, and `--resume` finishes it;
+ * - an output that cannot be written mid-run (a file where a shard's image folder belongs) fails
+ *   clearly, exit 1, with the sealed shards intact.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_DEFAULTS } from '../../pipeline/config.js';
+import { CHROMIUM_RENDERER_DEFAULTS } from '../../renderers/chromium/chromium-renderer.js';
+import { expectSameTree, listTree, startCli, waitUntil } from './cli-process.js';
+import { runCli } from './run-cli.js';
+
+const COMMON = ['render', '--count', '8', '--shard-size', '3', '--size', '128', '--seed', '55'];
+
+let tmp: string;
+let clean: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'vf-faults-'));
+  clean = join(tmp, 'clean');
+  const res = await runCli([...COMMON, '--out', clean]);
+  expect(res.code, res.stderr).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function resume(out: string, extra: string[] = []): Promise<void> {
+  const res = await runCli([...COMMON, '--out', out, '--resume', ...extra]);
+  expect(res.code, res.stderr).toBe(0);
+  await expectSameTree(out, clean);
+}
+
+/** Every shard file in sft/ and rl/ belongs to a shard with a sidecar: nothing partial was sealed. */
+async function expectNothingPartial(out: string): Promise<void> {
+  const files = await listTree(out);
+  const sealed = new Set(files.filter((f) => f.startsWith('.viewforge/shards/')).map((f) => /shard-(\d+)\.json$/.exec(f)![1]));
+  expect(files.filter((f) => /^(sft|rl)\//.test(f) && !sealed.has(/shard-(\d+)\./.exec(f)![1]))).toEqual([]);
+}
+
+describe('renderer faults', () => {
+  it('uses the renderer defaults for --render-timeout and --render-retries', () => {
+    expect(RUN_DEFAULTS.renderTimeoutMs).toBe(CHROMIUM_RENDERER_DEFAULTS.renderTimeoutMs);
+    expect(RUN_DEFAULTS.renderRetries).toBe(CHROMIUM_RENDERER_DEFAULTS.maxRetries);
+  });
+
+  it('replaces crashed and hung pages and a killed Chromium, retries, and writes the same bytes', async () => {
+    const out = join(tmp, 'faulty');
+    const res = await runCli([...COMMON, '--out', out, '--render-timeout', '5000'], { VIEWFORGE_TEST_FAULTS: 'crash-every=3,hang-every=5,kill-browser-every=7' });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/FaultInjectingRenderer: crashing a page/);
+    expect(res.stderr).toMatch(/FaultInjectingRenderer: hanging a page/);
+    expect(res.stderr).toMatch(/FaultInjectingRenderer: killing Chromium/);
+    expect(res.stderr).toMatch(/renderer: [1-9]\d* page\(s\) replaced, [1-9]\d* job\(s\) retried/);
+    await expectSameTree(out, clean);
+  });
+
+  it('fails clearly past the retry bound, leaving a state that --resume finishes', async () => {
+    const out = join(tmp, 'bound');
+    const args = ['--out', out, '--concurrency', '1', '--render-retries', '0', '--render-timeout', '3000'];
+    const res = await runCli([...COMMON, ...args], { VIEWFORGE_TEST_FAULTS: 'hang-every=4' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: ChromiumRenderer: job "vf-00000037-\d+" failed 1 times; last time page \d+ failed because job "vf-00000037-\d+" took longer than 3000 ms/);
+    expect(res.stderr).toMatch(/run: 1 of 3 shards sealed and intact; fix the cause, then rerun the same command with --resume to finish/);
+    await expectNothingPartial(out);
+    await resume(out);
+  });
+});
+
+describe('signals', () => {
+  it('SIGINT: the shard being sealed completes, nothing partial is sealed, exit 130 with the resume line', async () => {
+    const out = join(tmp, 'sigint');
+    const p = startCli([...COMMON, '--out', out], { VIEWFORGE_TEST_PAUSE_BEFORE_SEAL: '1' });
+    await p.waitForOutput(/test-hook: paused before sealing shard 1/);
+    p.child.kill('SIGINT');
+    const res = await p.done;
+    expect(res.stderr).toMatch(/received SIGINT: stopping/);
+    expect(res.stderr).toMatch(/^interrupted: 2 of 3 shards sealed; rerun the same command with --resume to finish$/m);
+    expect(res.code).toBe(130);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    await expectNothingPartial(out);
+    await resume(out);
+  });
+
+  it('SIGTERM mid-run: exit 143, nothing partial sealed, --resume finishes', async () => {
+    const out = join(tmp, 'sigterm');
+    const p = startCli([...COMMON, '--out', out]);
+    await waitUntil(() => existsSync(join(out, '.viewforge', 'shards', 'shard-00000.json')), 90_000, 'the first sidecar');
+    p.child.kill('SIGTERM');
+    const res = await p.done;
+    expect(res.stderr).toMatch(/^interrupted: \d of 3 shards sealed; rerun the same command with --resume to finish$/m);
+    expect(res.code).toBe(143);
+    await expectNothingPartial(out);
+    await resume(out);
+  });
+});
+
+describe('unwritable output mid-run', () => {
+  it('fails with a clear error and exit 1; sealed shards stay intact; --resume finishes once fixed', async () => {
+    const out = join(tmp, 'blocked');
+    const release = join(tmp, 'release-blocked');
+    const p = startCli([...COMMON, '--out', out, '--concurrency', '1'], { VIEWFORGE_TEST_PAUSE_BEFORE_SEAL: '0', VIEWFORGE_TEST_PAUSE_RELEASE: release });
+    await p.waitForOutput(/test-hook: paused before sealing shard 0/);
+    // A file where shard 1's and shard 2's image folders belong: as if the disk refused new files.
+    // (The paused run may still be writing an image of shard 1: retry until the file stands.)
+    for (const name of ['00001', '00002']) {
+      await waitUntil(async () => {
+        try {
+          await rm(join(out, 'images', name), { recursive: true, force: true });
+          await writeFile(join(out, 'images', name), 'in the way\n', { flag: 'wx' });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 30_000, `a file at images/${name}`);
+    }
+    await writeFile(release, '');
+    const res = await p.done;
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: output: cannot write to ".*blocked": a file stands where a folder belongs \(.*images\/0000[12].*\)/);
+    expect(res.stderr).toMatch(/run: 1 of 3 shards sealed and intact; fix the cause, then rerun the same command with --resume to finish/);
+    // Shard 0 is sealed, with its sidecar, byte-identical to the clean run's.
+    const shard0 = (await listTree(clean)).filter((f) => /(^|\/)shard-00000\.|^images\/00000\//.test(f));
+    expect(shard0.length).toBeGreaterThan(3);
+    for (const f of shard0) expect((await readFile(join(out, f))).equals(await readFile(join(clean, f))), f).toBe(true);
+    await expectNothingPartial(out);
+    for (const name of ['00001', '00002']) await rm(join(out, 'images', name), { force: true });
+    await resume(out);
+  });
+});
