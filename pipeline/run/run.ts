@@ -34,7 +34,7 @@ import { buildSftRecord } from '../records/sft-record.js';
 import { sampleRng } from '../rng.js';
 import { countRedraw, countSample, createRunStats, type RunStats } from '../run-stats.js';
 import type { WorkerSpec } from '../scale/assign-shards.js';
-import { describeRunFailure } from '../scale/describe-run-failure.js';
+import { describeRunFailure, isOutputFailure } from '../scale/describe-run-failure.js';
 import { openRunDir } from '../scale/open-run-dir.js';
 import { WorkerRun } from '../scale/worker-run.js';
 import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shards/manifest.js';
@@ -219,7 +219,9 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
     work = await WorkerRun.begin({ outDir, worker, start, config: manifestConfig, versions: deps.versions, renderer: renderer.info, logger: deps.logger });
     result = await produceDataset(config, deps, renderer, work);
   } catch (err) {
-    if (work === undefined || err instanceof RunInterruptedError || err instanceof EnvironmentError) throw err;
+    if (err instanceof RunInterruptedError || err instanceof EnvironmentError) throw err;
+    // Before any shard work (e.g. the state file could not be written): an output problem is the environment's
+    if (work === undefined) throw isOutputFailure(err) ? new EnvironmentError(describeRunFailure(err, outDir), { cause: err }) : err;
     throw new RunFailedError(describeRunFailure(err, outDir), work.progress, { cause: err });
   } finally {
     await renderer.close();

@@ -29,10 +29,16 @@ export function findErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether `err` (or its cause chain) is an output problem: full disk, read-only or blocked path, I/O error. */
+export function isOutputFailure(err: unknown): boolean {
+  const code = findErrorCode(err);
+  return code !== undefined && code in OUTPUT_CODES;
+}
+
 /** See the file header. */
 export function describeRunFailure(err: unknown, outDir: string): string {
   const message = err instanceof Error ? err.message : String(err);
   const code = findErrorCode(err);
-  if (code !== undefined && code in OUTPUT_CODES) return `output: cannot write to "${outDir}": ${OUTPUT_CODES[code]} (${message})`;
+  if (code !== undefined && isOutputFailure(err)) return `output: cannot write to "${outDir}": ${OUTPUT_CODES[code]} (${message})`;
   return message;
 }

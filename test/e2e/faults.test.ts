@@ -5,11 +5,13 @@
  * - past the retry bound the run fails with a clear message and a state `--resume` finishes;
  * - SIGINT / SIGTERM stop the run without sealing anything partial, exit 130 / 143 with the resume
  *   line, and `--resume` finishes it;
- * - an output that cannot be written mid-run (a file where a shard's image folder belongs) fails
- *   clearly, exit 1, with the sealed shards intact.
+ * - an output that cannot be written mid-run (a file where a shard's image folder belongs; and,
+ *   where this process may mount a tmpfs, a disk that really fills up) fails clearly, exit 1, with
+ *   the sealed shards intact.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
+
+/** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN); the real disk-full test needs it. */
+function canMountTmpfs(): boolean {
+  const probe = join(tmpdir(), `vf-mount-probe-${process.pid}`);
+  try {
+    execFileSync('mkdir', ['-p', probe]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    execFileSync('rm', ['-rf', probe]);
+  }
+}
 
 async function resume(out: string, extra: string[] = []): Promise<void> {
   const res = await runCli([...COMMON, '--out', out, '--resume', ...extra]);
@@ -70,7 +87,7 @@ describe('renderer faults', () => {
     const res = await runCli([...COMMON, ...args], { VIEWFORGE_TEST_FAULTS: 'hang-every=4' });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/error: ChromiumRenderer: job "vf-00000037-\d+" failed 1 times; last time page \d+ failed because job "vf-00000037-\d+" took longer than 3000 ms/);
-    expect(res.stderr).toMatch(/run: 1 of 3 shards sealed and intact; fix the cause, then rerun the same command with --resume to finish/);
+    expect(res.stderr).toMatch(/run: [0-2] of 3 shards sealed and intact; fix the cause, then rerun the same command with --resume to finish/);
     await expectNothingPartial(out);
     await resume(out);
   });
@@ -135,5 +152,35 @@ describe('unwritable output mid-run', () => {
     await expectNothingPartial(out);
     for (const name of ['00001', '00002']) await rm(join(out, 'images', name), { force: true });
     await resume(out);
+  });
+
+  it.skipIf(!canMountTmpfs())('a disk that fills up (a small tmpfs): "the disk is full", exit 1, sealed shards intact', async () => {
+    // A tmpfs with room for about half of the clean output (counted in 4 KiB pages).
+    let pages = 0;
+    for (const f of await listTree(clean)) pages += Math.ceil((await stat(join(clean, f))).size / 4096) || 1;
+    const disk = join(tmp, 'small-disk');
+    await mkdir(disk);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.floor(pages * 0.55) * 4096}`, 'tmpfs', disk]);
+    try {
+      const out = join(disk, 'out');
+      const res = await runCli([...COMMON, '--out', out]);
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toMatch(/error: output: cannot write to ".*out": the disk is full \(/);
+      expect(res.stderr).toMatch(/run: [0-2] of 3 shards sealed and intact; fix the cause, then rerun the same command with --resume to finish/);
+      // Every shard with a sidecar is whole and byte-identical to the clean run's; nothing partial is sealed.
+      const sidecars = (await listTree(out)).filter((p) => p.startsWith('.viewforge/shards/'));
+      expect(sidecars.length).toBeGreaterThan(0);
+      for (const f of sidecars) {
+        const sidecar = JSON.parse(await readFile(join(out, f), 'utf8')) as { files: { path: string }[]; images: { path: string }[] };
+        for (const { path } of [...sidecar.files, ...sidecar.images, { path: f }]) expect((await readFile(join(out, path))).equals(await readFile(join(clean, path))), path).toBe(true);
+      }
+      await expectNothingPartial(out);
+      // Moved to a disk with room, --resume finishes it.
+      const moved = join(tmp, 'from-small-disk');
+      await cp(out, moved, { recursive: true });
+      await resume(moved);
+    } finally {
+      execFileSync('umount', [disk]);
+    }
   });
 });
