@@ -40,9 +40,7 @@ async function resumeAndCompare(out: string): Promise<string> {
   const res = await runCli([...COMMON, '--out', out, '--resume']);
   expect(res.code, res.stderr).toBe(0);
   expect(res.stderr).toMatch(/resume: \d+ of 3 shard\(s\) sealed and verified, kept; \d+ to build/);
-  await expectSameTree(out, clean);
-  const verify = await runCli(['verify', out]);
-  expect(verify.stdout, verify.stderr).toMatch(/verify: OK: 8 samples/);
+  await expectSameTree(out, clean); // stronger than `verify`: every byte of the uninterrupted run, no id missing or twice
   return res.stderr;
 }
 
@@ -138,18 +136,13 @@ describe('--resume checks', () => {
     expect(log).toMatch(/2 of 3 shard\(s\) sealed and verified, kept; 1 to build \(2\)/);
   });
 
-  it('refuses --resume without an earlier run, and with other flags', async () => {
+  it('refuses --resume without an earlier run, and with other flags (exit 3, before any browser starts)', async () => {
     const none = await runCli([...COMMON, '--out', join(tmp, 'empty'), '--resume']);
     expect(none.stderr).toMatch(/resume: ".*empty" holds no earlier run to resume .*run without --resume/);
     expect(none.code).toBe(3);
     const other = await runCli([...COMMON, '--out', clean, '--resume', '--cot-ratio', '0.25']);
     expect(other.stderr).toMatch(/resume: ".*clean" holds a run with another configuration \(.*config hash [0-9a-f]{12}…, this run [0-9a-f]{12}…\); rerun with exactly the flags/);
     expect(other.code).toBe(3);
-  });
-
-  it('refuses to start over an existing run without --resume or --overwrite', async () => {
-    const res = await runCli([...COMMON, '--out', clean]);
-    expect(res.stderr).toMatch(/already holds a dataset .*pass --resume to finish that run, --overwrite to replace it/);
-    expect(res.code).toBe(3);
+    expect(other.stderr).not.toMatch(/^renderer: /m);
   });
 });
