@@ -221,7 +221,7 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
   } catch (err) {
     if (err instanceof RunInterruptedError || err instanceof EnvironmentError) throw err;
     // Before any shard work (e.g. the state file could not be written): an output problem is the environment's
-    if (work === undefined) throw isOutputFailure(err) ? new EnvironmentError(describeRunFailure(err, outDir), { cause: err }) : err;
+    if (work === undefined) throw isOutputFailure(err, outDir) ? new EnvironmentError(describeRunFailure(err, outDir), { cause: err }) : err;
     throw new RunFailedError(describeRunFailure(err, outDir), work.progress, { cause: err });
   } finally {
     await renderer.close();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRedraw, countSample, createRunStats, mergeRunStats } from '../../pipeline/run-stats.js';
-import { describeRunFailure, findErrorCode } from '../../pipeline/scale/describe-run-failure.js';
+import { describeRunFailure, findErrorCode, isOutputFailure } from '../../pipeline/scale/describe-run-failure.js';
 import { claimFinalize, FINALIZE_LOCK, releaseStaleFinalize } from '../../pipeline/scale/finalize-dataset.js';
 import { linkOrCopy } from '../../pipeline/scale/link-or-copy.js';
 import { createPauseHook } from '../../pipeline/scale/pause-hook.js';
@@ -47,6 +47,15 @@ describe('describeRunFailure', () => {
     expect(describeRunFailure(wrapped, '/data/out')).toBe('output: cannot write to "/data/out": the disk is full (ShardWriter: could not seal shard 3)');
     expect(describeRunFailure(Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR' }), 'o')).toMatch(/a file stands where a folder belongs/);
     expect(describeRunFailure(new Error('ChromiumRenderer: job failed 3 times'), 'o')).toBe('ChromiumRenderer: job failed 3 times');
+  });
+
+  it('counts a missing path as an output problem only inside the output folder', () => {
+    const gone = (path: string) => Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT', path });
+    expect(describeRunFailure(gone('/data/out/images/00001/a.jpg.tmp-1'), '/data/out')).toMatch(/^output: cannot write to "\/data\/out": a folder the run writes into was removed \(/);
+    expect(isOutputFailure(gone('/data/out/images/00001/a.jpg.tmp-1'), '/data/out')).toBe(true);
+    expect(isOutputFailure(gone('/data/prompt.txt'), '/data/out')).toBe(false);
+    expect(isOutputFailure(gone('/data/outside/x'), '/data/out')).toBe(false);
+    expect(describeRunFailure(gone('/data/prompt.txt'), '/data/out')).toBe("ENOENT: no such file or directory, open '/data/prompt.txt'");
   });
 });
 
