@@ -1,89 +1,81 @@
 /**
- * `npm run bench [-- --count 500 --size 512 --concurrency 2 --gl auto --json out.json]`
+ * `npm run bench [-- --count 2000 --checkpoints 200 --size 512 --concurrency 2 --gl auto]`
  *
  * Times the main job end to end (render, read-back, encode, write, validate, seal) on the
- * embedded procedural default, samples the peak RSS of Node plus the browser processes, then in
- * the same process measures the ceiling: in-page render + readPixels of the same scenes with no
- * transfer. The end-to-end run is made twice, with `--no-parquet` first and then with the RL
- * parquet shards (the default), and the parquet output is measured: bytes per 1,000 RL rows and
- * the time to encode them. Prints one table and writes the figures as JSON.
+ * embedded procedural default, with checkpoints (pairs/s and peak RSS of Node + browser so far,
+ * so one run of 20,000 tells whether throughput is linear and memory flat). In the same process
+ * it then measures the ceiling: in-page render + readPixels of the same scenes, nothing
+ * transferred. Optional rows: the same run with `--no-parquet` and the parquet figures
+ * (`--parquet-compare`), and Blender Cycles rendering a GLB from the same camera set as our
+ * renderer (`--blender auto|off`, on when `blender` is installed). Prints one table and writes
+ * the figures as JSON (`--json`).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
-import { SILENT_LOGGER } from '../pipeline/logger.js';
 import { buildFamilySchedule } from '../pipeline/plan/family-schedule.js';
 import { getFamily } from '../pipeline/questions/index.js';
-import type { RlRecord } from '../pipeline/records/rl-record.js';
-import { resolveSample, run } from '../pipeline/run/run.js';
-import type { Manifest } from '../pipeline/shards/manifest.js';
-import { encodeRlParquet } from '../pipeline/shards/parquet-shard.js';
+import { resolveSample } from '../pipeline/run/run.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { measureCeiling } from '../renderers/chromium/ceiling.js';
-import type { GlMode } from '../renderers/chromium/gl-flags.js';
-import { startRssSampler } from './process-rss.js';
+import { GL_MODES, type GlMode } from '../renderers/chromium/gl-flags.js';
+import { compareWithBlender, type BlenderComparison } from './blender-compare.js';
+import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
+import { measureParquet, type ParquetFigures } from './parquet-figures.js';
 
-const program = new Command('bench')
-  .option('--count <n>', 'pairs to render', (v) => Number(v), 500)
-  .option('--size <px>', 'image size', (v) => Number(v), 512)
-  .option('--concurrency <n>', 'renderer pages', (v) => Number(v), RUN_DEFAULTS.concurrency)
-  .option('--gl <mode>', 'auto | llvmpipe | swiftshader | gpu', 'auto')
-  .option('--ceiling-count <n>', 'pairs timed for the ceiling', (v) => Number(v), 200)
-  .option('--json <path>', 'also write the figures here', 'bench-result.json')
-  .parse();
-const opts = program.opts<{ count: number; size: number; concurrency: number; gl: GlMode; ceilingCount: number; json: string }>();
+const DEFAULT_GLB = new URL('../../shared/fixtures/gltf/DamagedHelmet.glb', import.meta.url).pathname;
 
-const MB = 1024 * 1024;
-const out = await mkdtemp(join(tmpdir(), 'vf-bench-'));
-const config: RunConfig = { ...RUN_DEFAULTS, count: opts.count, size: opts.size, concurrency: opts.concurrency, gl: opts.gl, out, seed: 1 };
-
-// --- End to end, without the parquet shards (--no-parquet), then with them (the default)
-let glRenderer = '';
-const outPlain = await mkdtemp(join(tmpdir(), 'vf-bench-plain-'));
-const t0Plain = performance.now();
-await run({ ...config, out: outPlain, parquet: false }, {
-  createRenderer: () => ChromiumRenderer.create({ glMode: config.gl, pages: config.concurrency, env: process.env }),
-  logger: SILENT_LOGGER,
-  versions: { viewforge: 'bench' },
-});
-const secondsPlain = (performance.now() - t0Plain) / 1000;
-await rm(outPlain, { recursive: true, force: true });
-
-const rss = startRssSampler();
-const t0 = performance.now();
-await run(config, {
-  createRenderer: () => ChromiumRenderer.create({ glMode: config.gl, pages: config.concurrency, env: process.env }),
-  onRenderer: (r) => (glRenderer = r.info.glRenderer),
-  logger: SILENT_LOGGER,
-  versions: { viewforge: 'bench' },
-});
-const seconds = (performance.now() - t0) / 1000;
-const peakRss = rss.stop();
-const pairsPerSecond = opts.count / seconds;
-
-// --- Parquet output: size per 1,000 RL rows, and the time to encode the run's RL rows again
-const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest;
-const parquetShards = manifest.shards.filter((s) => s.kind === 'rl-parquet');
-const rlRows = parquetShards.reduce((n, s) => n + s.records, 0);
-const parquetBytes = parquetShards.reduce((n, s) => n + s.bytes, 0);
-const rlRecords: RlRecord[] = [];
-for (const s of manifest.shards.filter((x) => x.kind === 'rl')) {
-  const text = await readFile(join(out, s.path), 'utf8');
-  for (const line of text.trimEnd().split('\n')) rlRecords.push(JSON.parse(line) as RlRecord);
-}
-const images = new Map<string, Uint8Array>();
-for (const r of rlRecords) for (const p of r.images) images.set(p, await readFile(join(out, p)));
-const encodeAll = async (): Promise<number> => {
-  let n = 0;
-  for await (const chunk of encodeRlParquet(rlRecords, async (p) => images.get(p)!)) n += chunk.length;
+const intArg = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench: ${name} must be a positive integer, got "${v}"`);
   return n;
 };
-if (rlRecords.length > 0) await encodeAll(); // warm-up (JIT), as a long run is after its first shard
-const tEncode = performance.now();
-const encodedBytes = rlRecords.length > 0 ? await encodeAll() : 0;
-const encodeMs = performance.now() - tEncode;
+const program = new Command('bench')
+  .option('--count <n>', 'pairs of the end-to-end run', intArg('--count'), 2000)
+  .option('--checkpoints <list>', 'pair counts (comma-separated) at which to note pairs/s and peak RSS so far', '')
+  .option('--size <px>', 'image size', intArg('--size'), 512)
+  .option('--concurrency <n>', 'renderer pages', intArg('--concurrency'), RUN_DEFAULTS.concurrency)
+  .addOption(new Option('--gl <mode>', 'WebGL back-end').choices([...GL_MODES]).default('auto'))
+  .option('--ceiling-count <n>', 'pairs timed for the ceiling', intArg('--ceiling-count'), 300)
+  .option('--parquet-compare', 'also run end to end with --no-parquet first, and measure the parquet output', false)
+  .addOption(new Option('--blender <when>', 'time Blender Cycles on --blender-glb: auto = when `blender` is installed').choices(['auto', 'off']).default('auto'))
+  .option('--blender-glb <file>', 'GLB rendered by Blender and by us for the comparison', DEFAULT_GLB)
+  .option('--blender-views <n>', 'camera views of the Blender comparison', intArg('--blender-views'), 8)
+  .option('--blender-samples <n>', 'Cycles samples per pixel', intArg('--blender-samples'), 16)
+  .option('--json <path>', 'also write the figures here', 'bench-result.json')
+  .parse();
+const opts = program.opts<{
+  count: number;
+  checkpoints: string;
+  size: number;
+  concurrency: number;
+  gl: GlMode;
+  ceilingCount: number;
+  parquetCompare: boolean;
+  blender: 'auto' | 'off';
+  blenderGlb: string;
+  blenderViews: number;
+  blenderSamples: number;
+  json: string;
+}>();
+const checkpoints = opts.checkpoints === '' ? [] : opts.checkpoints.split(',').map((s) => intArg('--checkpoints')(s.trim()));
+
+const MB = 1024 * 1024;
+const config: RunConfig = { ...RUN_DEFAULTS, count: opts.count, size: opts.size, concurrency: opts.concurrency, gl: opts.gl, out: '', seed: 1 };
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+// --- End to end: optionally --no-parquet first, then the default (with the RL parquet shards)
+let plain: EndToEndResult | null = null;
+if (opts.parquetCompare) {
+  const out = await mkdtemp(join(tmpdir(), 'vf-bench-plain-'));
+  plain = await benchEndToEnd({ ...config, out, parquet: false });
+  await rm(out, { recursive: true, force: true });
+}
+const out = await mkdtemp(join(tmpdir(), 'vf-bench-'));
+const e2e = await benchEndToEnd({ ...config, out }, checkpoints);
+const parquet: ParquetFigures | null = opts.parquetCompare ? await measureParquet(out) : null;
 await rm(out, { recursive: true, force: true });
 
 // --- Ceiling: the same scenes, rendered and read back inside the page, nothing transferred
@@ -92,9 +84,21 @@ const jobs = Array.from({ length: Math.min(opts.ceilingCount, opts.count) }, (_,
   resolveSample({ seed: config.seed, width: config.size, height: config.size, schedule }, i, () => {}).plan.job,
 );
 const renderer = await ChromiumRenderer.create({ glMode: config.gl, pages: config.concurrency, env: process.env });
-const ceiling = await measureCeiling(renderer, jobs, { pages: config.concurrency });
-await renderer.close();
-const ceilingPairs = ceiling.imagesPerSecond / 2;
+let blender: BlenderComparison | null = null;
+let ceilingImages = 0;
+try {
+  const ceiling = await measureCeiling(renderer, jobs, { pages: config.concurrency });
+  ceilingImages = ceiling.imagesPerSecond;
+  // --- Blender (Cycles, CPU) against our renderer on one GLB, same cameras and size
+  if (opts.blender === 'auto') {
+    blender = await compareWithBlender({ renderer, glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples });
+  }
+} finally {
+  await renderer.close();
+}
+const ceilingPairs = ceilingImages / 2;
+const first = e2e.checkpoints[0];
+const last = e2e.checkpoints[e2e.checkpoints.length - 1];
 
 const result = {
   count: opts.count,
@@ -102,33 +106,62 @@ const result = {
   format: config.format,
   concurrency: opts.concurrency,
   gl: opts.gl,
-  gl_renderer: glRenderer,
-  seconds: Number(seconds.toFixed(2)),
-  pairs_per_second: Number(pairsPerSecond.toFixed(2)),
-  seconds_no_parquet: Number(secondsPlain.toFixed(2)),
-  pairs_per_second_no_parquet: Number((opts.count / secondsPlain).toFixed(2)),
-  rl_rows: rlRows,
-  parquet_bytes: parquetBytes,
-  parquet_bytes_per_1000_rl_rows: rlRows > 0 ? Math.round((parquetBytes / rlRows) * 1000) : null,
-  parquet_encode_ms_per_1000_rl_rows: rlRows > 0 && encodedBytes > 0 ? Number(((encodeMs / rlRows) * 1000).toFixed(1)) : null,
-  ceiling_images_per_second: Number(ceiling.imagesPerSecond.toFixed(2)),
-  ceiling_pairs_per_second: Number(ceilingPairs.toFixed(2)),
-  ratio_to_ceiling: Number((pairsPerSecond / ceilingPairs).toFixed(3)),
-  peak_rss_mb: Number((peakRss / MB).toFixed(1)),
+  gl_renderer: e2e.glRenderer,
+  seconds: round(e2e.seconds),
+  pairs_per_second: round(e2e.pairsPerSecond),
+  ceiling_images_per_second: round(ceilingImages),
+  ceiling_pairs_per_second: round(ceilingPairs),
+  ratio_to_ceiling: round(e2e.pairsPerSecond / ceilingPairs, 3),
+  peak_rss_mb: round(e2e.peakRssBytes / MB, 1),
+  checkpoints: e2e.checkpoints.map((c) => ({ pairs: c.pairs, seconds: round(c.seconds), pairs_per_second: round(c.pairsPerSecond), peak_rss_mb: round(c.peakRssBytes / MB, 1) })),
+  // Last checkpoint against the first: 1.0 = perfectly linear / flat
+  rate_ratio_last_to_first: e2e.checkpoints.length > 1 ? round(last.pairsPerSecond / first.pairsPerSecond, 3) : null,
+  rss_ratio_last_to_first: e2e.checkpoints.length > 1 ? round(last.peakRssBytes / first.peakRssBytes, 3) : null,
+  pairs_per_second_no_parquet: plain === null ? null : round(plain.pairsPerSecond),
+  parquet: parquet && {
+    rl_rows: parquet.rlRows,
+    bytes: parquet.parquetBytes,
+    bytes_per_1000_rl_rows: parquet.bytesPer1000Rows,
+    encode_ms_per_1000_rl_rows: parquet.encodeMsPer1000Rows,
+  },
+  blender: blender && {
+    glb: blender.glb,
+    version: blender.blender.version,
+    samples: opts.blenderSamples,
+    views: blender.blender.images,
+    blender_images_per_second: round(blender.blender.imagesPerSecond, 3),
+    blender_ms_per_image: round(blender.blender.msPerImage, 1),
+    ours_images_per_second: round(blender.oursImagesPerSecond),
+    ours_over_blender: round(blender.oursImagesPerSecond / blender.blender.imagesPerSecond, 1),
+  },
+  blender_skipped: blender === null ? (opts.blender === 'off' ? '--blender off' : 'blender not installed (apt-get install blender python3-numpy)') : null,
 };
+
 const rows: [string, string][] = [
   ['pairs', `${opts.count} @ ${opts.size}×${opts.size} ${config.format}, ${opts.concurrency} page(s), gl ${opts.gl}`],
-  ['renderer', glRenderer],
+  ['renderer', e2e.glRenderer],
   ['end to end', `${result.pairs_per_second} pairs/s (${result.seconds} s)`],
-  ['end to end, --no-parquet (run first)', `${result.pairs_per_second_no_parquet} pairs/s (${result.seconds_no_parquet} s)`],
-  [
-    'RL parquet shards',
-    `${result.rl_rows} rows, ${(parquetBytes / MB).toFixed(2)} MB = ${((result.parquet_bytes_per_1000_rl_rows ?? 0) / MB).toFixed(2)} MB per 1,000 rows; encode ${result.parquet_encode_ms_per_1000_rl_rows} ms per 1,000 rows`,
-  ],
   ['ceiling (render + readPixels in page)', `${result.ceiling_images_per_second} images/s = ${result.ceiling_pairs_per_second} pairs/s`],
   ['end to end ÷ ceiling', `${(result.ratio_to_ceiling * 100).toFixed(1)} %`],
   ['peak RSS, Node + browser', `${result.peak_rss_mb} MB`],
 ];
+for (const c of result.checkpoints) rows.push([`  after ${c.pairs} pairs`, `${c.pairs_per_second} pairs/s, peak RSS ${c.peak_rss_mb} MB (${c.seconds} s)`]);
+if (result.rate_ratio_last_to_first !== null) {
+  rows.push([`pairs/s ${last.pairs} ÷ ${first.pairs}`, `${result.rate_ratio_last_to_first}`]);
+  rows.push([`peak RSS ${last.pairs} ÷ ${first.pairs}`, `${result.rss_ratio_last_to_first}`]);
+}
+if (result.pairs_per_second_no_parquet !== null) rows.push(['end to end, --no-parquet (run first)', `${result.pairs_per_second_no_parquet} pairs/s`]);
+if (parquet !== null && parquet.bytesPer1000Rows !== null) {
+  rows.push(['RL parquet shards', `${parquet.rlRows} rows, ${(parquet.bytesPer1000Rows / MB).toFixed(2)} MB per 1,000 rows; encode ${parquet.encodeMsPer1000Rows} ms per 1,000 rows`]);
+}
+if (result.blender) {
+  const b = result.blender;
+  rows.push([`Blender ${b.version} Cycles ${b.samples} spp, CPU`, `${b.blender_images_per_second} images/s (${b.blender_ms_per_image} ms/image, ${b.views} views of ${b.glb})`]);
+  rows.push(['ours on the same GLB and cameras', `${b.ours_images_per_second} images/s (render + read-back + JPEG)`]);
+  rows.push(['ours ÷ Blender', `${b.ours_over_blender}×`]);
+} else {
+  rows.push(['Blender', `skipped: ${result.blender_skipped}`]);
+}
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n'));
 await writeFile(opts.json, `${JSON.stringify(result, null, 2)}\n`);

@@ -40,16 +40,27 @@ export function treeRssBytes(rootPid: number = process.pid): number {
   return total;
 }
 
-/** Samples {@link treeRssBytes} every `intervalMs` until stopped; returns the peak. */
-export function startRssSampler(intervalMs = 250): { stop: () => number } {
+/** A running sampler of {@link treeRssBytes}. */
+export interface RssSampler {
+  /** Peak since the sampler started (samples once more now). */
+  peak(): number;
+  /** Stops sampling; returns the peak. */
+  stop(): number;
+}
+
+/** Samples {@link treeRssBytes} every `intervalMs` until stopped. */
+export function startRssSampler(intervalMs = 250): RssSampler {
   let peak = treeRssBytes();
   const timer = setInterval(() => {
     peak = Math.max(peak, treeRssBytes());
   }, intervalMs);
+  timer.unref();
+  const sample = () => (peak = Math.max(peak, treeRssBytes()));
   return {
+    peak: sample,
     stop: () => {
       clearInterval(timer);
-      return Math.max(peak, treeRssBytes());
+      return sample();
     },
   };
 }

@@ -47,8 +47,9 @@ describe('glFlags', () => {
 
 describe('ChromiumRenderer in gpu mode without a GPU', () => {
   it('fails at start-up with a clear message', async () => {
-    // This machine has no GPU: WebGL either is missing (Vulkan finds no device) or is software.
-    await expect(ChromiumRenderer.create({ glMode: 'gpu', pages: 1 })).rejects.toThrow(
+    // This machine has no GPU: WebGL either is missing (Vulkan finds no device), is software, or
+    // never starts (ANGLE on Mesa's software Vulkan device, lavapipe, when mesa-vulkan-drivers is installed).
+    await expect(ChromiumRenderer.create({ glMode: 'gpu', pages: 1, startTimeoutMs: 12_000 })).rejects.toThrow(
       /GL mode "gpu".*(No usable GPU|software renderer)/s,
     );
   }, 30_000);
