@@ -145,7 +145,11 @@ const rows: [string, string][] = [
   ['end to end ÷ ceiling', `${(result.ratio_to_ceiling * 100).toFixed(1)} %`],
   ['peak RSS, Node + browser', `${result.peak_rss_mb} MB`],
 ];
-for (const c of result.checkpoints) rows.push([`  after ${c.pairs} pairs`, `${c.pairs_per_second} pairs/s, peak RSS ${c.peak_rss_mb} MB (${c.seconds} s)`]);
+result.checkpoints.forEach((c, i) => {
+  const prev = i === 0 ? null : result.checkpoints[i - 1];
+  const since = prev === null ? '' : `; ${round((c.pairs - prev.pairs) / (c.seconds - prev.seconds))} pairs/s since ${prev.pairs}`;
+  rows.push([`  after ${c.pairs} pairs`, `${c.pairs_per_second} pairs/s, peak RSS ${c.peak_rss_mb} MB (${c.seconds} s${since})`]);
+});
 if (result.rate_ratio_last_to_first !== null) {
   rows.push([`pairs/s ${last.pairs} ÷ ${first.pairs}`, `${result.rate_ratio_last_to_first}`]);
   rows.push([`peak RSS ${last.pairs} ÷ ${first.pairs}`, `${result.rss_ratio_last_to_first}`]);
