@@ -37,6 +37,9 @@ import { formatScoreReport } from './score/score-predictions.js';
 import { scoreFiles, ScoreInputError } from './score/score-files.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium/fault-injecting-renderer.js';
+import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
+import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
+import { assetRoutes } from '../assets/library/library-objects.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };
@@ -177,6 +180,9 @@ interface RenderFlags extends HandoffFlags {
   resume?: true | 'auto';
   renderTimeout: number;
   renderRetries: number;
+  // --- Asset library
+  assets?: string;
+  maxAssetMb: number;
 }
 
 // --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md): test hooks, stop lines, verify, merge
@@ -238,7 +244,10 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
     // --mix without --families: the families are the mix's, in its order.
     const mix = flags.mix === undefined ? null : parseMix(flags.mix);
     const familiesGiven = command.getOptionValueSource('families') !== 'default';
-    const families = mix !== null && !familiesGiven ? Object.keys(mix) : flags.families.split(',').map((s) => s.trim()).filter(Boolean);
+    const families =
+      mix !== null && !familiesGiven ? Object.keys(mix)
+      : flags.assets !== undefined && !familiesGiven ? [...LIBRARY_FAMILIES] // a library has no named parts: only the part-free families
+      : flags.families.split(',').map((s) => s.trim()).filter(Boolean);
     const split = readWorkerFlags({ shardIndex: flags.shardIndex, shardCount: flags.shardCount }, process.env); // flags, else the Job's variables
     config = validateConfig(
       {
@@ -263,6 +272,8 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
         resume: flags.resume ?? false,
         renderTimeoutMs: flags.renderTimeout,
         renderRetries: flags.renderRetries,
+        assets: flags.assets ?? null,
+        maxAssetMb: flags.maxAssetMb,
       },
       FAMILIES.map((f) => f.name),
     );
@@ -288,6 +299,20 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   process.on('SIGTERM', onSignal);
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
   const faults = process.env.VIEWFORGE_TEST_FAULTS ? parseRenderFaults(process.env.VIEWFORGE_TEST_FAULTS) : undefined; // test only
+  // --- Asset library: indexed once, before the browser starts (its page server serves the files)
+  let library: AssetLibrary | undefined;
+  if (config.assets !== null) {
+    try {
+      library = await indexLibrary(config.assets, {
+        maxAssetBytes: config.maxAssetMb * 1048576,
+        onSkip: (s) => consoleLogger.warn(`assets: skipped "${s.path}" (${s.reason}): ${s.message}`),
+      });
+    } catch (err) {
+      throw new CliError(`${(err as Error).message} (--assets)`, EXIT_USAGE);
+    }
+    if (library.assets.length === 0) throw new CliError(`assets: "${config.assets}" holds no usable .glb/.gltf model (${library.skipped.length} skipped, see above) (--assets)`, EXIT_USAGE);
+    consoleLogger.info(`assets: ${library.assets.length} model(s) indexed from ${library.root}, ${library.skipped.length} skipped`);
+  }
   let chromium: ChromiumRenderer | undefined;
   const reportRepairs = () => {
     const s = chromium?.stats;
@@ -306,6 +331,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
             maxRetries: config.renderRetries,
             env: process.env,
             logger: consoleLogger,
+            ...(library !== undefined ? { assets: assetRoutes(library) } : {}),
           });
         } catch (err) {
           throw new EnvironmentError((err as Error).message, { cause: err });
@@ -319,6 +345,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
       handoff,
       signal: stop.signal,
       hooks: readTestHooks(stop.signal),
+      library,
     });
     progress.stop();
     reportRepairs();
@@ -397,6 +424,9 @@ export function buildProgram(): Command {
     )
     .option('--render-timeout <ms>', 'time limit of one render in the browser; a page past it is replaced and the sample retried', intFlag('--render-timeout'), RUN_DEFAULTS.renderTimeoutMs)
     .option('--render-retries <n>', 'retries of a sample whose page crashed or hung, before the run fails', intFlag('--render-retries'), RUN_DEFAULTS.renderRetries)
+    // --- Asset library (docs/assets.md)
+    .option('--assets <dir|manifest.jsonl>', `render .glb/.gltf models from a folder (recursively) or a JSONL manifest instead of procedural objects; families default to ${LIBRARY_FAMILIES.join(', ')}`)
+    .option('--max-asset-mb <mb>', 'skip library models larger than this (with their referenced files), MiB', numberFlag('--max-asset-mb'), RUN_DEFAULTS.maxAssetMb)
     // --- Hand-off flags
     .option('--handoff <target>', HANDOFF_FLAG_HELP.handoff)
     .option('--handoff-retries <n>', HANDOFF_FLAG_HELP.handoffRetries, intFlag('--handoff-retries'), RETRY_DEFAULTS.retries)

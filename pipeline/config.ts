@@ -3,9 +3,11 @@
  * The CLI builds a {@link RunConfig} from flags; library users build one directly.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { Ajv } from 'ajv';
 import type { GlMode } from '../renderers/chromium/gl-flags.js';
 import { mixToCycleWeights } from './plan/family-schedule.js';
+import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 
 const require = createRequire(import.meta.url);
 const CONFIG_SCHEMA = require('../schemas/config.schema.json') as object;
@@ -23,7 +25,11 @@ export interface RunConfig {
   format: 'jpeg' | 'png' | 'webp';
   /** Records per shard. @default 1000 */
   shardSize: number;
-  /** Renderer pages working at once; never changes the output bytes. @default 2 */
+  /**
+   * Renderer pages working at once; never changes the output bytes. The default follows the
+   * machine: one page per core, at least 2 and at most 8 ({@link defaultConcurrency}).
+   * @default defaultConcurrency()
+   */
   concurrency: number;
   /** Share of SFT records carrying `<think>…</think>`. @default 0.5 */
   cotRatio: number;
@@ -67,6 +73,26 @@ export interface RunConfig {
   renderTimeoutMs: number;
   /** Retries of a sample whose page crashed or hung, before the run fails. @default 2 (as `CHROMIUM_RENDERER_DEFAULTS`) */
   renderRetries: number;
+  // --- Asset library (assets/library/, docs/assets.md)
+  /**
+   * Asset library: a folder searched recursively for `.glb`/`.gltf`, or a `.jsonl` manifest
+   * (`{"path", "name"?, "category"?, "up"?, "scale"?}` per line). Every sample then shows a
+   * library model instead of a procedural object, and `families` must be among
+   * `LIBRARY_FAMILIES`. null = procedural objects.
+   * @default null
+   */
+  assets: string | null;
+  /** Largest library model, with its referenced files, in MiB; larger ones are skipped. @default 100 */
+  maxAssetMb: number;
+}
+
+/**
+ * Default page count: one per core (`os.availableParallelism()`), at least 2 (a page renders
+ * while Node takes the other's pixels) and at most 8 (beyond that the GPU processes, not the
+ * pages, are the limit; the renderer spreads pages over browsers, see `browsersForPages`).
+ */
+export function defaultConcurrency(cores: number = availableParallelism()): number {
+  return Math.min(8, Math.max(2, cores));
 }
 
 export const RUN_DEFAULTS: RunConfig = {
@@ -76,7 +102,7 @@ export const RUN_DEFAULTS: RunConfig = {
   size: 512,
   format: 'jpeg',
   shardSize: 1000,
-  concurrency: 2,
+  concurrency: defaultConcurrency(),
   cotRatio: 0.5,
   families: ['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation', 'perspective', 'relative-depth'],
   mix: null,
@@ -91,6 +117,8 @@ export const RUN_DEFAULTS: RunConfig = {
   resume: false,
   renderTimeoutMs: 30_000,
   renderRetries: 2,
+  assets: null,
+  maxAssetMb: 100,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -179,6 +207,15 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
       mixToCycleWeights(config.families.map((family) => ({ family, weight: mix[family] })));
     } catch (err) {
       throw new ConfigError('mix', `config: "mix": ${(err as Error).message.replace(/^familySchedule: /, '')}`);
+    }
+  }
+  if (config.assets !== null) {
+    const partFamilies = config.families.filter((f) => !LIBRARY_FAMILIES.includes(f));
+    if (partFamilies.length > 0) {
+      throw new ConfigError(
+        'families',
+        `config: "families" ${partFamilies.join(', ')} name object parts, which library assets ("assets") do not have; use only ${LIBRARY_FAMILIES.join(', ')}`,
+      );
     }
   }
   if (config.shardIndex >= config.shardCount) {

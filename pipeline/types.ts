@@ -123,8 +123,11 @@ export interface PartSpec {
   material: 'standard' | 'basic';
 }
 
+/** The object of a sample: generated from named coloured parts, or a model file from an asset library (`--assets`). */
+export type ObjectSpec = ProceduralObjectSpec | LibraryObjectSpec;
+
 /** A procedural object: parts already centred and scaled to fit the unit sphere. */
-export interface ObjectSpec {
+export interface ProceduralObjectSpec {
   kind: 'procedural';
   /** Generator name, e.g. "gadget" or "cube-chain". */
   generator: string;
@@ -133,6 +136,51 @@ export interface ObjectSpec {
   parts: PartSpec[];
   /** Symmetry class about the up axis; procedural objects are built asymmetric: 'none'. */
   symmetry: 'none' | 'c2' | 'c4' | 'continuous';
+}
+
+/**
+ * A model file of an asset library (`--assets`, assets/library/, docs/assets.md). It has no named
+ * coloured parts: the page loads `url` with three's GLTFLoader and applies `normalisation`, which
+ * centres the model's bounding box at the origin and scales it into the unit sphere.
+ */
+export interface LibraryObjectSpec {
+  kind: 'library';
+  /** Asset name (manifest `name`, else the file path relative to the library root). */
+  name: string;
+  /** Manifest `category`, else null. */
+  category: string | null;
+  /** Path of the model file relative to the library root, `/`-separated. */
+  path: string;
+  /** sha256 of the model file and every file it references, in reference order (see assets/library/). */
+  contentHash: string;
+  /** Where the page loads it: `/assets/<library index>/<path>` on the page server. */
+  url: string;
+  /** Original (glTF scene) coordinates → normalised object frame: `X_norm = scale · (U · X − centre)`, U the up-axis rotation. */
+  normalisation: AssetNormalisation;
+  /** Half-extents of the normalised bounding box (centred at the origin; its half-diagonal is ≤ 1). */
+  halfExtents: Vec3;
+  /** Symmetry class about the up axis (from the symmetry estimator, else 'none'). */
+  symmetry: 'none' | 'c2' | 'c4' | 'continuous';
+  /**
+   * Exactly one stand-in part: the normalised bounding box, named "object" with the colour word
+   * "whole", so the geometry judges framing on the box corners and the reasoning can only say
+   * "the whole object" (a library model has no named coloured parts). The page never draws it.
+   */
+  parts: [PartSpec];
+}
+
+/** The original-to-normalised transform of a library asset. */
+export interface AssetNormalisation {
+  /** Up axis of the file: 'y' (glTF's own convention) or 'z' (rotated −90° about +X so +Z becomes +Y). */
+  upAxis: 'y' | 'z';
+  /** Centre of the scene's bounding box in file units, after the up-axis rotation. */
+  centre: Vec3;
+  /** Uniform scale from file units to the normalised frame. */
+  scale: number;
+  /** Manifest `scale`: metres per file unit (recorded, never used for rendering), else null. */
+  metresPerUnit: number | null;
+  /** The whole transform as a row-major 4×4 matrix: `X_norm = M · [X; 1]`. */
+  matrix: Mat4;
 }
 
 /** Look of the scene: seeded, renderer-independent. */

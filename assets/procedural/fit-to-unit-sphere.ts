@@ -3,7 +3,7 @@
  * per part (centre plus the half-diagonal of the part's unrotated bounding box), so the true
  * object always fits.
  */
-import type { ObjectSpec, PartSpec, Vec3 } from '../../pipeline/types.js';
+import type { ProceduralObjectSpec, PartSpec, Vec3 } from '../../pipeline/types.js';
 
 /** Half-extents of a part's local bounding box. */
 export function partHalfExtents(part: PartSpec): Vec3 {
@@ -27,7 +27,7 @@ export function partHalfExtents(part: PartSpec): Vec3 {
 const TARGET_RADIUS = 0.98;
 
 /** Returns a copy of `spec` centred on its (conservative) bounding box and scaled into radius 0.98. */
-export function fitToUnitSphere(spec: ObjectSpec): ObjectSpec {
+export function fitToUnitSphere(spec: ProceduralObjectSpec): ProceduralObjectSpec {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (const p of spec.parts) {

@@ -9,7 +9,7 @@ import { GADGET, generateGadget } from '../../assets/procedural/gadget.js';
 import { BACKGROUND_COLORS } from '../../assets/procedural/palette.js';
 import { intrinsicsFromFov, orbitCamera } from '../geometry/orbit-camera.js';
 import { sampleRng, type Rng } from '../rng.js';
-import type { LightingSpec, ObjectSpec, ViewSpec } from '../types.js';
+import type { LibraryObjectSpec, LightingSpec, ObjectSpec, ViewSpec } from '../types.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import type { FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from './sample-plan.js';
@@ -28,6 +28,12 @@ export interface PlanConfig {
   height: number;
   schedule: FamilySchedule;
   camera?: CameraRanges;
+  /**
+   * Asset library objects (`--assets`), in the library's index order (sorted by content hash).
+   * When given, every sample shows one of them, drawn uniformly by the sample's seeded stream;
+   * the procedural generators are not used.
+   */
+  library?: readonly LibraryObjectSpec[];
 }
 
 /** Sample id for a seed and global index: `vf-<seed, 8 hex>-<index, 8 digits>`. */
@@ -61,6 +67,12 @@ function drawObject(rng: Rng, id: string): ObjectSpec {
   return last.generate(rng, `${last.name}-${id.slice(-8)}`);
 }
 
+/** One library object, uniformly: a pure function of the stream, so of (seed, index, attempt). */
+function drawLibraryObject(rng: Rng, library: readonly LibraryObjectSpec[]): LibraryObjectSpec {
+  if (library.length === 0) throw new Error('plan: the asset library has no usable asset');
+  return library[rng.int(0, library.length - 1)];
+}
+
 /**
  * Plans sample `index`. `attempt` > 0 re-draws everything but the family (a re-draw after an
  * ambiguous or badly framed sample), so family and answer-letter balance do not depend on how
@@ -71,7 +83,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const id = sampleId(config.seed, index);
   const rng = sampleRng(config.seed, 'plan', index, attempt);
   // --- Object
-  const object = drawObject(rng, id);
+  const object = config.library === undefined ? drawObject(rng, id) : drawLibraryObject(rng, config.library);
   const yaw = rng.range(0, 360);
   // --- Cameras
   const ranges = config.camera ?? CAMERA_DEFAULTS;
@@ -91,7 +103,10 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
     attempt,
     family,
     familyIndex,
-    asset: { source: 'procedural', name: object.name, contentHash: contentHash(object), symmetry: object.symmetry },
+    asset:
+      object.kind === 'library'
+        ? { source: 'library', name: object.name, contentHash: object.contentHash, symmetry: object.symmetry }
+        : { source: 'procedural', name: object.name, contentHash: contentHash(object), symmetry: object.symmetry },
     orbits,
     intrinsics,
     job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, yaw + objectTurnDeg], lighting, views },

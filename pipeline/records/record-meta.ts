@@ -35,6 +35,7 @@ import type { Difficulty, Stage } from '../questions/question-family.js';
 import type { CameraPose, PartView } from '../types.js';
 import type { ImageInfo, SampleRecordInput } from './record-input.js';
 import { ANGLE_DECIMALS, LINEAR_DECIMALS, PIXEL_DECIMALS, roundMatrix, roundTo, roundVector } from './round-numbers.js';
+import { libraryAssetMeta } from '../../assets/library/library-objects.js';
 
 const NAME = 'buildMeta';
 
@@ -169,7 +170,8 @@ export interface RecordMeta {
   answer_text: string;
   reasoning: string;
   has_cot: boolean;
-  asset: { source: 'procedural' | 'library'; name: string; content_hash: string; symmetry: 'none' | 'c2' | 'c4' | 'continuous' };
+  /** Library objects add `path`, `category`, `normalisation` (original → normalised) and `half_extents` ({@link libraryAssetMeta}). */
+  asset: { source: 'procedural' | 'library'; name: string; content_hash: string; symmetry: 'none' | 'c2' | 'c4' | 'continuous' } & Partial<ReturnType<typeof libraryAssetMeta>>;
   object_pose: { yaw_deg: number[] };
   views: RecordView[];
   relative: RecordRelative;
@@ -316,6 +318,7 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
       name: plan.asset.name,
       content_hash: plan.asset.contentHash,
       symmetry: plan.asset.symmetry,
+      ...(truth.object.kind === 'library' ? libraryAssetMeta(truth.object) : {}),
     },
     object_pose: { yaw_deg: roundVector(plan.job.objectYawDeg, ANGLE_DECIMALS) },
     views: [mapView(factsA.camera), mapView(factsB.camera)],

@@ -39,11 +39,17 @@ import { openRunDir } from '../scale/open-run-dir.js';
 import { WorkerRun } from '../scale/worker-run.js';
 import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shards/manifest.js';
 import { ShardWriter, type SealedShard, type ShardRecords } from '../shards/shard-writer.js';
-import type { GroundTruth } from '../types.js';
+import type { GroundTruth, RawImage } from '../types.js';
+import type { AssetLibrary } from '../../assets/library/index-library.js';
+import { toLibraryObject } from '../../assets/library/library-objects.js';
+import { withSymmetry } from '../../assets/library/library-symmetry.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { encodeImage } from '../../renderers/encode-image.js';
 import { findVisibilityDisagreement, VISIBILITY_DISAGREES } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
+
+/** Re-draw reason when a sample's library asset failed to load or render (the asset is quarantined for the rest of the run). */
+export const ASSET_FAILED = 'asset-render-failed';
 
 /** A sample whose plan could not be made unambiguous within this many draws fails the run. */
 export const MAX_ATTEMPTS = 64;
@@ -80,6 +86,11 @@ export interface RunDeps {
   signal?: AbortSignal;
   /** Test hooks; the CLI sets them only from `VIEWFORGE_TEST_*` environment variables. */
   hooks?: RunHooks;
+  /**
+   * The indexed asset library, required when `config.assets` is set (index it with
+   * `indexLibrary` before creating the renderer: the page server must serve its files).
+   */
+  library?: AssetLibrary;
 }
 
 /** Points where tests stop a run (to kill it there). */
@@ -111,7 +122,7 @@ export interface RunResult {
 }
 
 /** The `config` block of the manifest (what determines the output bytes) for a run configuration. */
-export function getManifestConfig(config: RunConfig): ManifestConfig {
+export function getManifestConfig(config: RunConfig, library?: AssetLibrary): ManifestConfig {
   return copyManifestConfig({
     seed: config.seed,
     count: config.count,
@@ -126,6 +137,7 @@ export function getManifestConfig(config: RunConfig): ManifestConfig {
     dataset_name: config.datasetName,
     system_prompt: config.systemPrompt,
     parquet: config.parquet,
+    ...(config.assets !== null && library !== undefined ? { assets: { digest: library.digest, max_asset_mb: config.maxAssetMb } } : {}),
   });
 }
 
@@ -167,9 +179,16 @@ export function resolveSample(
   index: number,
   onRedraw: (family: string, reason: string) => void,
   firstAttempt = 0,
+  quarantined?: ReadonlySet<string>,
 ): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
   for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {
     const plan = planSample(planConfig, index, attempt);
+    // A library asset that failed to render earlier in this run is re-drawn without rendering it again
+    // (same reason as a fresh failure, so the counts do not depend on which sample met it first).
+    if (plan.asset.source === 'library' && quarantined?.has(plan.asset.contentHash) === true) {
+      onRedraw(plan.family, ASSET_FAILED);
+      continue;
+    }
     const truth = computeGroundTruth(plan);
     const family = getFamily(plan.family);
     const verdict = family.applies(truth);
@@ -206,7 +225,7 @@ async function encodeAndWrite(
 export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> {
   const outDir = config.out;
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
-  const manifestConfig = getManifestConfig(config);
+  const manifestConfig = getManifestConfig(config, deps.library);
   // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
   const start = await openRunDir({ outDir, worker, configHash: getConfigHash(manifestConfig), resume: config.resume, overwrite: config.overwrite });
   const renderer = await deps.createRenderer();
@@ -241,6 +260,12 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     height: config.size,
     schedule: buildFamilySchedule(getCycleWeights(config)),
   };
+  // --- Asset library: its objects (symmetry from the estimator when there is one); assets that fail in the page are quarantined
+  const quarantined = new Set<string>();
+  if (config.assets !== null) {
+    if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
+    planConfig.library = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text));
+  }
   const stats = createRunStats();
   const recordCounts = { sft: 0, rl: 0 };
   const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'], parquet: config.parquet });
@@ -263,17 +288,34 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       madeDirs.add(shard);
     }
     // --- Plan, question, render; a question whose named parts the ID pass does not see as the ray cast does is re-drawn
-    let { plan, truth, question } = resolveSample(planConfig, index, onRedraw);
+    let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
     const idViews = (q: BuiltQuestion): [boolean, boolean] => [0, 1].map((v) => (q.namedParts ?? []).some((p) => p.view === v)) as [boolean, boolean];
-    let [rawA, rawB] = await renderer.render(plan.job, { idPass: idViews(question) });
+    // A library asset that fails in the page (load error, crash or hang past the renderer's retries) is quarantined and the sample re-drawn.
+    const renderPlan = async (): Promise<[RawImage, RawImage]> => {
+      for (;;) {
+        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, { idPass: idViews(question) });
+        try {
+          return await renderer.render(plan.job, { idPass: [false, false] });
+        } catch (err) {
+          if (aborted()) throw err;
+          if (!quarantined.has(plan.asset.contentHash)) {
+            quarantined.add(plan.asset.contentHash);
+            logger.warn(`assets: skipped "${plan.job.object.path}" for the rest of the run (render-failed): ${(err as Error).message}`);
+          }
+          onRedraw(plan.family, ASSET_FAILED);
+          ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+        }
+      }
+    };
+    let [rawA, rawB] = await renderPlan();
     for (let disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB]); disagreement !== null; disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB])) {
       onRedraw(plan.family, VISIBILITY_DISAGREES);
       logger.warn(
         `run: sample ${index} (${plan.id}, draw ${plan.attempt}): part "${disagreement.name}" is ${disagreement.rayVisible ? 'visible' : 'hidden'} by the ray cast ` +
           `but has ${disagreement.idPixels} ID-pass pixel(s) in view ${disagreement.view === 0 ? 'A' : 'B'}; re-drawing`,
       );
-      ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1));
-      [rawA, rawB] = await renderer.render(plan.job, { idPass: idViews(question) });
+      ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+      [rawA, rawB] = await renderPlan();
     }
     const images = (await Promise.all([
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),

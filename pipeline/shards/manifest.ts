@@ -70,6 +70,11 @@ export interface ManifestConfig {
    * callers that predate it (then true, the default); always written.
    */
   parquet?: boolean;
+  /**
+   * Asset library runs only (`--assets`; absent otherwise): the digest of the indexed library's
+   * content hashes (assets/library/index-library.ts) and the size limit, which decide its assets.
+   */
+  assets?: { digest: string; max_asset_mb: number };
 }
 
 /** Record and image counts. */
@@ -216,6 +221,7 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
     dataset_name: c.dataset_name,
     system_prompt: c.system_prompt,
     parquet: c.parquet ?? true,
+    ...(c.assets !== undefined ? { assets: { digest: c.assets.digest, max_asset_mb: c.assets.max_asset_mb } } : {}),
   };
 }
 

@@ -3,9 +3,9 @@
  * or more browsers, N pages, a job queue, time limits and page replacement.
  *
  * Transfer path: Node sends the job JSON to the page as a WebSocket text message; the page
- * renders view A, `gl.readPixels` into a reused buffer, sends it as one binary message (16-byte
- * header + RGBA, rows bottom-up), does the same for view B; Node flips the rows while copying
- * them out of the message (one `Buffer.copy` per row, no per-pixel JS) and resolves
+ * renders view A, `gl.readPixels` into a scratch buffer and copies its rows top-down into a
+ * reused message buffer, sends it as one binary message (16-byte header + RGBA), does the same
+ * for view B; Node takes each image as a view of its message (no copy) and resolves
  * `[RawImage, RawImage]`. Each page gets up to `jobsPerPage` jobs ahead so it never waits for Node.
  *
  * CONTRIBUTOR NOTES
@@ -49,7 +49,14 @@
  * - jobsPerPage 1 / 2 / 3, interleaved runs under heavy load (median of 3): 1 page 14 / 18 / 14
  *   img/s, 2 pages 21 / 23 / 15. 2 kept: a page always has the next job while Node drains the
  *   last result, and deeper queues only add latency.
- * - Row flip: `Buffer.copy` per row costs 0.23 ms per 512² image; unmasking costs 10× that.
+ * - Row flip: done in the page (one `TypedArray.set` per row into the message buffer), so Node
+ *   neither allocates nor copies 1 MiB per image (it did, with `Buffer.copy` per row: ~0.5 ms
+ *   plus the GC of the copy). Tried and dropped: flipping on the GPU with two blits (resolve the
+ *   multisampled drawing buffer, then blit upside down) — same bytes, but llvmpipe's blits added
+ *   ~3.5 ms per image to the GPU process.
+ * - V8 `--initial-old-space-size=256` cut the mark-compacts of a transfer-only loop (56 → 11 per
+ *   300 pairs, Node 8.5 → 3.5 ms/pair), but a real run makes only ~3 per 300 pairs anyway (its
+ *   larger heap raises the limit); not used.
  * - Not used: base64 through `page.evaluate` / `toDataURL` (SPEC §8: ~30 ms per image), fetch
  *   POST per image (SPEC §8: ~11 img/s; every request is also paused by the interceptor).
  */
@@ -61,9 +68,10 @@ import type { RenderOptions, Renderer, RendererInfo, RendererLogger } from '../r
 import { findChromium } from './find-chromium.js';
 import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
 import { pageBundle } from './page-bundle.js';
-import { PageServer } from './page-server.js';
+import { PageServer, type AssetRoutes } from './page-server.js';
 
 const NAME = 'ChromiumRenderer';
+const NO_GPU_HINT = 'No usable GPU: check the NVIDIA driver and its Vulkan ICD (`nvidia-smi`, `vulkaninfo --summary`), or run with --gl auto.';
 /** Bytes before the pixels in a binary view message (mirrors `VIEW_HEADER_BYTES` in the page). */
 const VIEW_HEADER_BYTES = 16;
 /** Largest accepted image side, pixels. */
@@ -75,7 +83,11 @@ export interface ChromiumRendererOptions {
   glMode: GlMode;
   /** Render pages (each renders one job at a time). @default 2 */
   pages?: number;
-  /** Browsers the pages are spread over (round robin). @default 1 */
+  /**
+   * Browsers the pages are spread over (round robin). Each browser has one GPU process, whose
+   * command thread serialises its pages' GL work, so many pages want several browsers.
+   * @default {@link browsersForPages}(pages): 1 up to 2 pages, then one browser per 2 pages
+   */
   browsers?: number;
   /** Chromium binary; else `env.CHROMIUM_PATH`, else /usr/bin/chromium, /usr/bin/chromium-browser. */
   executablePath?: string;
@@ -107,6 +119,8 @@ export interface ChromiumRendererOptions {
   idPass?: boolean;
   /** Log sink; nothing is printed without one. */
   logger?: RendererLogger;
+  /** Asset library files the pages may load (`--assets`); every other request stays blocked. */
+  assets?: AssetRoutes;
 }
 
 /** Defaults of {@link ChromiumRendererOptions}. */
@@ -143,7 +157,7 @@ export interface PageLoopResult {
   images: number;
 }
 
-type Resolved = Required<Omit<ChromiumRendererOptions, 'executablePath' | 'env' | 'browserEnv' | 'logger' | 'glMode'>> & {
+type Resolved = Required<Omit<ChromiumRendererOptions, 'executablePath' | 'env' | 'browserEnv' | 'logger' | 'glMode' | 'assets'>> & {
   browserEnv?: Readonly<Record<string, string | undefined>>;
   logger: RendererLogger;
 };
@@ -233,7 +247,7 @@ export class ChromiumRenderer implements Renderer {
   static async create(options: ChromiumRendererOptions): Promise<ChromiumRenderer> {
     const resolved = resolveOptions(options);
     const executablePath = findChromium({ executablePath: options.executablePath, env: options.env ?? {} });
-    const server = await PageServer.start({ script: await pageBundle() });
+    const server = await PageServer.start({ script: await pageBundle(), assets: options.assets });
     const modes = options.glMode === 'auto' ? AUTO_ORDER : [options.glMode];
     const failures: string[] = [];
     for (const mode of modes) {
@@ -410,7 +424,11 @@ export class ChromiumRenderer implements Renderer {
       hello.catch(() => {});
       await page.goto(this.server.pageUrl(id, { canvas: this.options.canvas }), { timeout: this.options.startTimeoutMs });
       const socket = await socketPromise;
-      const reply = await hello;
+      const reply = await hello.catch((error: unknown) => {
+        // E.g. ANGLE on a software Vulkan device (Mesa lavapipe) never brings WebGL up.
+        if (this.glMode !== 'gpu') throw error;
+        throw new Error(`${NAME}: GL mode "gpu": ${error instanceof Error ? error.message : String(error)}. ${NO_GPU_HINT}`, { cause: error });
+      });
       if (reply.type !== 'hello') throw new Error(`${NAME}: page ${id} sent "${reply.type}" before hello`);
       this.checkHello(reply);
       const slot: PageSlot = { id, browserIndex, page, socket, inFlight: new Map(), ready: true };
@@ -431,7 +449,7 @@ export class ChromiumRenderer implements Renderer {
     if (!reply.webgl2) {
       const hint =
         this.glMode === 'gpu'
-          ? 'No usable GPU: check the NVIDIA driver and its Vulkan ICD (`nvidia-smi`, `vulkaninfo --summary`), or run with --gl auto.'
+          ? NO_GPU_HINT
           : 'Try --gl swiftshader (works everywhere) or check the flags in renderers/chromium/gl-flags.ts.';
       throw new Error(
         `${NAME}: WebGL2 is unavailable in GL mode "${this.glMode}" (flags ${glFlags(this.glMode).join(' ')}): ${reply.error ?? 'no context'}. ${hint}`,
@@ -535,7 +553,8 @@ export class ChromiumRenderer implements Renderer {
       task.reject(new Error(`${NAME}: page ${slot.id} sent a malformed view ${view} for job "${task.job.id}" (${data.length} bytes)`));
       return;
     }
-    task.images[view] = flipRows(data, VIEW_HEADER_BYTES, width, height);
+    // Rows arrive top-down (the page flips them on the GPU): the image is a view of the message, no copy.
+    task.images[view] = { width, height, rgba: new Uint8Array(data.buffer, data.byteOffset + VIEW_HEADER_BYTES, width * height * 4) };
     this.completeIfDone(slot, task);
   }
 
@@ -704,6 +723,15 @@ export class ChromiumRenderer implements Renderer {
   }
 }
 
+/**
+ * Default browser count for `pages` pages: 1 up to 2 pages (measured on 2 cores: 1 browser × 2
+ * pages used less CPU per image than 2 × 1), then one per 2 pages, so no single GPU process
+ * serialises the GL work of many pages. Not measured beyond 2 cores (no larger machine here).
+ */
+export function browsersForPages(pages: number): number {
+  return Number.isInteger(pages) && pages > 2 ? Math.ceil(pages / 2) : 1;
+}
+
 function resolveOptions(options: ChromiumRendererOptions): Resolved {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${NAME}: expected an options object, got ${String(options)}`);
   if (!GL_MODES.includes(options.glMode)) {
@@ -711,7 +739,7 @@ function resolveOptions(options: ChromiumRendererOptions): Resolved {
   }
   const resolved: Resolved = {
     pages: options.pages ?? CHROMIUM_RENDERER_DEFAULTS.pages,
-    browsers: options.browsers ?? CHROMIUM_RENDERER_DEFAULTS.browsers,
+    browsers: options.browsers ?? browsersForPages(options.pages ?? CHROMIUM_RENDERER_DEFAULTS.pages),
     renderTimeoutMs: options.renderTimeoutMs ?? CHROMIUM_RENDERER_DEFAULTS.renderTimeoutMs,
     startTimeoutMs: options.startTimeoutMs ?? CHROMIUM_RENDERER_DEFAULTS.startTimeoutMs,
     maxRetries: options.maxRetries ?? CHROMIUM_RENDERER_DEFAULTS.maxRetries,
@@ -751,17 +779,6 @@ function validateJob(job: RenderJob): void {
   }
   if (!Array.isArray(job.views) || job.views.length !== 2) throw new TypeError(`${NAME}: job "${id}": expected two views`);
   if (!Array.isArray(job.objectYawDeg) || job.objectYawDeg.length !== 2) throw new TypeError(`${NAME}: job "${id}": expected two object yaws`);
-}
-
-/** Copies bottom-up GL rows (after `offset` bytes of `src`) into a new top-down RGBA image. */
-function flipRows(src: Buffer, offset: number, width: number, height: number): RawImage {
-  const rowBytes = width * 4;
-  const out = Buffer.allocUnsafe(rowBytes * height);
-  for (let y = 0; y < height; y++) {
-    const from = offset + (height - 1 - y) * rowBytes;
-    src.copy(out, y * rowBytes, from, from + rowBytes);
-  }
-  return { width, height, rgba: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
 }
 
 function firstReply(socket: WebSocket, timeoutMs: number): Promise<PageReply> {

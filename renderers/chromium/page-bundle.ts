@@ -39,6 +39,9 @@ async function buildBundle(): Promise<string> {
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
+    // three's DRACOLoader computes default decoder URLs from import.meta.url at load time; in an
+    // IIFE that is undefined, so point it at the page (the page sets its own decoder path anyway).
+    define: { 'import.meta.url': 'location.href' },
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error('esbuild produced no output file');

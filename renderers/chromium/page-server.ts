@@ -4,9 +4,14 @@
  * Binds 127.0.0.1 on a free port; the browser's request interceptor aborts everything that is
  * not addressed to {@link PageServer.origin}.
  */
+import { createReadStream } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { isInside } from '../../assets/library/index-library.js';
 
 /** Options of {@link PageServer.start}. */
 export interface PageServerOptions {
@@ -14,7 +19,40 @@ export interface PageServerOptions {
   script: string;
   /** Largest WebSocket message accepted, bytes. @default 268435472 (one 8192² RGBA view and its 16-byte header) */
   maxPayloadBytes?: number;
+  /**
+   * Asset library files the pages may load (`--assets`): `files[i]` lists the files of asset `i`
+   * (root-relative, `/`-separated), served at `/assets/<i>/<file>` — only those, and only while
+   * their real path stays inside `root`.
+   */
+  assets?: AssetRoutes;
 }
+
+/** What {@link PageServer} serves under `/assets/`. */
+export interface AssetRoutes {
+  /** Real path of the library root. */
+  root: string;
+  files: readonly (readonly string[])[];
+}
+
+/** Route prefix of library files: `/assets/<asset index>/<root-relative path>`. */
+export const ASSETS_PREFIX = '/assets/';
+/** Route prefix of the Draco decoder files, served from three's `examples/jsm/libs/draco/`. */
+export const DRACO_PREFIX = '/decoders/draco/';
+const DRACO_DIR = fileURLToPath(new URL('../../node_modules/three/examples/jsm/libs/draco/', import.meta.url));
+/** The Draco decoder files the page's DRACOLoader asks for (wasm build). */
+const DRACO_FILES = new Set(['draco_wasm_wrapper.js', 'draco_decoder.wasm', 'draco_decoder.js']);
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.glb': 'model/gltf-binary',
+  '.gltf': 'model/gltf+json',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ktx2': 'image/ktx2',
+  '.wasm': 'application/wasm',
+  '.js': 'text/javascript; charset=utf-8',
+};
 
 interface Waiter {
   resolve(socket: WebSocket): void;
@@ -43,10 +81,13 @@ export class PageServer {
   private constructor(
     private readonly http: Server,
     private readonly wss: WebSocketServer,
+    private readonly assets: AssetRoutes | undefined,
   ) {
     const { port } = http.address() as AddressInfo;
     this.origin = `http://127.0.0.1:${port}`;
-    this.contentSecurityPolicy = `connect-src http: https: ws://127.0.0.1:${port}; object-src 'none'; worker-src 'none'; base-uri 'none'`;
+    // blob:/data: stay inside the page (GLTFLoader fetches embedded GLB images through blob: URLs); workers from blob: only
+    // (three's DRACOLoader builds its decoder workers from the served wrapper script).
+    this.contentSecurityPolicy = `connect-src http: https: blob: data: ws://127.0.0.1:${port}; object-src 'none'; worker-src blob:; base-uri 'none'`;
     wss.on('connection', (socket, request) => this.onConnection(socket, request));
   }
 
@@ -56,9 +97,10 @@ export class PageServer {
       throw new TypeError('PageServer: expected `script` to be the non-empty page bundle');
     }
     const html = pageHtml();
+    const assets = options.assets;
     const http = createServer((request, response) => {
       server.requestsServed += 1;
-      serve(request, response, html, options.script, server.contentSecurityPolicy);
+      serve(request, response, html, options.script, server.contentSecurityPolicy, assets);
     });
     const wss = new WebSocketServer({
       noServer: true,
@@ -79,7 +121,7 @@ export class PageServer {
         resolve();
       });
     });
-    const server = new PageServer(http, wss);
+    const server = new PageServer(http, wss, assets);
     return server;
   }
 
@@ -89,11 +131,20 @@ export class PageServer {
     return `${this.origin}${PAGE_PATH}?${params.toString()}`;
   }
 
-  /** True when `url` is served by this server (same origin). */
+  /**
+   * True when `url` is one this server serves: same origin, and the page, its script, the
+   * WebSocket, a Draco decoder file, or a file of a library asset (`/assets/<i>/<file>` naming a
+   * listed file). The browser's request blocking lets exactly these through.
+   */
   isOwnUrl(url: string): boolean {
     try {
       const parsed = new URL(url);
-      return parsed.origin === this.origin || parsed.origin === this.origin.replace('http:', 'ws:');
+      if (parsed.origin === this.origin.replace('http:', 'ws:')) return parsed.pathname === SOCKET_PATH;
+      if (parsed.origin !== this.origin) return false;
+      const path = parsed.pathname;
+      if (path === PAGE_PATH || path === SCRIPT_PATH || path === SOCKET_PATH) return true;
+      if (path.startsWith(DRACO_PREFIX)) return DRACO_FILES.has(path.slice(DRACO_PREFIX.length));
+      return this.assets !== undefined && parseAssetPath(path, this.assets) !== null;
     } catch {
       return false;
     }
@@ -147,7 +198,54 @@ function pageHtml(): string {
   );
 }
 
-function serve(request: IncomingMessage, response: ServerResponse, html: string, script: string, csp: string): void {
+/**
+ * The root-relative file an `/assets/<i>/<file>` path names, when asset `i` lists that file; else
+ * null. Each path segment is percent-decoded (a glTF `uri` may be percent-encoded).
+ */
+export function parseAssetPath(path: string, assets: AssetRoutes): string | null {
+  if (!path.startsWith(ASSETS_PREFIX)) return null;
+  const rest = path.slice(ASSETS_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash < 1) return null;
+  const index = rest.slice(0, slash);
+  if (!/^(0|[1-9]\d*)$/.test(index)) return null;
+  const files = assets.files[Number(index)];
+  if (files === undefined) return null;
+  let file: string;
+  try {
+    file = rest.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+  } catch {
+    return null;
+  }
+  return files.includes(file) ? file : null;
+}
+
+/** URL path of a library file: `/assets/<index>/<file>`, each segment percent-encoded. */
+export function assetUrlPath(index: number, file: string): string {
+  return `${ASSETS_PREFIX}${index}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Streams `file` (already allowed) after checking that its real path is a regular file inside `root`. */
+async function serveFile(response: ServerResponse, root: string, file: string): Promise<void> {
+  const headers = { 'cache-control': 'no-store' };
+  try {
+    const real = await realpath(join(root, ...file.split('/')));
+    if (!isInside(root, real) || !(await lstat(real)).isFile()) {
+      response.writeHead(404, headers).end();
+      return;
+    }
+    const type = CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream';
+    response.writeHead(200, { ...headers, 'content-type': type });
+    createReadStream(real)
+      .on('error', () => response.destroy())
+      .pipe(response);
+  } catch {
+    if (!response.headersSent) response.writeHead(404, headers).end();
+    else response.destroy();
+  }
+}
+
+function serve(request: IncomingMessage, response: ServerResponse, html: string, script: string, csp: string, assets: AssetRoutes | undefined): void {
   const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
   const headers = { 'cache-control': 'no-store' };
   if (request.method !== 'GET') {
@@ -156,6 +254,10 @@ function serve(request: IncomingMessage, response: ServerResponse, html: string,
     response.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(html);
   } else if (path === SCRIPT_PATH) {
     response.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(script);
+  } else if (path.startsWith(DRACO_PREFIX) && DRACO_FILES.has(path.slice(DRACO_PREFIX.length))) {
+    void serveFile(response, DRACO_DIR, path.slice(DRACO_PREFIX.length));
+  } else if (assets !== undefined && parseAssetPath(path, assets) !== null) {
+    void serveFile(response, assets.root, parseAssetPath(path, assets)!);
   } else {
     response.writeHead(404, headers).end();
   }

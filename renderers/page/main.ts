@@ -2,7 +2,7 @@
  * In-page renderer: bundled by esbuild (IIFE, with three.js) and served to headless Chromium by
  * the page server. It talks to Node over one WebSocket: job JSON arrives as text messages, each
  * rendered view leaves as one binary message (a 16-byte header, then raw RGBA from
- * `gl.readPixels`, rows bottom-up as GL returns them; Node flips them).
+ * `gl.readPixels`, rows put top-down in the page so Node uses the bytes without copying).
  *
  * Rules: no randomness, no clock on pixels (the clock only times the ceiling loop), no network
  * besides the WebSocket back to the server that served the page.
@@ -19,6 +19,7 @@
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
+import { disposeLibraryTextures, loadLibraryObject } from './load-library-object.js';
 import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
 /** Bytes before the pixels in a binary view message: seq, view index, width, height (u32 LE). */
@@ -81,7 +82,11 @@ interface PageState {
   idTarget: THREE.WebGLRenderTarget | null;
   idBuffer: Uint8Array;
   idMaterials: THREE.MeshBasicMaterial[];
+  /** Bottom-up read-back before {@link readTopDown} orders the rows. */
+  scratch: Uint8Array;
   jobs: number;
+  /** Whether `object` is a loaded library asset (its textures are freed with it). */
+  objectIsLibrary: boolean;
 }
 
 function send(ws: WebSocket, reply: PageReply): void {
@@ -122,7 +127,9 @@ function createState(canvasKind: string): PageState {
     idTarget: null,
     idBuffer: new Uint8Array(0),
     idMaterials: [],
+    scratch: new Uint8Array(0),
     jobs: 0,
+    objectIsLibrary: false,
   };
 }
 
@@ -135,15 +142,25 @@ function glInfo(gl: WebGL2RenderingContext): { glRenderer: string; glVendor: str
   };
 }
 
-/** Sets canvas size, background and lights for a job (resizes only when the size changed). */
-function setupJob(state: PageState, job: RenderJob): void {
+/**
+ * Sets canvas size, background and lights for a job (resizes only when the size changed) and puts
+ * its object in the scene: a procedural object is built here; a library object must already be
+ * loaded ({@link loadLibraryObject}, asynchronous) and is passed in as `loaded`.
+ */
+function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group): void {
   const size = state.renderer.getSize(new THREE.Vector2());
   if (size.x !== job.width || size.y !== job.height) state.renderer.setSize(job.width, job.height, false);
   const bytes = VIEW_HEADER_BYTES + job.width * job.height * 4;
   if (state.buffer.byteLength !== bytes) state.buffer = new ArrayBuffer(bytes);
   setLighting(state, job.lighting);
   disposeObject(state);
-  state.object = buildObject(job.object);
+  if (job.object.kind === 'library') {
+    if (loaded === undefined) throw new Error(`library asset "${job.object.path}" was not loaded before its job`);
+    state.object = loaded;
+  } else {
+    state.object = buildObject(job.object);
+  }
+  state.objectIsLibrary = loaded !== undefined;
   state.scene.add(state.object);
 }
 
@@ -191,8 +208,24 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   header[1] = index;
   header[2] = job.width;
   header[3] = job.height;
+  readTopDown(state, job.width, job.height, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
+}
+
+/**
+ * Reads the drawing buffer into `out` with rows top-down, so Node can use the bytes as they
+ * arrive (no copy there). GL reads rows bottom-up into a reused scratch buffer; one
+ * `TypedArray.set` per row puts them in order.
+ */
+function readTopDown(state: PageState, width: number, height: number, out: Uint8Array): void {
   const gl = state.gl;
-  gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
+  const rowBytes = width * 4;
+  if (state.scratch.byteLength !== rowBytes * height) state.scratch = new Uint8Array(rowBytes * height);
+  const scratch = state.scratch;
+  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, scratch);
+  for (let y = 0; y < height; y++) {
+    const from = (height - 1 - y) * rowBytes;
+    out.set(scratch.subarray(from, from + rowBytes), y * rowBytes);
+  }
 }
 
 /** The unlit material that paints part index `id − 1` with ID colour `id` (R = id mod 256, G = id div 256; linear, exact in 8 bits). */
@@ -277,15 +310,34 @@ function pinPrograms(state: PageState, group: THREE.Group): void {
 function disposeObject(state: PageState): void {
   if (!state.object) return;
   const pinned = new Set(state.pinned.values());
+  if (state.objectIsLibrary) disposeLibraryTextures(state.object);
   state.object.traverse((node) => (node as THREE.Mesh).geometry?.dispose());
   for (const material of listMaterials(state.object)) if (!pinned.has(material)) material.dispose();
   state.scene.remove(state.object);
   state.object = null;
 }
 
-function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean]): void {
+/**
+ * A library job: loads its asset (the only await; it touches no page state, so a job handled
+ * meanwhile is not disturbed), then renders it like any job. No ID pass: a library object has no
+ * part meshes to count.
+ */
+async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean]): Promise<void> {
+  let loaded: THREE.Group;
   try {
-    setupJob(state, job);
+    if (idPass[0] || idPass[1]) throw new Error(`job "${job.id}": the ID pass counts part meshes, which a library object does not have`);
+    loaded = await loadLibraryObject(job.object as Extract<RenderJob['object'], { kind: 'library' }>);
+  } catch (error) {
+    state.jobs += 1;
+    send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  handleRender(state, ws, seq, job, idPass, loaded);
+}
+
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], loaded?: THREE.Group): void {
+  try {
+    setupJob(state, job, loaded);
     for (const index of [0, 1] as const) {
       renderView(state, job, index, seq);
       ws.send(state.buffer);
@@ -341,7 +393,8 @@ function main(): void {
   ws.onmessage = (event: MessageEvent) => {
     if (!state || typeof event.data !== 'string') return;
     const request = JSON.parse(event.data) as PageRequest;
-    if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
+    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
+    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
     else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
   };

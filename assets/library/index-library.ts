@@ -1,0 +1,322 @@
+/**
+ * Indexes an asset library once per run (`--assets <dir|manifest.jsonl>`, docs/assets.md): finds
+ * the `.glb`/`.gltf` files (a folder recursively, or the lines of a JSONL manifest), checks each
+ * one up front where that is cheap, hashes it with every file it references, and sorts the usable
+ * ones by content hash. The same files give the same index, wherever they lie and whatever order
+ * the file system lists them in.
+ *
+ * Checks, each a skip reason (the file is logged with path and reason and counted, never used):
+ * - 'outside-root': the file (after resolving symlinks) or a `uri` it references lies outside
+ *   the library root, or a manifest path is absolute or climbs out with `..`;
+ * - 'too-large': the model file, or the model with its referenced files, exceeds `maxAssetBytes`;
+ * - 'corrupt': the GLB header/chunk lengths disagree with the file, the JSON does not parse, it
+ *   is not glTF 2.x, a GLB buffer has no BIN chunk, a referenced buffer is shorter than its
+ *   `byteLength`, or the node graph is broken;
+ * - 'missing-file': a buffer or image `uri` names a file that does not exist;
+ * - 'unsupported-extension': `extensionsRequired` names an extension the page's loader lacks;
+ * - 'no-geometry': no mesh primitive with positions, or a zero-size bounding box;
+ * - 'duplicate': same content hash as an asset already indexed (the first path in sorted order wins);
+ * - 'bad-manifest-line': a manifest line that is not a JSON object with a string `path` and
+ *   valid optional `name`, `category`, `up` ('y' | 'z') and `scale` (metres per unit, > 0).
+ * A model that passes here but fails in the page is skipped at render time ('render-failed').
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { AssetNormalisation, Vec3 } from '../../pipeline/types.js';
+import { ModelFileError, readGltfContainer, type GltfJson } from './gltf-container.js';
+import { sceneBounds } from './gltf-bounds.js';
+import { normaliseBox } from './normalise-asset.js';
+import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
+
+/** Why an asset was left out of a run. */
+export type SkipReason =
+  | 'outside-root'
+  | 'too-large'
+  | 'corrupt'
+  | 'missing-file'
+  | 'unsupported-extension'
+  | 'no-geometry'
+  | 'duplicate'
+  | 'bad-manifest-line'
+  | 'render-failed';
+
+/** One usable model of the library. */
+export interface LibraryAsset {
+  /** Position in the sorted index (also its route on the page server: `/assets/<index>/…`). */
+  index: number;
+  /** Model file, relative to the root, `/`-separated. */
+  path: string;
+  name: string;
+  category: string | null;
+  /** sha256 over the model file and its referenced files (see {@link hashAssetFiles}). */
+  contentHash: string;
+  /** Model file first, then every external buffer/image it references (relative to the root, `/`-separated, unique). */
+  files: string[];
+  /** Sum of the sizes of `files`. */
+  bytes: number;
+  normalisation: AssetNormalisation;
+  halfExtents: Vec3;
+}
+
+/** An asset left out, with its path (relative to the root where possible) and why. */
+export interface SkippedAsset {
+  path: string;
+  reason: SkipReason;
+  message: string;
+}
+
+/** The indexed library of a run. */
+export interface AssetLibrary {
+  /** Real path of the library root (the folder, or the manifest's folder). */
+  root: string;
+  /** What `--assets` named, as given. */
+  source: string;
+  /** Usable assets, sorted by content hash (ties: path); `assets[i].index === i`. */
+  assets: LibraryAsset[];
+  skipped: SkippedAsset[];
+  /** sha256 of the sorted content hashes: names the library's contents in the manifest. */
+  digest: string;
+}
+
+export interface IndexOptions {
+  /** Largest model (with its referenced files), bytes. */
+  maxAssetBytes: number;
+  /** Told about every skipped file. */
+  onSkip?: (skipped: SkippedAsset) => void;
+}
+
+/** A model to check: path relative to the root, plus what a manifest line said about it. */
+interface Candidate {
+  path: string;
+  name?: string;
+  category?: string;
+  upAxis?: 'y' | 'z';
+  metresPerUnit?: number;
+}
+
+const MODEL_EXTENSIONS = new Set(['.glb', '.gltf']);
+
+/**
+ * Indexes the library at `source` (a folder, or a `.jsonl` manifest whose paths are relative to
+ * its own folder). See the file header for the checks.
+ * @throws Error naming `source` when it does not exist or is neither a folder nor a `.jsonl` file.
+ */
+export async function indexLibrary(source: string, options: IndexOptions): Promise<AssetLibrary> {
+  let info;
+  try {
+    info = await stat(source);
+  } catch (error) {
+    throw new Error(`assets: cannot read "${source}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const skipped: SkippedAsset[] = [];
+  const skip = (s: SkippedAsset) => {
+    skipped.push(s);
+    options.onSkip?.(s);
+  };
+  let root: string;
+  let candidates: Candidate[];
+  if (info.isDirectory()) {
+    root = await realpath(source);
+    candidates = (await listModelFiles(root, root, skip)).map((path) => ({ path }));
+  } else if (info.isFile() && extname(source).toLowerCase() === '.jsonl') {
+    root = await realpath(dirname(source));
+    candidates = parseManifest(await readFile(source, 'utf8'), skip);
+  } else {
+    throw new Error(`assets: "${source}" is neither a folder nor a .jsonl manifest`);
+  }
+  const checked: Omit<LibraryAsset, 'index'>[] = [];
+  for (const candidate of candidates) {
+    try {
+      checked.push(await checkModel(root, candidate, options.maxAssetBytes));
+    } catch (error) {
+      if (!(error instanceof ModelFileError)) throw error;
+      skip({ path: candidate.path, reason: error.reason, message: error.message });
+    }
+  }
+  checked.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const assets: LibraryAsset[] = [];
+  for (const asset of checked) {
+    const first = assets.find((a) => a.contentHash === asset.contentHash);
+    if (first !== undefined) {
+      skip({ path: asset.path, reason: 'duplicate', message: `same content as "${first.path}"` });
+      continue;
+    }
+    assets.push({ index: assets.length, ...asset });
+  }
+  const digest = createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
+  return { root, source, assets, skipped, digest };
+}
+
+/** `.glb`/`.gltf` files under `dir`, relative to `root`, sorted; symlinked files are resolved and kept only inside the root; symlinked folders are not followed. */
+async function listModelFiles(root: string, dir: string, skip: (s: SkippedAsset) => void): Promise<string[]> {
+  const out: string[] = [];
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    const rel = toPosix(relative(root, full));
+    if (entry.isDirectory()) {
+      out.push(...(await listModelFiles(root, full, skip)));
+    } else if (MODEL_EXTENSIONS.has(extname(entry.name).toLowerCase()) && (entry.isFile() || entry.isSymbolicLink())) {
+      out.push(rel);
+    }
+  }
+  return out;
+}
+
+/** Manifest lines → candidates; bad lines are skipped with their line number. */
+function parseManifest(text: string, skip: (s: SkippedAsset) => void): Candidate[] {
+  const out: Candidate[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const where = `manifest line ${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      skip({ path: where, reason: 'bad-manifest-line', message: `not JSON (${(error as Error).message})` });
+      return;
+    }
+    const v = value as Record<string, unknown>;
+    const problem =
+      value === null || typeof value !== 'object' || Array.isArray(value) ? 'not a JSON object'
+      : typeof v.path !== 'string' || v.path === '' ? '"path" must be a non-empty string'
+      : v.name !== undefined && (typeof v.name !== 'string' || v.name === '') ? '"name" must be a non-empty string'
+      : v.category !== undefined && typeof v.category !== 'string' ? '"category" must be a string'
+      : v.up !== undefined && v.up !== 'y' && v.up !== 'z' ? '"up" must be "y" or "z"'
+      : v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale > 0) ? '"scale" must be a positive number (metres per unit)'
+      : null;
+    if (problem !== null) {
+      skip({ path: typeof v?.path === 'string' ? v.path : where, reason: 'bad-manifest-line', message: `${where}: ${problem}` });
+      return;
+    }
+    out.push({
+      path: v.path as string,
+      ...(v.name !== undefined ? { name: v.name as string } : {}),
+      ...(v.category !== undefined ? { category: v.category as string } : {}),
+      ...(v.up !== undefined ? { upAxis: v.up as 'y' | 'z' } : {}),
+      ...(v.scale !== undefined ? { metresPerUnit: v.scale as number } : {}),
+    });
+  });
+  return out;
+}
+
+/**
+ * Resolves `rel` (a relative path, `/`-separated) against `base` inside `root`, following symlinks.
+ * @throws ModelFileError 'outside-root' for an absolute path or one that ends outside the root,
+ *   'missing-file' when it does not exist or is not a regular file.
+ */
+export async function resolveInsideRoot(root: string, base: string, rel: string): Promise<{ real: string; rel: string; bytes: number }> {
+  if (rel.includes('\0') || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel) || rel.startsWith('\\')) {
+    throw new ModelFileError('outside-root', `"${rel}" is an absolute path`);
+  }
+  const lexical = resolve(base, rel);
+  if (!isInside(root, lexical)) throw new ModelFileError('outside-root', `"${rel}" leads outside the library root`);
+  let real: string;
+  try {
+    real = await realpath(lexical);
+  } catch {
+    throw new ModelFileError('missing-file', `"${toPosix(relative(root, lexical))}" does not exist`);
+  }
+  if (!isInside(root, real)) throw new ModelFileError('outside-root', `"${toPosix(relative(root, lexical))}" resolves to ${real}, outside the library root`);
+  const info = await lstat(real);
+  if (!info.isFile()) throw new ModelFileError('missing-file', `"${toPosix(relative(root, lexical))}" is not a regular file`);
+  return { real, rel: toPosix(relative(root, lexical)), bytes: info.size };
+}
+
+/** True when `path` is `root` or lies below it. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+async function checkModel(root: string, candidate: Candidate, maxBytes: number): Promise<Omit<LibraryAsset, 'index'>> {
+  const main = await resolveInsideRoot(root, root, candidate.path);
+  const kind = extname(main.rel).toLowerCase() === '.glb' ? 'glb' : extname(main.rel).toLowerCase() === '.gltf' ? 'gltf' : null;
+  if (kind === null) throw new ModelFileError('corrupt', `"${main.rel}" is not a .glb or .gltf file`);
+  if (main.bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(main.bytes)} exceeds --max-asset-mb ${formatMb(maxBytes)}`);
+  const { json, binChunkBytes } = readGltfContainer(await readFile(main.real), kind);
+  checkRequiredExtensions(json);
+  const files = [main.rel];
+  let bytes = main.bytes;
+  const lexicalBase = join(root, dirname(main.rel));
+  const external = async (uri: string, what: string, minBytes: number) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(uri);
+    } catch {
+      throw new ModelFileError('corrupt', `${what} uri "${uri.slice(0, 100)}" is not a valid URI`);
+    }
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(decoded)) throw new ModelFileError('outside-root', `${what} uri "${uri.slice(0, 100)}" is not a relative path`);
+    const file = await resolveInsideRoot(root, lexicalBase, decoded);
+    if (file.bytes < minBytes) throw new ModelFileError('corrupt', `${what} "${file.rel}" has ${file.bytes} bytes, fewer than its byteLength ${minBytes}`);
+    if (!files.includes(file.rel)) {
+      files.push(file.rel);
+      bytes += file.bytes;
+    }
+  };
+  for (const [i, buffer] of (json.buffers ?? []).entries()) {
+    const byteLength = typeof buffer.byteLength === 'number' ? buffer.byteLength : 0;
+    if (typeof buffer.uri === 'string') {
+      if (buffer.uri.startsWith('data:')) continue;
+      await external(buffer.uri, `buffer ${i}`, byteLength);
+    } else if (!(kind === 'glb' && i === 0 && binChunkBytes !== null && binChunkBytes >= byteLength)) {
+      throw new ModelFileError('corrupt', `buffer ${i} has no uri and no GLB BIN chunk of ${byteLength} bytes`);
+    }
+  }
+  for (const [i, image] of (json.images ?? []).entries()) {
+    if (typeof image.uri === 'string' && !image.uri.startsWith('data:')) await external(image.uri, `image ${i}`, 0);
+  }
+  if (bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(bytes)} with its referenced files exceeds --max-asset-mb ${formatMb(maxBytes)}`);
+  let normalised;
+  try {
+    normalised = normaliseBox(sceneBounds(json), candidate.upAxis ?? 'y', candidate.metresPerUnit ?? null);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw new ModelFileError('no-geometry', (error as Error).message);
+  }
+  return {
+    path: main.rel,
+    name: candidate.name ?? main.rel,
+    category: candidate.category ?? null,
+    contentHash: await hashAssetFiles(root, files),
+    files,
+    bytes,
+    ...normalised,
+  };
+}
+
+function checkRequiredExtensions(json: GltfJson): void {
+  const required = json.extensionsRequired;
+  if (required === undefined) return;
+  if (!Array.isArray(required) || !required.every((e) => typeof e === 'string')) throw new ModelFileError('corrupt', 'extensionsRequired is not a list of names');
+  const missing = required.filter((e) => !SUPPORTED_EXTENSIONS.has(e));
+  if (missing.length > 0) throw new ModelFileError('unsupported-extension', `extensionsRequired names ${missing.join(', ')}, which the page's GLTFLoader cannot decode`);
+}
+
+/**
+ * sha256 over the files of an asset, streamed: for each file its root-relative path, a NUL,
+ * its size in decimal, a NUL, then its bytes. The path is part of the hash because a `.gltf`
+ * finds its buffers by name.
+ */
+export async function hashAssetFiles(root: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const rel of files) {
+    const full = join(root, ...rel.split('/'));
+    const size = (await stat(full)).size;
+    // The model file's own name does not matter; its referenced files' names (relative to it) do.
+    hash.update(`${rel === files[0] ? extname(rel).toLowerCase() : relative(dirname(join(root, ...files[0].split('/'))), full).split(sep).join('/')}\0${size}\0`);
+    for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 1048576 ? 3 : 1)} MB`;
+}

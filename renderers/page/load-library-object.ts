@@ -1,0 +1,76 @@
+/**
+ * In-page loading of a library asset (`--assets`, docs/assets.md): three's GLTFLoader fetches the
+ * model and its external buffers/images from the page server (`LibraryObjectSpec.url`, whose
+ * relative `uri`s resolve under the same `/assets/<i>/` route), with Draco (decoder files served
+ * locally under `/decoders/draco/`) and meshopt (decoder bundled into the page script) geometry
+ * compression. The loaded scene is wrapped so that the spec's original-to-normalised matrix puts
+ * its bounding box at the origin inside the unit sphere; the outer group is the one posed by yaw.
+ *
+ * Loading is the page's only asynchronous step; the caller waits for it before drawing.
+ */
+import * as THREE from 'three';
+import { DRACOLoader } from 'three/examples/jsm/loaders/DRACOLoader.js';
+import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
+import type { LibraryObjectSpec } from '../../pipeline/types.js';
+
+/** Where the page server serves three's Draco decoder files. */
+const DRACO_PATH = '/decoders/draco/';
+
+let loader: GLTFLoader | null = null;
+
+/** One GLTFLoader per page, with its Draco and meshopt decoders (Draco: wasm build, one worker). */
+function getLoader(): GLTFLoader {
+  if (loader !== null) return loader;
+  const draco = new DRACOLoader();
+  draco.setDecoderPath(DRACO_PATH);
+  draco.setDecoderConfig({ type: 'wasm' });
+  draco.setWorkerLimit(1);
+  loader = new GLTFLoader();
+  loader.setDRACOLoader(draco);
+  loader.setMeshoptDecoder(MeshoptDecoder);
+  return loader;
+}
+
+/**
+ * Loads `spec` and returns `outer → normalised → glTF scene`: `normalised.matrix` is
+ * `spec.normalisation.matrix`; `outer` is posed per view by `poseObject` (yaw about +Y).
+ * @throws Error naming the asset when the loader fails (a missing file, a corrupt buffer…).
+ */
+export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.Group> {
+  let gltf;
+  try {
+    gltf = await getLoader().loadAsync(spec.url);
+  } catch (error) {
+    throw new Error(`library asset "${spec.path}" failed to load: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const m = spec.normalisation.matrix;
+  const normalised = new THREE.Group();
+  normalised.matrixAutoUpdate = false;
+  // Matrix4.set takes row-major arguments, as the spec stores the matrix.
+  normalised.matrix.set(
+    m[0][0], m[0][1], m[0][2], m[0][3],
+    m[1][0], m[1][1], m[1][2], m[1][3],
+    m[2][0], m[2][1], m[2][2], m[2][3],
+    m[3][0], m[3][1], m[3][2], m[3][3],
+  );
+  normalised.add(gltf.scene);
+  // Skinned or morphing meshes move their vertices on the GPU; never cull them on a stale bound.
+  gltf.scene.traverse((node) => {
+    node.frustumCulled = false;
+  });
+  const outer = new THREE.Group();
+  outer.add(normalised);
+  return outer;
+}
+
+/** Frees the textures of a loaded asset (geometries and materials are freed by the caller's dispose). */
+export function disposeLibraryTextures(root: THREE.Object3D): void {
+  root.traverse((node) => {
+    const material = (node as THREE.Mesh).material;
+    if (!material) return;
+    for (const m of Array.isArray(material) ? material : [material]) {
+      for (const value of Object.values(m)) if (value instanceof THREE.Texture) value.dispose();
+    }
+  });
+}

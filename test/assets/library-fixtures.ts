@@ -1,0 +1,43 @@
+/** Builds throw-away asset libraries for the asset tests: the shared fixtures plus broken and hostile files. */
+import { copyFile, cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The shared glTF fixtures (Box.glb, BoxTextured/, BoxVertexColors.glb, DamagedHelmet.glb). */
+export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gltf/', import.meta.url));
+
+/**
+ * A fresh folder `<tmp>/lib` holding the fixtures plus: a truncated GLB, a JSON-only `.gltf` whose
+ * buffer file is missing, a symlink to a model outside the folder, and a 3 MiB padded GLB that is
+ * over a 2 MiB limit (the helmet is 3.6 MiB too). Returns the folder.
+ */
+export async function makeHostileLibrary(): Promise<{ dir: string; outside: string }> {
+  const base = await mkdtemp(join(tmpdir(), 'vf-assets-'));
+  const dir = join(base, 'lib');
+  await cp(FIXTURES, dir, { recursive: true });
+  const box = await readFile(join(FIXTURES, 'Box.glb'));
+  await mkdir(join(dir, 'broken'));
+  await writeFile(join(dir, 'broken', 'truncated.glb'), box.subarray(0, Math.floor(box.length / 2)));
+  const textured = JSON.parse(await readFile(join(FIXTURES, 'BoxTextured', 'BoxTextured.gltf'), 'utf8')) as { buffers: { uri: string }[] };
+  textured.buffers[0].uri = 'no-such-buffer.bin';
+  await writeFile(join(dir, 'broken', 'missing-buffer.gltf'), JSON.stringify(textured));
+  const outside = join(base, 'outside');
+  await mkdir(outside);
+  await copyFile(join(FIXTURES, 'BoxVertexColors.glb'), join(outside, 'secret.glb'));
+  await symlink(join(outside, 'secret.glb'), join(dir, 'broken', 'escape.glb'));
+  // A valid GLB padded to 3 MiB: the header's length and a trailing unknown chunk cover the padding.
+  await writeFile(join(dir, 'broken', 'huge.glb'), padGlb(box, 3 * 1048576));
+  return { dir, outside };
+}
+
+/** `glb` with an extra (ignored) chunk appended so the file is `bytes` long. */
+function padGlb(glb: Buffer, bytes: number): Buffer {
+  const extra = bytes - glb.length - 8;
+  const chunk = Buffer.alloc(8 + extra);
+  chunk.writeUInt32LE(extra, 0);
+  chunk.writeUInt32LE(0x58585858, 4); // unknown chunk type: loaders skip it
+  const out = Buffer.concat([glb, chunk]);
+  out.writeUInt32LE(out.length, 8);
+  return out;
+}
