@@ -10,13 +10,16 @@
  * Test-only environment variables (no flag reaches these; see docs/scale-out.md):
  * `VIEWFORGE_TEST_FAULTS` (renderer faults), `VIEWFORGE_TEST_PAUSE_BEFORE_SEAL`,
  * `VIEWFORGE_TEST_PAUSE_BEFORE_SIDECAR` (a shard number to pause at) and
- * `VIEWFORGE_TEST_PAUSE_RELEASE` (a file whose existence ends the pause).
+ * `VIEWFORGE_TEST_PAUSE_RELEASE` (a file whose existence ends the pause); `VIEWFORGE_TEST_CORRUPT_POSES`
+ * (n: the written camera of view A of every n-th sample is shifted, see docs/nightly.md).
  */
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { REVISION } from 'three';
 import { ConfigError, RUN_DEFAULTS, parseMix, validateConfig, type RunConfig } from './config.js';
+import { applyConfigFile, readConfigFile } from './config-file.js'; // --- Config files and nightly builds (docs/nightly.md)
+import { addNightlyCommand } from './cli-nightly.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError, type ShardProgress } from './errors.js';
 import { formatHandoffReport, HANDOFF_FLAG_HELP, readHandoffFlags, type HandoffFlags } from './handoff/handoff-flags.js';
 import { getLedgerTarget, handoffPending } from './handoff/handoff-pending.js';
@@ -30,6 +33,7 @@ import { run, type RunHooks, type RunProgress } from './run/run.js';
 import { getWorkerLabel, type WorkerSpec } from './scale/assign-shards.js';
 import { mergeOutputs } from './scale/merge-outputs.js';
 import { createPauseHook } from './scale/pause-hook.js';
+import { createPoseCorruptionHook } from './nightly/corrupt-poses.js';
 import { readWorkerFlags, WORKER_ENV } from './scale/read-worker-flags.js';
 import { verifyDataset } from './verify/verify-dataset.js';
 import { PREVIEW_DEFAULTS, writePreview } from './preview/write-preview.js';
@@ -156,6 +160,8 @@ async function scoreCommand(flags: { dataset: string; predictions: string; repor
 }
 
 interface RenderFlags extends HandoffFlags {
+  /** `--config <file>`: settings from a JSON file; flags given on the command line win. */
+  config?: string;
   count: number;
   seed: number;
   out: string;
@@ -196,7 +202,12 @@ function readTestHooks(signal: AbortSignal): RunHooks | undefined {
     return createPauseHook({ shard: Number(raw), label, releaseFile: process.env.VIEWFORGE_TEST_PAUSE_RELEASE || undefined, signal, log: (line) => console.error(line) });
   };
   const hooks: RunHooks = { beforeSeal: hook('VIEWFORGE_TEST_PAUSE_BEFORE_SEAL', 'before sealing'), beforeSidecar: hook('VIEWFORGE_TEST_PAUSE_BEFORE_SIDECAR', 'before the sidecar of') };
-  return hooks.beforeSeal || hooks.beforeSidecar ? hooks : undefined;
+  const corrupt = process.env.VIEWFORGE_TEST_CORRUPT_POSES; // proves the nightly pose↔pixel gate (docs/nightly.md)
+  if (corrupt !== undefined && corrupt !== '') {
+    if (!/^[1-9]\d*$/.test(corrupt)) throw new CliError(`VIEWFORGE_TEST_CORRUPT_POSES must be a positive integer n (every n-th sample), got "${corrupt}"`, EXIT_USAGE);
+    hooks.beforeRecords = createPoseCorruptionHook(Number(corrupt));
+  }
+  return hooks.beforeSeal || hooks.beforeSidecar || hooks.beforeRecords ? hooks : undefined;
 }
 
 function describeProgress(progress: ShardProgress, worker: WorkerSpec): string {
@@ -241,6 +252,7 @@ async function previewCommand(out: string, flags: { n: number; out?: string; emb
 async function renderCommand(flags: RenderFlags, command: Command): Promise<void> {
   let config: RunConfig;
   try {
+    if (flags.config !== undefined) applyConfigFile(flags as unknown as Record<string, unknown>, command, await readConfigFile(flags.config)); // --- Config file
     // --mix without --families: the families are the mix's, in its order.
     const mix = flags.mix === undefined ? null : parseMix(flags.mix);
     const familiesGiven = command.getOptionValueSource('families') !== 'default';
@@ -391,6 +403,7 @@ export function buildProgram(): Command {
   program
     .command('render')
     .description('Render image pairs and write SFT/RL JSONL shards, manifest.json and dataset_info.json.')
+    .option('--config <file>', 'JSON config file whose keys are the settings (camelCase, see docs/nightly.md); flags given here override it')
     .option('--count <n>', 'number of samples (image pairs)', intFlag('--count'), RUN_DEFAULTS.count)
     .option('--seed <n>', 'run seed, 0..4294967295; same seed + flags = same bytes', intFlag('--seed'), RUN_DEFAULTS.seed)
     .option('--out <dir>', 'output folder', RUN_DEFAULTS.out)
@@ -483,6 +496,21 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nThe page opens from disk in any browser: no server, no network.\nExit codes: 0 written, 1 failed (e.g. no manifest.json), 2 bad flag.')
     .action(previewCommand);
   // --- End of preview subcommand
+  // --- Nightly builds (pipeline/nightly/, docs/nightly.md): `render` runs in this process
+  addNightlyCommand(program, {
+    render: async (args) => {
+      try {
+        await buildProgram().parseAsync(['node', 'viewforge', 'render', ...args]);
+        return 0;
+      } catch (err) {
+        return reportError(err);
+      }
+    },
+    fail: (message, exitCode) => new CliError(message, exitCode),
+    print: (line) => console.log(line),
+    log: consoleLogger.info,
+    warn: consoleLogger.warn,
+  });
   return program;
 }
 
@@ -492,16 +520,21 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    const e = err as { code?: string; exitCode?: number; message: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-    if (e.code?.startsWith('commander.')) return EXIT_USAGE;
-    if (err instanceof CliError) {
-      if (err.message !== '') console.error(`error: ${err.message}`); // '' = already reported
-      return err.exitCode;
-    }
-    console.error(`error: ${(err as Error).stack ?? String(err)}`);
-    return EXIT_FAILED;
+    return reportError(err);
   }
+}
+
+/** Prints what `err` says (unless already reported) and returns the exit code it stands for. */
+function reportError(err: unknown): number {
+  const e = err as { code?: string; exitCode?: number; message: string };
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+  if (e.code?.startsWith('commander.')) return EXIT_USAGE;
+  if (err instanceof CliError) {
+    if (err.message !== '') console.error(`error: ${err.message}`); // '' = already reported
+    return err.exitCode;
+  }
+  console.error(`error: ${(err as Error).stack ?? String(err)}`);
+  return EXIT_FAILED;
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('pipeline/cli.ts');

@@ -28,6 +28,7 @@ import { planSample, type PlanConfig } from '../plan/plan-sample.js';
 import type { SamplePlan } from '../plan/sample-plan.js';
 import { getFamily } from '../questions/index.js';
 import type { BuiltQuestion } from '../questions/question-family.js';
+import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';
 import { buildRlRecord } from '../records/rl-record.js';
 import { buildSftRecord } from '../records/sft-record.js';
@@ -43,10 +44,20 @@ import type { GroundTruth, RawImage } from '../types.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { withSymmetry } from '../../assets/library/library-symmetry.js';
+import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { encodeImage } from '../../renderers/encode-image.js';
 import { findVisibilityDisagreement, VISIBILITY_DISAGREES } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
+
+/**
+ * A family's verdict on a library sample, plus the symmetry rule ({@link checkSymmetryAmbiguity}):
+ * a library model may be symmetric about the up axis, and a turn its symmetry hides is re-drawn.
+ */
+function libraryApplies(family: ReturnType<typeof getFamily>, truth: GroundTruth): ReturnType<ReturnType<typeof getFamily>['applies']> {
+  const verdict = family.applies(truth);
+  return verdict.ok ? checkSymmetryAmbiguity(family.name, truth) : verdict;
+}
 
 /** Re-draw reason when a sample's library asset failed to load or render (the asset is quarantined for the rest of the run). */
 export const ASSET_FAILED = 'asset-render-failed';
@@ -99,6 +110,8 @@ export interface RunHooks {
   beforeSeal?(shard: number): Promise<void>;
   /** Awaited after shard `shard`'s files are sealed, before its sidecar is written. */
   beforeSidecar?(shard: number): Promise<void>;
+  /** Replaces a sample's record input before its records are built (the nightly pose-corruption test hook). */
+  beforeRecords?(input: SampleRecordInput): SampleRecordInput;
 }
 
 export interface RunResult {
@@ -191,7 +204,9 @@ export function resolveSample(
     }
     const truth = computeGroundTruth(plan);
     const family = getFamily(plan.family);
-    const verdict = family.applies(truth);
+    // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
+    const symmetric = checkSymmetryAmbiguity(plan.family, truth);
+    const verdict = !symmetric.ok ? symmetric : plan.asset.source === 'library' ? libraryApplies(family, truth) : family.applies(truth);
     if (!verdict.ok) {
       onRedraw(plan.family, verdict.reason);
       continue;
@@ -321,7 +336,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),
     ])) as [ImageInfo, ImageInfo];
-    const input: SampleRecordInput = {
+    let input: SampleRecordInput = {
       plan,
       truth,
       question,
@@ -330,6 +345,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       systemPrompt: config.systemPrompt,
       datasetName: config.datasetName,
     };
+    if (deps.hooks?.beforeRecords) input = deps.hooks.beforeRecords(input);
     // --- Records: the sample's family stage decides its shard kind (or both, with --stages both)
     const kinds = getRecordKinds(plan.family, config.stages);
     const records: ShardRecords = {};

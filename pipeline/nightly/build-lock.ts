@@ -1,0 +1,118 @@
+/**
+ * One nightly build at a time per root: `<root>/.nightly.lock`, created exclusively (`wx`), holds
+ * `{ pid, host, buildId, startedAt, heartbeatAt }`. The holder rewrites `heartbeatAt` every
+ * `heartbeatMs`. A lock is stale, and is taken over with a warning, when its pid is dead on this
+ * host, or its heartbeat is older than `staleMs` (a build on another host that crashed, or a
+ * machine that went away). Otherwise a second build refuses with {@link BuildLockedError}.
+ */
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export const LOCK_FILE = '.nightly.lock';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  buildId: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+export interface LockOptions {
+  /** A heartbeat older than this makes the lock stale. @default 10 minutes */
+  staleMs?: number;
+  /** How often the holder refreshes its heartbeat. @default 30 s */
+  heartbeatMs?: number;
+  now?: () => number;
+  warn?: (line: string) => void;
+}
+
+export interface HeldLock {
+  path: string;
+  /** Records the build the lock is for (shown to a second build). */
+  setBuild(buildId: string): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Another build holds the lock for this root. */
+export class BuildLockedError extends Error {}
+
+/** Whether a process with `pid` exists on this machine. */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why `info` is stale at `now`, or null when its holder may still be at work. */
+export function getStaleReason(info: LockInfo, now: number, staleMs: number, host = hostname(), alive = isPidAlive): string | null {
+  if (info.host === host && !alive(info.pid)) return `its process ${info.pid} on this host (${host}) is gone`;
+  const age = now - Date.parse(info.heartbeatAt);
+  if (!(age <= staleMs)) return `its last heartbeat is ${Math.round(age / 60_000)} min old (stale after ${Math.round(staleMs / 60_000)} min)`;
+  return null;
+}
+
+async function readLock(path: string): Promise<LockInfo | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockInfo;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // Unreadable or half-written: treat as a lock with no heartbeat (stale at once).
+    return { pid: -1, host: '?', buildId: null, startedAt: new Date(0).toISOString(), heartbeatAt: new Date(0).toISOString() };
+  }
+}
+
+/** Takes the lock of `root`, or throws {@link BuildLockedError} saying who holds it. */
+export async function acquireBuildLock(root: string, options: LockOptions = {}): Promise<HeldLock> {
+  const staleMs = options.staleMs ?? 10 * 60_000;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const path = join(root, LOCK_FILE);
+  const info: LockInfo = { pid: process.pid, host: hostname(), buildId: null, startedAt: new Date(now()).toISOString(), heartbeatAt: new Date(now()).toISOString() };
+  for (let tries = 0; ; tries++) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(JSON.stringify(info));
+      await fh.close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 2) throw err;
+    }
+    const held = await readLock(path);
+    if (held === null) continue;
+    const stale = getStaleReason(held, now(), staleMs);
+    if (stale === null) {
+      const ago = Math.round((now() - Date.parse(held.heartbeatAt)) / 1000);
+      throw new BuildLockedError(
+        `nightly: another build${held.buildId ? ` (${held.buildId})` : ''} is running for ${root}: pid ${held.pid} on ${held.host}, started ${held.startedAt}, last heartbeat ${ago} s ago. ` +
+          `Wait for it, or remove ${path} if you are sure it is dead (a lock is taken over on its own once stale).`,
+      );
+    }
+    options.warn?.(`nightly: taking over the stale lock ${path} of pid ${held.pid} on ${held.host}: ${stale}`);
+    await rm(path, { force: true });
+  }
+  const write = async () => {
+    info.heartbeatAt = new Date(now()).toISOString();
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(info));
+    await rename(tmp, path);
+  };
+  const timer = setInterval(() => void write().catch(() => {}), heartbeatMs);
+  timer.unref();
+  return {
+    path,
+    setBuild: async (buildId) => {
+      info.buildId = buildId;
+      await write();
+    },
+    release: async () => {
+      clearInterval(timer);
+      const held = await readLock(path);
+      if (held !== null && held.pid === info.pid && held.host === info.host) await rm(path, { force: true });
+    },
+  };
+}

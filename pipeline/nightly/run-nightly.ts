@@ -1,0 +1,217 @@
+/**
+ * One nightly build, start to finish (docs/nightly.md):
+ *
+ * 1. take `<root>/.nightly.lock` (refuse when another build of this root is alive);
+ * 2. pick the build: the one a crashed or killed run left (`<root>/.nightly-build.json`) is
+ *    resumed with its id and seed; otherwise a new id (`YYYYMMDD-NN` or `--build-id`) and its
+ *    night seed (night-seed.ts);
+ * 3. render into `<root>/<id>/` (the `render` command with the config file, `--out`, `--seed`
+ *    and `--resume auto`, so a rerun keeps every sealed shard);
+ * 4. verify the folder, measure it and judge the quality gates (against the last good build);
+ * 5. write `<id>/report.json`; when verify and every gate passed, move `<root>/latest` (atomic
+ *    symlink rename); then append the build to `<root>/builds.json` either way; prune (`--keep`);
+ *    drop the in-progress marker and the lock.
+ *
+ * Nothing before step 5 touches `latest` or the ledger, so a kill at any point leaves the
+ * previous good build in place.
+ */
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfigFile } from '../config-file.js';
+import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
+import { verifyDataset } from '../verify/verify-dataset.js';
+import { nextBuildId } from './build-id.js';
+import { acquireBuildLock } from './build-lock.js';
+import { measureBuild, type BuildMetrics } from './build-metrics.js';
+import { getLastGood, moveLatest, readLatest, readLedger, writeLedger, type BuildEntry } from './builds-ledger.js';
+import { nightSeed } from './night-seed.js';
+import type { NightlySettings } from './nightly-settings.js';
+import { pruneBuilds } from './prune-builds.js';
+import { evaluateGates, type GateResult } from './quality-gates.js';
+
+export const IN_PROGRESS_FILE = '.nightly-build.json';
+export const REPORT_FILE = 'report.json';
+
+export interface NightlyDeps {
+  /** Runs `render` with these arguments; resolves with its exit code. */
+  render(args: string[]): Promise<number>;
+  now(): Date;
+  log(line: string): void;
+  warn(line: string): void;
+}
+
+export interface BuildReport {
+  id: string;
+  seed: number;
+  verdict: 'passed' | 'failed' | 'render-failed';
+  reasons: string[];
+  counts: BuildEntry['counts'];
+  metrics: BuildMetrics | null;
+  gates: GateResult[];
+  verifyFaults: number;
+  timings: { renderS: number; verifyS: number; gatesS: number; totalS: number };
+  pairsPerSecond: number;
+  previousGood: string | null;
+  latest: string | null;
+  pruned: string[];
+  resumed: boolean;
+  renderExitCode: number;
+}
+
+interface InProgress {
+  id: string;
+  seed: number;
+  startedAt: string;
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(tmp, path);
+}
+
+const seconds = (from: number) => Math.round((performance.now() - from) / 10) / 100;
+
+/** Runs one nightly build; the report's verdict says how it went (the CLI maps it to an exit code). */
+export async function runNightly(file: ConfigFile, settings: NightlySettings, deps: NightlyDeps): Promise<BuildReport> {
+  const { root } = settings;
+  await mkdir(root, { recursive: true });
+  const lock = await acquireBuildLock(root, { staleMs: settings.lockStaleMs, warn: deps.warn });
+  try {
+    const started = performance.now();
+    const ledger = await readLedger(root);
+    const known = new Set(ledger.builds.map((b) => b.id));
+    const markerPath = join(root, IN_PROGRESS_FILE);
+    let marker = await readJson<InProgress>(markerPath);
+    if (marker !== null && known.has(marker.id)) marker = null; // finished; only the marker's removal was lost
+    let resumed = false;
+    let build: InProgress;
+    if (marker !== null && (settings.buildId === null || settings.buildId === marker.id)) {
+      build = marker;
+      resumed = true;
+      deps.log(`nightly: resuming build ${build.id} (seed ${build.seed}), left unfinished by an earlier run`);
+    } else {
+      if (marker !== null) deps.warn(`nightly: build ${marker.id} was left unfinished; starting ${settings.buildId} instead (its folder stays until you remove it)`);
+      const entries = await readdir(root);
+      const id = settings.buildId ?? nextBuildId(deps.now(), [...known, ...entries]);
+      if (known.has(id) || entries.includes(id)) throw new Error(`nightly: build ${id} already exists in ${root}; pick another --build-id`);
+      const used = new Set(ledger.builds.map((b) => b.seed));
+      build = { id, seed: nightSeed(settings.baseSeed, id, used), startedAt: deps.now().toISOString() };
+      await writeJsonAtomic(markerPath, build);
+      deps.log(`nightly: build ${build.id}, seed ${build.seed} (night seed of base seed ${settings.baseSeed})`);
+    }
+    await lock.setBuild(build.id);
+    const dir = join(root, build.id);
+
+    // --- Render (resumable)
+    const renderExitCode = await deps.render(['--config', file.path, '--out', dir, '--seed', String(build.seed), '--resume', 'auto']);
+    const renderS = seconds(started);
+    const previous = getLastGood(ledger);
+    const base = { id: build.id, seed: build.seed, previousGood: previous?.id ?? null, resumed, renderExitCode, pruned: [] as string[] };
+    if (renderExitCode !== 0) {
+      return {
+        ...base,
+        verdict: 'render-failed',
+        reasons: [`render exited with ${renderExitCode}; rerun nightly to resume build ${build.id}`],
+        counts: null,
+        metrics: null,
+        gates: [],
+        verifyFaults: 0,
+        timings: { renderS, verifyS: 0, gatesS: 0, totalS: seconds(started) },
+        pairsPerSecond: 0,
+        latest: await readLatest(root),
+      };
+    }
+
+    // --- Verify, measure, judge
+    const verifyStart = performance.now();
+    const verify = await verifyDataset(dir);
+    const verifyS = seconds(verifyStart);
+    const gatesStart = performance.now();
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    const metrics = await measureBuild(dir, { checkShare: settings.gates.checkShare, blankStdev: settings.gates.blankStdev });
+    const gates = evaluateGates(metrics, previous?.metrics ?? null, settings.gates);
+    const gatesS = seconds(gatesStart);
+    const reasons = [
+      ...verify.faults.slice(0, 20).map((f) => `verify: ${f.path || '(dataset)'}: ${f.problem}`),
+      ...(verify.faults.length > 20 ? [`verify: … and ${verify.faults.length - 20} more faults`] : []),
+      ...gates.filter((g) => !g.passed).map((g) => `gate ${g.gate}: ${g.detail}`),
+      ...metrics.poseFailures.slice(0, 3).map((f) => `pose↔pixel: ${f}`),
+    ];
+    const passed = verify.faults.length === 0 && gates.every((g) => g.passed);
+    const finished = deps.now();
+    const totalS = seconds(started);
+    const counts = { samples: manifest.counts.samples, sftRecords: manifest.counts.sft_records, rlRecords: manifest.counts.rl_records, images: manifest.counts.images };
+    const entry: BuildEntry = {
+      id: build.id,
+      seed: build.seed,
+      verdict: passed ? 'passed' : 'failed',
+      reasons: passed ? [] : reasons,
+      startedAt: build.startedAt,
+      finishedAt: finished.toISOString(),
+      durationS: Math.round((finished.getTime() - Date.parse(build.startedAt)) / 1000),
+      counts,
+      configHash: manifest.config_hash,
+      configFileHash: file.sha256,
+      renderer: { name: manifest.renderer.name, browserVersion: manifest.renderer.browser_version, glRenderer: manifest.renderer.gl_renderer },
+      gates,
+      metrics,
+    };
+    const report: BuildReport = {
+      ...base,
+      verdict: entry.verdict,
+      reasons: entry.reasons,
+      counts,
+      metrics,
+      gates,
+      verifyFaults: verify.faults.length,
+      timings: { renderS, verifyS, gatesS, totalS },
+      pairsPerSecond: renderS > 0 ? Math.round((counts.samples / renderS) * 100) / 100 : 0,
+      latest: null,
+    };
+
+    // --- Publish: latest first (only for a good build), then the ledger, prune, marker
+    if (passed) await moveLatest(root, build.id);
+    ledger.builds.push(entry);
+    await writeLedger(root, ledger);
+    const latest = await readLatest(root);
+    if (settings.keep !== null) {
+      report.pruned = await pruneBuilds(root, ledger, settings.keep, new Set(latest === null ? [] : [latest]), deps.now());
+      if (report.pruned.length > 0) await writeLedger(root, ledger);
+    }
+    report.latest = latest;
+    report.timings.totalS = seconds(started);
+    await writeJsonAtomic(join(dir, REPORT_FILE), report);
+    await rm(markerPath, { force: true });
+    return report;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A few lines for stdout: verdict, counts, rates, gates, timings. */
+export function formatNightlySummary(r: BuildReport, root: string): string[] {
+  const lines = [`nightly: build ${r.id} ${r.verdict.toUpperCase()} (seed ${r.seed}${r.resumed ? ', resumed' : ''})`];
+  if (r.counts !== null) lines.push(`  counts: ${r.counts.samples} pairs, ${r.counts.sftRecords} SFT + ${r.counts.rlRecords} RL records, ${r.counts.images} images`);
+  if (r.metrics !== null) {
+    const m = r.metrics;
+    lines.push(
+      `  rates: re-draws ${m.redrawRate.toFixed(3)}/pair, skips ${m.skipRate.toFixed(3)}, pose↔pixel failures ${m.poseFailed}/${m.poseChecked}, blank ${m.blank}/${m.blankChecked}, mean image ${Math.round(m.imageBytes.mean)} B`,
+    );
+  }
+  if (r.gates.length > 0) lines.push(`  gates: ${r.gates.filter((g) => g.passed).length}/${r.gates.length} passed${r.verifyFaults > 0 ? `; verify: ${r.verifyFaults} fault(s)` : '; verify: OK'}`);
+  for (const reason of r.reasons) lines.push(`  reason: ${reason}`);
+  lines.push(`  time: render ${r.timings.renderS} s, verify ${r.timings.verifyS} s, gates ${r.timings.gatesS} s, total ${r.timings.totalS} s (${r.pairsPerSecond} pairs/s)`);
+  lines.push(`  latest → ${r.latest ?? '(none)'}${r.verdict === 'passed' ? '' : ` (unchanged)`}${r.pruned.length > 0 ? `; pruned ${r.pruned.join(', ')}` : ''}`);
+  lines.push(`  report: ${join(root, r.id, REPORT_FILE)}; ledger: ${join(root, 'builds.json')}`);
+  return lines;
+}
