@@ -19,7 +19,7 @@ export interface GltfJson {
   nodes?: GltfNode[];
   meshes?: { primitives?: { attributes?: Record<string, unknown> }[] }[];
   accessors?: GltfAccessor[];
-  buffers?: { uri?: unknown; byteLength?: unknown }[];
+  buffers?: { uri?: unknown; byteLength?: unknown; extensions?: unknown }[];
   images?: { uri?: unknown; bufferView?: unknown }[];
   extensionsUsed?: unknown;
   extensionsRequired?: unknown;

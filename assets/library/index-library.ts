@@ -262,6 +262,8 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
     if (typeof buffer.uri === 'string') {
       if (buffer.uri.startsWith('data:')) continue;
       await external(buffer.uri, `buffer ${i}`, byteLength);
+    } else if (isMeshoptFallback(buffer)) {
+      continue; // EXT/KHR_meshopt_compression: a placeholder whose bufferViews the decoder fills
     } else if (!(kind === 'glb' && i === 0 && binChunkBytes !== null && binChunkBytes >= byteLength)) {
       throw new ModelFileError('corrupt', `buffer ${i} has no uri and no GLB BIN chunk of ${byteLength} bytes`);
     }
@@ -286,6 +288,12 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
     bytes,
     ...normalised,
   };
+}
+
+/** A meshopt fallback buffer: no data of its own, its bufferViews are decoded from another buffer. */
+function isMeshoptFallback(buffer: { extensions?: unknown }): boolean {
+  const ext = buffer.extensions as Record<string, { fallback?: unknown } | undefined> | undefined;
+  return ext?.EXT_meshopt_compression?.fallback === true || ext?.KHR_meshopt_compression?.fallback === true;
 }
 
 function checkRequiredExtensions(json: GltfJson): void {

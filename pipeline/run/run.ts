@@ -28,7 +28,6 @@ import { planSample, type PlanConfig } from '../plan/plan-sample.js';
 import type { SamplePlan } from '../plan/sample-plan.js';
 import { getFamily } from '../questions/index.js';
 import type { BuiltQuestion } from '../questions/question-family.js';
-import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';
 import { buildRlRecord } from '../records/rl-record.js';
 import { buildSftRecord } from '../records/sft-record.js';
@@ -46,17 +45,17 @@ import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { withSymmetry } from '../../assets/library/library-symmetry.js';
 import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import type { Renderer } from '../../renderers/renderer.js';
+import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
+import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
+import type { LookConfig } from '../plan/draw-look.js';
 import { encodeImage } from '../../renderers/encode-image.js';
 import { findVisibilityDisagreement, VISIBILITY_DISAGREES } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
 
-/**
- * A family's verdict on a library sample, plus the symmetry rule ({@link checkSymmetryAmbiguity}):
- * a library model may be symmetric about the up axis, and a turn its symmetry hides is re-drawn.
- */
-function libraryApplies(family: ReturnType<typeof getFamily>, truth: GroundTruth): ReturnType<ReturnType<typeof getFamily>['applies']> {
-  const verdict = family.applies(truth);
-  return verdict.ok ? checkSymmetryAmbiguity(family.name, truth) : verdict;
+/** The planner's look settings from the run config and the listed `--env` maps (docs/look.md). */
+export function getLookConfig(config: RunConfig, envMaps: EnvMapRoutes | undefined): LookConfig {
+  if (config.env !== null && envMaps === undefined) throw new Error(`run: "env" is ${config.env} but no environment maps were listed (RunDeps.envMaps)`);
+  return { background: config.background, envFiles: config.env === null ? [] : envMaps!.files, envShare: config.envShare, groundShare: config.ground };
 }
 
 /** Re-draw reason when a sample's library asset failed to load or render (the asset is quarantined for the rest of the run). */
@@ -102,6 +101,8 @@ export interface RunDeps {
    * `indexLibrary` before creating the renderer: the page server must serve its files).
    */
   library?: AssetLibrary;
+  /** The `--env` folder's environment maps (assets/env/list-env-maps.ts); required when `config.env` is set. */
+  envMaps?: EnvMapRoutes;
 }
 
 /** Points where tests stop a run (to kill it there). */
@@ -206,7 +207,7 @@ export function resolveSample(
     const family = getFamily(plan.family);
     // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
     const symmetric = checkSymmetryAmbiguity(plan.family, truth);
-    const verdict = !symmetric.ok ? symmetric : plan.asset.source === 'library' ? libraryApplies(family, truth) : family.applies(truth);
+    const verdict = !symmetric.ok ? symmetric : family.applies(truth);
     if (!verdict.ok) {
       onRedraw(plan.family, verdict.reason);
       continue;
@@ -274,6 +275,8 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     width: config.size,
     height: config.size,
     schedule: buildFamilySchedule(getCycleWeights(config)),
+    camera: { ...CAMERA_DEFAULTS, fovYDeg: config.fov, radiusFactor: config.distance },
+    look: getLookConfig(config, deps.envMaps),
   };
   // --- Asset library: its objects (symmetry from the estimator when there is one); assets that fail in the page are quarantined
   const quarantined = new Set<string>();

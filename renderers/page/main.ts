@@ -20,6 +20,7 @@
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
 import { disposeLibraryTextures, loadLibraryObject } from './load-library-object.js';
+import { applyLook, prepareLook } from './scene-look.js';
 import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
 /** Bytes before the pixels in a binary view message: seq, view index, width, height (u32 LE). */
@@ -162,6 +163,7 @@ function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group): void 
   }
   state.objectIsLibrary = loaded !== undefined;
   state.scene.add(state.object);
+  applyLook(state.renderer, state.scene, state.key, job.lighting, state.object);
 }
 
 function setLighting(state: PageState, lighting: LightingSpec): void {
@@ -393,6 +395,19 @@ function main(): void {
   ws.onmessage = (event: MessageEvent) => {
     if (!state || typeof event.data !== 'string') return;
     const request = JSON.parse(event.data) as PageRequest;
+    // A job whose environment map is not loaded yet waits for it (scene-look.ts), then goes on as below.
+    const look = request.type === 'render' ? prepareLook(state.renderer, request.job.lighting) : null;
+    if (look !== null && request.type === 'render') {
+      const ready = state;
+      look.then(
+        () => ws.onmessage?.call(ws, event),
+        (error: unknown) => {
+          ready.jobs += 1;
+          send(ws, { type: 'error', seq: request.seq, message: error instanceof Error ? error.message : String(error) });
+        },
+      );
+      return;
+    }
     if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
     else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);

@@ -41,3 +41,20 @@ function padGlb(glb: Buffer, bytes: number): Buffer {
   out.writeUInt32LE(out.length, 8);
   return out;
 }
+
+/**
+ * Writes `<dir>/name` as a meshopt-compressed copy (EXT_meshopt_compression, required, with
+ * KHR_mesh_quantization) of the GLB `source`, using glTF-Transform and meshoptimizer's encoder.
+ */
+export async function writeMeshoptCopy(source: string, target: string): Promise<void> {
+  const { NodeIO } = await import('@gltf-transform/core');
+  const { ALL_EXTENSIONS } = await import('@gltf-transform/extensions');
+  const { meshopt } = await import('@gltf-transform/functions');
+  const { MeshoptEncoder, MeshoptDecoder } = await import('meshoptimizer');
+  await MeshoptEncoder.ready;
+  await MeshoptDecoder.ready;
+  const io = new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'meshopt.encoder': MeshoptEncoder, 'meshopt.decoder': MeshoptDecoder });
+  const document = await io.read(source);
+  await document.transform(meshopt({ encoder: MeshoptEncoder, level: 'medium' }));
+  await io.write(target, document);
+}

@@ -1,0 +1,126 @@
+/**
+ * Library models in the real page (Chromium, three's GLTFLoader): every shared fixture model and
+ * a meshopt-compressed copy render a non-empty silhouette in both views, and the silhouette's
+ * bounding box matches the hull of the normalised bounding-box corners projected with the
+ * sample's K, R, t (the cameras the record is written from). The page may fetch exactly the
+ * asset files; anything else stays blocked.
+ */
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexLibrary, type AssetLibrary } from '../../assets/library/index-library.js';
+import { assetRoutes, toLibraryObject } from '../../assets/library/library-objects.js';
+import { boxCorners } from '../../assets/library/normalise-asset.js';
+import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
+import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
+import { resolveSample } from '../../pipeline/run/run.js';
+import type { CameraPose, LibraryObjectSpec, RawImage, Vec3 } from '../../pipeline/types.js';
+import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
+import { FIXTURES, writeMeshoptCopy } from './library-fixtures.js';
+
+const SIZE = 128;
+const DEG = Math.PI / 180;
+/** Background of the test renders: magenta, far from every fixture's colours. */
+const BACKGROUND: [number, number, number] = [255, 0, 255];
+const FOREGROUND_TOLERANCE = 40;
+/** Box models: silhouette box and projected hull agree within this, pixels (antialiased edges). */
+const BOX_TOLERANCE_PX = 2;
+
+let library: AssetLibrary;
+let renderer: ChromiumRenderer;
+
+beforeAll(async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'vf-render-lib-')), 'lib');
+  await cp(FIXTURES, dir, { recursive: true });
+  await writeMeshoptCopy(join(FIXTURES, 'Box.glb'), join(dir, 'BoxMeshopt.glb'));
+  library = await indexLibrary(dir, { maxAssetBytes: 100 * 1048576 });
+  renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, assets: assetRoutes(library), logger: { info() {}, warn() {} } });
+}, 120_000);
+
+afterAll(async () => {
+  await renderer?.close();
+});
+
+function project(pose: CameraPose, X: Vec3): { u: number; v: number } {
+  const { R, t, K } = pose;
+  const x = R[0][0] * X[0] + R[0][1] * X[1] + R[0][2] * X[2] + t[0];
+  const y = R[1][0] * X[0] + R[1][1] * X[1] + R[1][2] * X[2] + t[1];
+  const z = R[2][0] * X[0] + R[2][1] * X[1] + R[2][2] * X[2] + t[2];
+  return { u: (K.fx * x) / z + K.cx, v: (K.fy * y) / z + K.cy };
+}
+
+/** Object frame → world: yaw about +Y (three.js rotation.y). */
+function yawPoint(p: Vec3, yawDeg: number): Vec3 {
+  const c = Math.cos(yawDeg * DEG);
+  const s = Math.sin(yawDeg * DEG);
+  return [c * p[0] + s * p[2], p[1], -s * p[0] + c * p[2]];
+}
+
+/** Bounding box (pixel edges) of the pixels that are not background; null when there are none. */
+function silhouetteBox(img: RawImage): { u0: number; u1: number; v0: number; v1: number; pixels: number } | null {
+  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity, pixels = 0;
+  for (let j = 0; j < img.height; j++) {
+    for (let i = 0; i < img.width; i++) {
+      const k = (j * img.width + i) * 4;
+      const d = Math.max(Math.abs(img.rgba[k] - BACKGROUND[0]), Math.abs(img.rgba[k + 1] - BACKGROUND[1]), Math.abs(img.rgba[k + 2] - BACKGROUND[2]));
+      if (d <= FOREGROUND_TOLERANCE) continue;
+      pixels++;
+      u0 = Math.min(u0, i);
+      u1 = Math.max(u1, i + 1);
+      v0 = Math.min(v0, j);
+      v1 = Math.max(v1, j + 1);
+    }
+  }
+  return pixels === 0 ? null : { u0, u1, v0, v1, pixels };
+}
+
+const MODELS = ['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'DamagedHelmet.glb', 'BoxMeshopt.glb'];
+
+describe('library models in the page', () => {
+  it.each(MODELS)('%s: silhouette in both views matches the projected bounding box', async (path) => {
+    const asset = library.assets.find((a) => a.path === path)!;
+    expect(asset, `${path} indexed`).toBeDefined();
+    const object: LibraryObjectSpec = toLibraryObject(asset, 'none');
+    const planConfig = { seed: 7, width: SIZE, height: SIZE, schedule: buildFamilySchedule([{ family: 'orbit', weight: 1 }]), library: [object] };
+    const { plan } = resolveSample(planConfig, asset.index, () => {});
+    // A plain look (solid magenta, no gradient, environment or ground) so every other pixel is the object.
+    const job = { ...plan.job, lighting: { ...plan.job.lighting, background: '#ff00ff', backgroundBottom: null, environment: null, ground: null } };
+    const images = await renderer.render(job, { idPass: [false, false] });
+    const truth = computeGroundTruth(plan);
+    for (const view of [0, 1] as const) {
+      const box = silhouetteBox(images[view]);
+      expect(box, `${path} view ${view}: silhouette`).not.toBeNull();
+      const corners = boxCorners(object).map((c) => project(truth.views[view].camera, yawPoint(c, plan.job.objectYawDeg[view])));
+      const hull = { u0: Math.min(...corners.map((c) => c.u)), u1: Math.max(...corners.map((c) => c.u)), v0: Math.min(...corners.map((c) => c.v)), v1: Math.max(...corners.map((c) => c.v)) };
+      const b = box!;
+      if (path === 'DamagedHelmet.glb') {
+        // Not a box: its silhouette lies inside the projected box's hull (an upper bound for a rounded
+        // shape seen obliquely) and spans at least half of it on each axis.
+        expect(b.u0).toBeGreaterThanOrEqual(hull.u0 - BOX_TOLERANCE_PX);
+        expect(b.u1).toBeLessThanOrEqual(hull.u1 + BOX_TOLERANCE_PX);
+        expect(b.v0).toBeGreaterThanOrEqual(hull.v0 - BOX_TOLERANCE_PX);
+        expect(b.v1).toBeLessThanOrEqual(hull.v1 + BOX_TOLERANCE_PX);
+        expect(b.u1 - b.u0).toBeGreaterThan(0.5 * (hull.u1 - hull.u0));
+        expect(b.v1 - b.v0).toBeGreaterThan(0.5 * (hull.v1 - hull.v0));
+      } else {
+        // A box's silhouette is the hull of its projected corners.
+        for (const side of ['u0', 'u1', 'v0', 'v1'] as const) {
+          expect(Math.abs(b[side] - hull[side]), `${path} view ${view} ${side}: ${b[side]} vs ${hull[side].toFixed(2)}`).toBeLessThanOrEqual(BOX_TOLERANCE_PX);
+        }
+      }
+    }
+  }, 60_000);
+
+  it('serves only the files of indexed assets', () => {
+    const server = (renderer as unknown as { server: { isOwnUrl(url: string): boolean; origin: string } }).server;
+    const textured = library.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
+    expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured0.bin`)).toBe(true);
+    expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/Box.glb`)).toBe(false);
+    expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/../../../etc/passwd`)).toBe(false);
+    expect(server.isOwnUrl(`${server.origin}/assets/999/Box.glb`)).toBe(false);
+    expect(server.isOwnUrl(`${server.origin}/decoders/draco/draco_decoder.wasm`)).toBe(true);
+    expect(server.isOwnUrl(`${server.origin}/favicon.ico`)).toBe(false);
+    expect(renderer.stats.abortedRequests).toBe(0);
+  });
+});
