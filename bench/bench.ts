@@ -84,18 +84,17 @@ const jobs = Array.from({ length: Math.min(opts.ceilingCount, opts.count) }, (_,
   resolveSample({ seed: config.seed, width: config.size, height: config.size, schedule }, i, () => {}).plan.job,
 );
 const renderer = await ChromiumRenderer.create({ glMode: config.gl, pages: config.concurrency, env: process.env });
-let blender: BlenderComparison | null = null;
-let ceilingImages = 0;
+let ceilingImages: number;
 try {
-  const ceiling = await measureCeiling(renderer, jobs, { pages: config.concurrency });
-  ceilingImages = ceiling.imagesPerSecond;
-  // --- Blender (Cycles, CPU) against our renderer on one GLB, same cameras and size
-  if (opts.blender === 'auto') {
-    blender = await compareWithBlender({ renderer, glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples });
-  }
+  ceilingImages = (await measureCeiling(renderer, jobs, { pages: config.concurrency })).imagesPerSecond;
 } finally {
   await renderer.close();
 }
+// --- Blender (Cycles, CPU) against our renderer on one GLB, same cameras and size
+const blender: BlenderComparison | null =
+  opts.blender === 'auto'
+    ? await compareWithBlender({ glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples, gl: config.gl, pages: config.concurrency })
+    : null;
 const ceilingPairs = ceilingImages / 2;
 const first = e2e.checkpoints[0];
 const last = e2e.checkpoints[e2e.checkpoints.length - 1];

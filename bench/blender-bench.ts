@@ -25,6 +25,8 @@ export interface BlenderBenchOptions {
   views: ViewSpec[];
   /** Image width and height, pixels. */
   size: number;
+  /** Half-diagonal of the normalised bounding box (as the library loader normalises). @default 1 */
+  targetRadius?: number;
   /** Cycles samples per pixel. @default 16 */
   samples?: number;
   /** Render threads; 0 = every core. @default 0 */
@@ -62,6 +64,7 @@ export async function benchBlender(options: BlenderBenchOptions): Promise<Blende
       outDir: dir,
       size: options.size,
       samples: options.samples ?? 16,
+      targetRadius: options.targetRadius ?? 1,
       threads: options.threads ?? 0,
       views: options.views.map((v) => ({ c2wGl: v.c2wGl, fovYDeg: v.fovYDeg })),
     };

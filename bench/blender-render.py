@@ -6,10 +6,11 @@ Objaverse/Zero123 render scripts drive Blender:
     blender -b --factory-startup --python bench/blender-render.py -- spec.json
 
 spec.json: {"glb": path, "outDir": path, "size": px, "samples": n, "threads": n (0 = all cores),
+"targetRadius": half-diagonal of the normalised bounding box,
 "views": [{"c2wGl": 4x4 row-major OpenGL camera-to-world, Y-up world, "fovYDeg": deg}, ...]}.
 
 The asset is normalised as viewforge does it: bounding box centred at the origin, scaled so the
-box's half-diagonal is 1 (it fits the unit sphere). glTF is Y-up and Blender Z-up; the importer
+box's half-diagonal is `targetRadius` (it fits the unit sphere). glTF is Y-up and Blender Z-up; the importer
 turns the asset (x, y, z)_gl into (x, -z, y)_blender, so each camera matrix is turned the same way.
 Prints one line `VIEWFORGE_BLENDER {json}` with the load time and the time of every image.
 """
@@ -40,7 +41,7 @@ def clear_scene():
         bpy.data.objects.remove(obj, do_unlink=True)
 
 
-def import_normalised(path):
+def import_normalised(path, target_radius):
     """Imports the asset under one empty and scales/centres it into the unit sphere."""
     bpy.ops.import_scene.gltf(filepath=path)
     meshes = [o for o in bpy.context.scene.objects if o.type == "MESH"]
@@ -61,7 +62,7 @@ def import_normalised(path):
     for obj in bpy.context.scene.objects:
         if obj.parent is None and obj is not root:
             obj.parent = root
-    root.matrix_world = Matrix.Scale(1 / radius, 4) @ Matrix.Translation(-centre)
+    root.matrix_world = Matrix.Scale(target_radius / radius, 4) @ Matrix.Translation(-centre)
     return len(meshes)
 
 
@@ -101,7 +102,7 @@ def main():
     spec = load_spec()
     t0 = time.perf_counter()
     clear_scene()
-    meshes = import_normalised(spec["glb"])
+    meshes = import_normalised(spec["glb"], spec["targetRadius"])
     cam_obj = setup_scene(spec)
     load_ms = (time.perf_counter() - t0) * 1000
     image_ms = []
