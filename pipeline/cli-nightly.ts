@@ -21,8 +21,12 @@ export interface NightlyWiring {
   warn(line: string): void;
 }
 
-/** Exit codes of `nightly`: 0 passed; 1 failed verdict or render failure; 2 bad flag or config; 4 another build holds the lock. */
-export const NIGHTLY_EXIT = { passed: 0, failed: 1, usage: 2, locked: 4 } as const;
+/**
+ * Exit codes of `nightly`: 0 passed; 1 failed part-way (render or I/O; rerun to resume); 2 bad
+ * flag or config; 4 another build holds the lock; 5 the build finished but failed verify or a gate
+ * (latest unchanged); 130/143 stopped by a signal (rerun to resume).
+ */
+export const NIGHTLY_EXIT = { passed: 0, failed: 1, usage: 2, locked: 4, rejected: 5 } as const;
 
 export function addNightlyCommand(program: Command, wiring: NightlyWiring): void {
   program
@@ -35,7 +39,7 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
       if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new InvalidArgumentError(`--keep must be an integer ≥ 1, got "${v}".`);
       return Number(v);
     })
-    .addHelpText('after', '\nExit codes: 0 build passed (latest moved), 1 build failed a gate or verify, or render failed (rerun to resume), 2 bad flag or config, 4 another build is running for this root.')
+    .addHelpText('after', '\nExit codes: 0 build passed (latest moved); 1 failed part-way (rerun to resume); 2 bad flag or config; 4 another build is running for this root; 5 the build failed verify or a quality gate (latest unchanged); 130/143 stopped by SIGINT/SIGTERM (rerun to resume).')
     .action(async (flags: NightlyFlags & { config: string }) => {
       let file;
       let settings;
@@ -55,6 +59,6 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
       }
       for (const line of formatNightlySummary(report, settings.root)) wiring.print(line);
       if (report.verdict === 'render-failed') throw wiring.fail('', report.renderExitCode);
-      if (report.verdict !== 'passed') throw wiring.fail(`nightly: build ${report.id} failed its checks; latest stays on ${report.latest ?? '(none)'}`, NIGHTLY_EXIT.failed);
+      if (report.verdict !== 'passed') throw wiring.fail(`nightly: build ${report.id} failed its checks; latest stays on ${report.latest ?? '(none)'}`, NIGHTLY_EXIT.rejected);
     });
 }

@@ -18,7 +18,7 @@ import { getNightlySettings } from '../../pipeline/nightly/nightly-settings.js';
 import { nightSeed } from '../../pipeline/nightly/night-seed.js';
 import { choosePrunes } from '../../pipeline/nightly/prune-builds.js';
 import { evaluateGates, GATE_DEFAULTS } from '../../pipeline/nightly/quality-gates.js';
-import { runCli } from '../e2e/run-cli.js';
+import { ROOT, runCli } from '../e2e/run-cli.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'vf-config-file-'));
 
@@ -85,6 +85,13 @@ describe('config file', () => {
     const result = await runCli(['render', '--config', path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/"size" must be >= 64, got 10/);
+  });
+
+  it('accepts examples/nightly.json (Actial-style mix: viewpoint families to sft, SAT families to rl)', async () => {
+    const f = await readConfigFile(join(ROOT, 'examples/nightly.json'));
+    expect(getNightlySettings(f, {})).toMatchObject({ root: '/data/viewforge/nightly', keep: 7, baseSeed: 7 });
+    const flags = await parseRender(['--config', join(ROOT, 'examples/nightly.json'), '--count', '50']);
+    expect(flags).toMatchObject({ count: 50, stages: 'family', datasetName: 'viewforge-nightly' });
   });
 
   it('resolves nightly settings: root relative to the file, --root/--keep win, overwrite refused', async () => {

@@ -121,9 +121,9 @@ describe('nightly builds', () => {
     }
   });
 
-  it('fails the pose↔pixel gate when written poses are off, keeps latest, exits 1; --keep 2 prunes the oldest', async () => {
+  it('fails the pose↔pixel gate when written poses are off, keeps latest, exits 5; --keep 2 prunes the oldest', async () => {
     const third = await runCli(['nightly', '--config', config], { VIEWFORGE_TEST_CORRUPT_POSES: '2' });
-    expect(third.code).toBe(1);
+    expect(third.code).toBe(5);
     expect(third.stdout).toMatch(/FAILED/);
     expect(third.stdout).toMatch(/gate pose-pixel/);
     expect(await latest()).toBe(second);
@@ -131,10 +131,11 @@ describe('nightly builds', () => {
     expect(failed.verdict).toBe('failed');
     expect(failed.reasons.join('\n')).toMatch(/gate pose-pixel: .*\(3 of 6 checked\)/);
     expect((await report(failed.id)).gates.find((g) => g.gate === 'pose-pixel')!.passed).toBe(false);
+    expect((await report(failed.id)).verifyFaults).toBe(0); // the files are whole; only the pixels disagree with the poses
 
     // A fourth build (failed too), then --keep 2: the two newest and latest stay.
     const fourth = await runCli(['nightly', '--config', config, '--keep', '2'], { VIEWFORGE_TEST_CORRUPT_POSES: '3' });
-    expect(fourth.code).toBe(1);
+    expect(fourth.code).toBe(5);
     const builds = (await ledger()).builds;
     expect(builds).toHaveLength(4);
     expect(await latest()).toBe(second);
