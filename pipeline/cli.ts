@@ -44,6 +44,8 @@ import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium
 import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
 import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 import { assetRoutes } from '../assets/library/library-objects.js';
+import { listEnvMaps } from '../assets/env/list-env-maps.js';
+import type { EnvMapRoutes } from '../renderers/chromium/page-server.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };
@@ -76,6 +78,18 @@ function numberFlag(name: string) {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${value}".`);
     return n;
+  };
+}
+
+/** Parses `min,max` (two numbers) for a range flag such as `--fov 35,55`. */
+function rangeFlag(name: string) {
+  return (value: string): [number, number] => {
+    const parts = value.split(',').map((p) => p.trim());
+    const nums = parts.map(Number);
+    if (parts.length !== 2 || parts.some((p) => p === '') || !nums.every(Number.isFinite)) {
+      throw new InvalidArgumentError(`${name} must be two numbers min,max (e.g. 35,55), got "${value}".`);
+    }
+    return [nums[0], nums[1]];
   };
 }
 
@@ -189,6 +203,13 @@ interface RenderFlags extends HandoffFlags {
   // --- Asset library
   assets?: string;
   maxAssetMb: number;
+  // --- Look and camera ranges
+  fov: [number, number];
+  distance: [number, number];
+  background: RunConfig['background'];
+  env?: string;
+  envShare: number;
+  ground: number;
 }
 
 // --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md): test hooks, stop lines, verify, merge
@@ -286,6 +307,12 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
         renderRetries: flags.renderRetries,
         assets: flags.assets ?? null,
         maxAssetMb: flags.maxAssetMb,
+        fov: flags.fov,
+        distance: flags.distance,
+        background: flags.background,
+        env: flags.env ?? null,
+        envShare: flags.envShare,
+        ground: flags.ground,
       },
       FAMILIES.map((f) => f.name),
     );
@@ -325,6 +352,16 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
     if (library.assets.length === 0) throw new CliError(`assets: "${config.assets}" holds no usable .glb/.gltf model (${library.skipped.length} skipped, see above) (--assets)`, EXIT_USAGE);
     consoleLogger.info(`assets: ${library.assets.length} model(s) indexed from ${library.root}, ${library.skipped.length} skipped`);
   }
+  // --- Environment maps (docs/look.md): listed once; the page server serves exactly these
+  let envMaps: EnvMapRoutes | undefined;
+  if (config.env !== null) {
+    try {
+      envMaps = await listEnvMaps(config.env);
+    } catch (err) {
+      throw new CliError(`${(err as Error).message} (--env)`, EXIT_USAGE);
+    }
+    consoleLogger.info(`env: ${envMaps.files.length} environment map(s) in ${envMaps.root}`);
+  }
   let chromium: ChromiumRenderer | undefined;
   const reportRepairs = () => {
     const s = chromium?.stats;
@@ -344,6 +381,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
             env: process.env,
             logger: consoleLogger,
             ...(library !== undefined ? { assets: assetRoutes(library) } : {}),
+            ...(envMaps !== undefined ? { envMaps } : {}),
           });
         } catch (err) {
           throw new EnvironmentError((err as Error).message, { cause: err });
@@ -358,6 +396,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
       signal: stop.signal,
       hooks: readTestHooks(stop.signal),
       library,
+      envMaps,
     });
     progress.stop();
     reportRepairs();
@@ -440,6 +479,17 @@ export function buildProgram(): Command {
     // --- Asset library (docs/assets.md)
     .option('--assets <dir|manifest.jsonl>', `render .glb/.gltf models from a folder (recursively) or a JSONL manifest instead of procedural objects; families default to ${LIBRARY_FAMILIES.join(', ')}`)
     .option('--max-asset-mb <mb>', 'skip library models larger than this (with their referenced files), MiB', numberFlag('--max-asset-mb'), RUN_DEFAULTS.maxAssetMb)
+    // --- Look and camera ranges (docs/look.md)
+    .option('--fov <min,max>', 'vertical field of view range of the cameras, degrees', rangeFlag('--fov'), RUN_DEFAULTS.fov)
+    .option('--distance <min,max>', 'camera distance range as factors of the closest distance that keeps the object in frame (≥ 1)', rangeFlag('--distance'), RUN_DEFAULTS.distance)
+    .addOption(
+      new Option('--background <mode>', 'background: solid colours, vertical gradients, or mixed (half and half)')
+        .choices(['solid', 'gradient', 'mixed'])
+        .default(RUN_DEFAULTS.background),
+    )
+    .option('--env <dir>', 'folder of .hdr environment maps lighting the object (image-based lighting; default: none)')
+    .option('--env-share <p>', 'share of samples lit by an environment map when --env is given, 0..1', numberFlag('--env-share'), RUN_DEFAULTS.envShare)
+    .option('--ground <share>', 'share of samples with a shadow-catching ground plane under the object, 0..1', numberFlag('--ground'), RUN_DEFAULTS.ground)
     // --- Hand-off flags
     .option('--handoff <target>', HANDOFF_FLAG_HELP.handoff)
     .option('--handoff-retries <n>', HANDOFF_FLAG_HELP.handoffRetries, intFlag('--handoff-retries'), RETRY_DEFAULTS.retries)

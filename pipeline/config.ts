@@ -84,6 +84,22 @@ export interface RunConfig {
   assets: string | null;
   /** Largest library model, with its referenced files, in MiB; larger ones are skipped. @default 100 */
   maxAssetMb: number;
+  // --- Look and camera ranges (pipeline/plan/draw-look.ts, docs/look.md)
+  /** Vertical field of view range, degrees, [min, max]. @default [35, 55] */
+  fov: [number, number];
+  /**
+   * Camera distance range as factors of the closest distance that keeps the object's unit sphere
+   * inside 90% of the half field of view (`minRadiusForFov`), [min, max], min ≥ 1. @default [1, 1.7]
+   */
+  distance: [number, number];
+  /** Background: 'solid' colours, vertical 'gradient's, or 'mixed' (half and half). @default "mixed" */
+  background: 'solid' | 'gradient' | 'mixed';
+  /** Folder of `.hdr` environment maps (its files directly inside); null = none. @default null */
+  env: string | null;
+  /** Share of samples lit by an environment map when `env` is set, 0..1. @default 1 */
+  envShare: number;
+  /** Share of samples with a shadow-catching ground plane, 0..1 (none when a camera is below it). @default 0 */
+  ground: number;
 }
 
 /**
@@ -119,7 +135,16 @@ export const RUN_DEFAULTS: RunConfig = {
   renderRetries: 2,
   assets: null,
   maxAssetMb: 100,
+  fov: [35, 55],
+  distance: [1, 1.7],
+  background: 'mixed',
+  env: null,
+  envShare: 1,
+  ground: 0,
 };
+
+/** Smallest max/min of the `distance` range that the distance family's closest class (ratio 0.6) fits in. */
+export const DISTANCE_FAMILY_MIN_SPAN = 1 / 0.6;
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validate = ajv.compile<RunConfig>(CONFIG_SCHEMA);
@@ -217,6 +242,17 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
         `config: "families" ${partFamilies.join(', ')} name object parts, which library assets ("assets") do not have; use only ${LIBRARY_FAMILIES.join(', ')}`,
       );
     }
+  }
+  for (const key of ['fov', 'distance'] as const) {
+    const [min, max] = config[key];
+    if (min > max) throw new ConfigError(key, `config: "${key}" minimum ${min} is above its maximum ${max}; give min,max`);
+  }
+  // The distance family asks closer (ratio 0.6–0.85) / farther (1.18–1.6): both views must fit the range.
+  if (config.families.includes('distance') && config.distance[1] / config.distance[0] < DISTANCE_FAMILY_MIN_SPAN) {
+    throw new ConfigError(
+      'distance',
+      `config: "distance" range ${config.distance.join(',')} is too narrow for the distance family (max/min must be at least ${DISTANCE_FAMILY_MIN_SPAN.toFixed(3)}); widen it or leave the distance family out`,
+    );
   }
   if (config.shardIndex >= config.shardCount) {
     throw new ConfigError('shardIndex', `config: "shardIndex" must be below "shardCount" (${config.shardCount}), got ${config.shardIndex}`);

@@ -193,6 +193,36 @@ export interface LightingSpec {
   keyAzimuthDeg: number;
   keyElevationDeg: number;
   keyIntensity: number;
+  /** Vertical background gradient: the colour at the bottom edge (`background` is the top edge), sRGB hex; absent or null = solid `background`. */
+  backgroundBottom?: string | null;
+  /** Image-based lighting from an HDR environment map of `--env`; absent or null = none. */
+  environment?: EnvironmentSpec | null;
+  /** Shadow-catching ground plane under the object; absent or null = none. */
+  ground?: GroundSpec | null;
+}
+
+/** An HDR environment map lighting the object (docs/look.md). */
+export interface EnvironmentSpec {
+  /** File name of the `.hdr` inside the `--env` folder. */
+  file: string;
+  /** Turn of the map about world +Y, degrees. */
+  rotationDeg: number;
+  /** Multiplier of the map's light. */
+  intensity: number;
+  /** Show the map as the background too (else the solid or gradient background stays). */
+  asBackground: boolean;
+}
+
+/**
+ * An invisible plane that only shows the object's shadow from the key light. It lies at the
+ * object's lowest point (y in world metres) and is used only when both cameras are above it, so
+ * it never hides a part; it is no part: the geometry's checks and the renderer's ID pass ignore it.
+ */
+export interface GroundSpec {
+  /** Height of the plane, world metres (≤ the object's lowest point). */
+  y: number;
+  /** Darkness of the shadow, 0..1. */
+  shadowOpacity: number;
 }
 
 /** One view to render: OpenGL camera-to-world plus projection. */

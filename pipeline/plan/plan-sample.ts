@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { CUBE_CHAIN, generateCubeChain } from '../../assets/procedural/cube-chain.js';
 import { GADGET, generateGadget } from '../../assets/procedural/gadget.js';
-import { BACKGROUND_COLORS } from '../../assets/procedural/palette.js';
 import { intrinsicsFromFov, orbitCamera } from '../geometry/orbit-camera.js';
 import { sampleRng, type Rng } from '../rng.js';
-import type { LibraryObjectSpec, LightingSpec, ObjectSpec, ViewSpec } from '../types.js';
+import type { LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
+import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
 import type { FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from './sample-plan.js';
 
@@ -34,6 +34,8 @@ export interface PlanConfig {
    * the procedural generators are not used.
    */
   library?: readonly LibraryObjectSpec[];
+  /** Background, environment map and ground plane settings (pipeline/plan/draw-look.ts). @default LOOK_DEFAULTS */
+  look?: LookConfig;
 }
 
 /** Sample id for a seed and global index: `vf-<seed, 8 hex>-<index, 8 digits>`. */
@@ -44,16 +46,6 @@ export function sampleId(seed: number, index: number): string {
 /** sha256 of a value's JSON (key order as built, which is fixed by the generators). */
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
-}
-
-function drawLighting(rng: Rng): LightingSpec {
-  return {
-    background: rng.pick(BACKGROUND_COLORS),
-    ambientIntensity: rng.range(0.5, 0.9),
-    keyAzimuthDeg: rng.range(-180, 180),
-    keyElevationDeg: rng.range(30, 70),
-    keyIntensity: rng.range(1.8, 2.8),
-  };
 }
 
 function drawObject(rng: Rng, id: string): ObjectSpec {
@@ -91,7 +83,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
   const { orbits, objectTurnDeg } = drawCameraMotion(family, fovYDeg, rng, ranges);
   // --- Look
-  const lighting = drawLighting(rng);
+  const lighting = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);
   const views = orbits.map((o): ViewSpec => {
     const cam = orbitCamera(o, intrinsics);
     return { c2wGl: cam.c2wGl, fovYDeg, near: 0.05, far: 100 };

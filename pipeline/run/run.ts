@@ -32,7 +32,7 @@ import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';
 import { buildRlRecord } from '../records/rl-record.js';
 import { buildSftRecord } from '../records/sft-record.js';
 import { sampleRng } from '../rng.js';
-import { countRedraw, countSample, createRunStats, type RunStats } from '../run-stats.js';
+import { countRedraw, countSample, countSkipped, createRunStats, type RunStats } from '../run-stats.js';
 import type { WorkerSpec } from '../scale/assign-shards.js';
 import { describeRunFailure, isOutputFailure } from '../scale/describe-run-failure.js';
 import { openRunDir } from '../scale/open-run-dir.js';
@@ -300,6 +300,13 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       countRedraw(stats, family, reason);
       work.countRedraw(index, family, reason);
     };
+    // --- Library files skipped while indexing: counted once per run, with sample 0 (whichever worker builds it)
+    if (index === 0 && deps.library !== undefined && config.assets !== null) {
+      for (const skipped of deps.library.skipped) {
+        countSkipped(stats, skipped.reason);
+        work.countSkipped(0, skipped.reason);
+      }
+    }
     const shard = shardOf(index, config.shardSize);
     if (!madeDirs.has(shard)) {
       await mkdir(join(outDir, 'images', String(shard).padStart(5, '0')), { recursive: true });

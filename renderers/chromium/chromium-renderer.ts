@@ -68,7 +68,7 @@ import type { RenderOptions, Renderer, RendererInfo, RendererLogger } from '../r
 import { findChromium } from './find-chromium.js';
 import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
 import { pageBundle } from './page-bundle.js';
-import { PageServer, type AssetRoutes } from './page-server.js';
+import { PageServer, type AssetRoutes, type EnvMapRoutes } from './page-server.js';
 
 const NAME = 'ChromiumRenderer';
 const NO_GPU_HINT = 'No usable GPU: check the NVIDIA driver and its Vulkan ICD (`nvidia-smi`, `vulkaninfo --summary`), or run with --gl auto.';
@@ -121,6 +121,8 @@ export interface ChromiumRendererOptions {
   logger?: RendererLogger;
   /** Asset library files the pages may load (`--assets`); every other request stays blocked. */
   assets?: AssetRoutes;
+  /** HDR environment maps the pages may load (`--env`, docs/look.md); every other request stays blocked. */
+  envMaps?: EnvMapRoutes;
 }
 
 /** Defaults of {@link ChromiumRendererOptions}. */
@@ -157,7 +159,7 @@ export interface PageLoopResult {
   images: number;
 }
 
-type Resolved = Required<Omit<ChromiumRendererOptions, 'executablePath' | 'env' | 'browserEnv' | 'logger' | 'glMode' | 'assets'>> & {
+type Resolved = Required<Omit<ChromiumRendererOptions, 'executablePath' | 'env' | 'browserEnv' | 'logger' | 'glMode' | 'assets' | 'envMaps'>> & {
   browserEnv?: Readonly<Record<string, string | undefined>>;
   logger: RendererLogger;
 };
@@ -247,7 +249,7 @@ export class ChromiumRenderer implements Renderer {
   static async create(options: ChromiumRendererOptions): Promise<ChromiumRenderer> {
     const resolved = resolveOptions(options);
     const executablePath = findChromium({ executablePath: options.executablePath, env: options.env ?? {} });
-    const server = await PageServer.start({ script: await pageBundle(), assets: options.assets });
+    const server = await PageServer.start({ script: await pageBundle(), assets: options.assets, envMaps: options.envMaps });
     const modes = options.glMode === 'auto' ? AUTO_ORDER : [options.glMode];
     const failures: string[] = [];
     for (const mode of modes) {

@@ -25,6 +25,30 @@ export interface PageServerOptions {
    * their real path stays inside `root`.
    */
   assets?: AssetRoutes;
+  /** HDR environment maps the pages may load (`--env`), served at `/env/<file>` — only the listed files, only inside `root`. */
+  envMaps?: EnvMapRoutes;
+}
+
+/** What {@link PageServer} serves under `/env/`: `.hdr` files directly inside one folder. */
+export interface EnvMapRoutes {
+  /** Real path of the `--env` folder. */
+  root: string;
+  /** File names (no folders) of the maps. */
+  files: readonly string[];
+}
+
+/** Route prefix of environment maps: `/env/<file name>` (percent-encoded). */
+export const ENV_PREFIX = '/env/';
+
+/** The file an `/env/<name>` path names when `envMaps` lists it; else null. */
+export function parseEnvPath(path: string, envMaps: EnvMapRoutes | undefined): string | null {
+  if (envMaps === undefined || !path.startsWith(ENV_PREFIX)) return null;
+  try {
+    const name = decodeURIComponent(path.slice(ENV_PREFIX.length));
+    return envMaps.files.includes(name) ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What {@link PageServer} serves under `/assets/`. */
@@ -82,6 +106,7 @@ export class PageServer {
     private readonly http: Server,
     private readonly wss: WebSocketServer,
     private readonly assets: AssetRoutes | undefined,
+    private readonly envMaps: EnvMapRoutes | undefined,
   ) {
     const { port } = http.address() as AddressInfo;
     this.origin = `http://127.0.0.1:${port}`;
@@ -100,7 +125,7 @@ export class PageServer {
     const assets = options.assets;
     const http = createServer((request, response) => {
       server.requestsServed += 1;
-      serve(request, response, html, options.script, server.contentSecurityPolicy, assets);
+      serve(request, response, html, options.script, server.contentSecurityPolicy, assets, options.envMaps);
     });
     const wss = new WebSocketServer({
       noServer: true,
@@ -121,7 +146,7 @@ export class PageServer {
         resolve();
       });
     });
-    const server = new PageServer(http, wss, assets);
+    const server = new PageServer(http, wss, assets, options.envMaps);
     return server;
   }
 
@@ -144,6 +169,7 @@ export class PageServer {
       const path = parsed.pathname;
       if (path === PAGE_PATH || path === SCRIPT_PATH || path === SOCKET_PATH) return true;
       if (path.startsWith(DRACO_PREFIX)) return DRACO_FILES.has(path.slice(DRACO_PREFIX.length));
+      if (parseEnvPath(path, this.envMaps) !== null) return true;
       return this.assets !== undefined && parseAssetPath(path, this.assets) !== null;
     } catch {
       return false;
@@ -245,7 +271,7 @@ async function serveFile(response: ServerResponse, root: string, file: string): 
   }
 }
 
-function serve(request: IncomingMessage, response: ServerResponse, html: string, script: string, csp: string, assets: AssetRoutes | undefined): void {
+function serve(request: IncomingMessage, response: ServerResponse, html: string, script: string, csp: string, assets: AssetRoutes | undefined, envMaps?: EnvMapRoutes): void {
   const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
   const headers = { 'cache-control': 'no-store' };
   if (request.method !== 'GET') {
@@ -256,6 +282,8 @@ function serve(request: IncomingMessage, response: ServerResponse, html: string,
     response.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(script);
   } else if (path.startsWith(DRACO_PREFIX) && DRACO_FILES.has(path.slice(DRACO_PREFIX.length))) {
     void serveFile(response, DRACO_DIR, path.slice(DRACO_PREFIX.length));
+  } else if (envMaps !== undefined && parseEnvPath(path, envMaps) !== null) {
+    void serveFile(response, envMaps.root, parseEnvPath(path, envMaps)!);
   } else if (assets !== undefined && parseAssetPath(path, assets) !== null) {
     void serveFile(response, assets.root, parseAssetPath(path, assets)!);
   } else {

@@ -1,0 +1,173 @@
+/**
+ * Applies a job's look (pipeline/plan/draw-look.ts, docs/look.md) to the page's scene: gradient
+ * background, HDR environment map, shadow-catching ground plane. The solid background, hemisphere
+ * and key light are set by main.ts's `setLighting` first; this adds the rest.
+ *
+ * Environment maps load from the page server's `/env/<file>` route (the only place the page may
+ * fetch them from), once per page and file: {@link prepareLook} starts the load and resolves when
+ * the job's map is ready; {@link applyLook} is synchronous and needs the map already loaded.
+ *
+ * The ground plane is a ShadowMaterial (invisible but for the key light's shadow) under the
+ * object; it is no part, and the ID pass is unaffected: the plane lies below every part and both
+ * cameras are above it (the planner's rule), so it is never in front of a part, and its shadow can
+ * only darken the ID image's black background.
+ */
+import * as THREE from 'three';
+import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
+import type { LightingSpec } from '../../pipeline/types.js';
+
+/** Route prefix of environment maps on the page server. */
+export const ENV_ROUTE = '/env/';
+/** Rows of the gradient background texture. */
+const GRADIENT_ROWS = 256;
+/** Distance of the key light from the origin when it casts a shadow (its direction is what lights the object). */
+const SHADOW_LIGHT_DISTANCE = 6;
+const GROUND_SIZE = 60;
+const DEG = Math.PI / 180;
+
+/** A loaded map: the prefiltered environment (lighting) and the equirectangular texture (background). */
+interface LoadedEnv {
+  pmrem: THREE.Texture;
+  equirect: THREE.Texture;
+}
+
+/** Per-renderer state: map cache, ground plane, gradient texture. */
+interface LookState {
+  maps: Map<string, Promise<LoadedEnv>>;
+  loaded: Map<string, LoadedEnv>;
+  ground: THREE.Mesh<THREE.PlaneGeometry, THREE.ShadowMaterial>;
+  gradient: THREE.DataTexture;
+  gradientKey: string;
+}
+
+const states = new WeakMap<THREE.WebGLRenderer, LookState>();
+
+function lookState(renderer: THREE.WebGLRenderer): LookState {
+  let state = states.get(renderer);
+  if (state === undefined) {
+    // On from the start: with no shadow-casting light the shaders carry no shadow code, so the pixels of a job without ground do not change.
+    renderer.shadowMap.enabled = true;
+    renderer.shadowMap.type = THREE.PCFShadowMap;
+    const ground = new THREE.Mesh(new THREE.PlaneGeometry(GROUND_SIZE, GROUND_SIZE), new THREE.ShadowMaterial({ opacity: 0.35 }));
+    ground.rotation.x = -Math.PI / 2;
+    ground.receiveShadow = true;
+    ground.name = 'viewforge-ground';
+    const gradient = new THREE.DataTexture(new Uint8Array(GRADIENT_ROWS * 4), 1, GRADIENT_ROWS, THREE.RGBAFormat);
+    gradient.colorSpace = THREE.SRGBColorSpace;
+    gradient.magFilter = THREE.LinearFilter;
+    gradient.minFilter = THREE.LinearFilter;
+    state = { maps: new Map(), loaded: new Map(), ground, gradient, gradientKey: '' };
+    states.set(renderer, state);
+  }
+  return state;
+}
+
+/**
+ * Starts loading the job's environment map unless it is loaded: null when nothing needs loading
+ * (apply at once), else a promise that resolves when it is ready (rejects naming the file when
+ * it cannot be loaded).
+ */
+export function prepareLook(renderer: THREE.WebGLRenderer, lighting: LightingSpec): Promise<void> | null {
+  const env = lighting.environment;
+  if (env === undefined || env === null) return null;
+  const state = lookState(renderer);
+  if (state.loaded.has(env.file)) return null;
+  let pending = state.maps.get(env.file);
+  if (pending === undefined) {
+    pending = new HDRLoader().loadAsync(`${ENV_ROUTE}${encodeURIComponent(env.file)}`).then(
+      (equirect) => {
+        equirect.mapping = THREE.EquirectangularReflectionMapping;
+        const generator = new THREE.PMREMGenerator(renderer);
+        const pmrem = generator.fromEquirectangular(equirect).texture;
+        generator.dispose();
+        const loaded = { pmrem, equirect };
+        state.loaded.set(env.file, loaded);
+        return loaded;
+      },
+      (error: unknown) => {
+        state.maps.delete(env.file);
+        throw new Error(`environment map "${env.file}" could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    state.maps.set(env.file, pending);
+  }
+  return pending.then(() => undefined);
+}
+
+/** Fills the gradient texture: row 0 (the bottom of the screen) `bottom`, the last row `top`; sRGB interpolation. */
+function paintGradient(texture: THREE.DataTexture, top: string, bottom: string): void {
+  const a = new THREE.Color(bottom);
+  const b = new THREE.Color(top);
+  const data = texture.image.data as Uint8Array;
+  // THREE.Color holds linear values; interpolate the sRGB bytes, as the hex colours are written.
+  const ab = a.getHex(THREE.SRGBColorSpace);
+  const bb = b.getHex(THREE.SRGBColorSpace);
+  for (let row = 0; row < GRADIENT_ROWS; row++) {
+    const t = row / (GRADIENT_ROWS - 1);
+    for (let c = 0; c < 3; c++) {
+      const shift = 16 - 8 * c;
+      data[row * 4 + c] = Math.round(((ab >> shift) & 255) * (1 - t) + ((bb >> shift) & 255) * t);
+    }
+    data[row * 4 + 3] = 255;
+  }
+  texture.needsUpdate = true;
+}
+
+/**
+ * Applies the look's extras to `scene` for a job whose object is `object` (already in the scene):
+ * gradient or environment background, environment lighting, ground plane and shadows.
+ * @throws Error when the job's environment map was not loaded ({@link prepareLook}).
+ */
+export function applyLook(renderer: THREE.WebGLRenderer, scene: THREE.Scene, key: THREE.DirectionalLight, lighting: LightingSpec, object: THREE.Object3D): void {
+  const state = lookState(renderer);
+  // Background: gradient over the solid colour main.ts set.
+  if (lighting.backgroundBottom !== undefined && lighting.backgroundBottom !== null) {
+    const gradientKey = `${lighting.background}/${lighting.backgroundBottom}`;
+    if (state.gradientKey !== gradientKey) {
+      paintGradient(state.gradient, lighting.background, lighting.backgroundBottom);
+      state.gradientKey = gradientKey;
+    }
+    scene.background = state.gradient;
+  }
+  // Environment map.
+  const env = lighting.environment ?? null;
+  if (env !== null) {
+    const loaded = state.loaded.get(env.file);
+    if (loaded === undefined) throw new Error(`environment map "${env.file}" was not loaded before its job`);
+    scene.environment = loaded.pmrem;
+    scene.environmentIntensity = env.intensity;
+    scene.environmentRotation.set(0, env.rotationDeg * DEG, 0);
+    if (env.asBackground) {
+      scene.background = loaded.equirect;
+      scene.backgroundRotation.set(0, env.rotationDeg * DEG, 0);
+      scene.backgroundIntensity = 1;
+    }
+  } else {
+    scene.environment = null;
+  }
+  // Ground plane and the key light's shadow.
+  const ground = lighting.ground ?? null;
+  key.castShadow = ground !== null;
+  object.traverse((node) => {
+    if ((node as THREE.Mesh).isMesh) node.castShadow = ground !== null;
+  });
+  if (ground !== null) {
+    key.position.setLength(SHADOW_LIGHT_DISTANCE);
+    key.shadow.mapSize.set(1024, 1024);
+    const cam = key.shadow.camera;
+    cam.left = -2.5;
+    cam.right = 2.5;
+    cam.top = 2.5;
+    cam.bottom = -2.5;
+    cam.near = 0.5;
+    cam.far = SHADOW_LIGHT_DISTANCE + 3;
+    cam.updateProjectionMatrix();
+    key.shadow.bias = -0.0005;
+    state.ground.material.opacity = ground.shadowOpacity;
+    state.ground.position.set(0, ground.y, 0);
+    state.ground.updateMatrixWorld(true);
+    if (state.ground.parent !== scene) scene.add(state.ground);
+  } else if (state.ground.parent !== null) {
+    state.ground.parent.remove(state.ground);
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { drawBaseLighting, drawLook, getLowestY, LOOK_DEFAULTS, scaleColour, type LookConfig } from '../../pipeline/plan/draw-look.js';
+import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
+import { minRadiusForFov } from '../../pipeline/plan/camera-motion.js';
+import { planSample } from '../../pipeline/plan/plan-sample.js';
+import { createRng, sampleRng } from '../../pipeline/rng.js';
+import type { OrbitParams, PartSpec, ProceduralObjectSpec } from '../../pipeline/types.js';
+
+function part(shape: PartSpec['shape'], size: number[], position: PartSpec['position'], rotationDeg: PartSpec['rotationDeg']): PartSpec {
+  return { name: shape, colorName: shape, colorHex: '#d62728', shape, size, position, rotationDeg, material: 'standard' };
+}
+const object = (parts: PartSpec[]): ProceduralObjectSpec => ({ kind: 'procedural', generator: 'test', name: 't', parts, symmetry: 'none' });
+const orbit = (elevationDeg: number): OrbitParams => ({ azimuthDeg: 10, elevationDeg, radiusM: 3, rollDeg: 0, panDeg: 0 });
+const look = (over: Partial<LookConfig>): LookConfig => ({ ...LOOK_DEFAULTS, ...over });
+
+describe('getLowestY', () => {
+  it('takes each part\'s turned box (hand-computed)', () => {
+    // Box 0.4 high centred at y = 0.1: bottom at −0.1.
+    expect(getLowestY(object([part('box', [1, 0.4, 0.2], [0, 0.1, 0], [0, 0, 0])]))).toBeCloseTo(-0.1, 12);
+    // Same box turned 90° about Z: its 1 m width is now vertical → bottom at 0.1 − 0.5.
+    expect(getLowestY(object([part('box', [1, 0.4, 0.2], [0, 0.1, 0], [0, 0, 90])]))).toBeCloseTo(-0.4, 12);
+    // Turned 90° about X: the 0.2 depth is vertical → 0.1 − 0.1 = 0.
+    expect(getLowestY(object([part('box', [1, 0.4, 0.2], [0, 0.1, 0], [90, 0, 0])]))).toBeCloseTo(0, 12);
+    // 45° about Z: half-height = (0.5 + 0.2)·√½.
+    expect(getLowestY(object([part('box', [1, 0.4, 0.2], [0, 0, 0], [0, 0, 45])]))).toBeCloseTo(-0.7 * Math.SQRT1_2, 12);
+    // The lowest of several parts; a sphere of radius 0.3 at y = −0.5 reaches −0.8.
+    expect(getLowestY(object([part('box', [1, 0.4, 0.2], [0, 0.1, 0], [0, 0, 0]), part('sphere', [0.3], [0.2, -0.5, 0], [0, 0, 0])]))).toBeCloseTo(-0.8, 12);
+  });
+});
+
+describe('drawLook', () => {
+  const obj = object([part('box', [1, 0.4, 0.2], [0, 0.1, 0], [0, 0, 0])]);
+
+  it('keeps the original five light draws on the plan stream', () => {
+    const a = drawLook(createRng(5), createRng(6), look({ background: 'solid' }), obj, [orbit(30), orbit(30)]);
+    const { background, ambientIntensity, keyAzimuthDeg, keyElevationDeg, keyIntensity } = a;
+    expect({ background, ambientIntensity, keyAzimuthDeg, keyElevationDeg, keyIntensity }).toEqual(drawBaseLighting(createRng(5)));
+    expect(a.backgroundBottom).toBeNull();
+    expect(a.environment).toBeNull();
+    expect(a.ground).toBeNull();
+  });
+
+  it('draws gradients, environment maps and ground planes as configured', () => {
+    let gradients = 0;
+    for (let s = 0; s < 200; s++) {
+      const l = drawLook(sampleRng(1, 'plan', s), sampleRng(1, 'look', s), look({ background: 'mixed' }), obj, [orbit(30), orbit(30)]);
+      if (l.backgroundBottom) gradients += 1;
+    }
+    expect(gradients).toBeGreaterThan(70);
+    expect(gradients).toBeLessThan(130);
+    const l = drawLook(createRng(1), createRng(2), look({ background: 'gradient', envFiles: ['a.hdr', 'b.hdr'], envShare: 1, groundShare: 1 }), obj, [orbit(30), orbit(10)]);
+    expect(l.backgroundBottom).toMatch(/^#[0-9a-f]{6}$/);
+    expect(['a.hdr', 'b.hdr']).toContain(l.environment!.file);
+    expect(l.ground).toEqual({ y: getLowestY(obj), shadowOpacity: expect.any(Number) });
+    // Environment light scales the key and ambient down.
+    expect(l.keyIntensity).toBeLessThan(drawBaseLighting(createRng(1)).keyIntensity);
+    // envShare 0 and groundShare 0: none.
+    const none = drawLook(createRng(1), createRng(2), look({ envFiles: ['a.hdr'], envShare: 0, groundShare: 0 }), obj, [orbit(30), orbit(10)]);
+    expect(none.environment).toBeNull();
+    expect(none.ground).toBeNull();
+  });
+
+  it('leaves the ground out when a camera is not above it', () => {
+    // Camera at elevation −10°, radius 3: y = −0.52 < −0.1 + clearance.
+    const l = drawLook(createRng(1), createRng(2), look({ groundShare: 1 }), obj, [orbit(30), orbit(-10)]);
+    expect(l.ground).toBeNull();
+    // Just above: elevation with 3·sin(el) = 0 → above −0.1 + 0.05.
+    expect(drawLook(createRng(1), createRng(2), look({ groundShare: 1 }), obj, [orbit(30), orbit(0)]).ground).not.toBeNull();
+  });
+
+  it('scales colours channel by channel', () => {
+    expect(scaleColour('#ff8000', 0.5)).toBe('#804000');
+  });
+});
+
+describe('planSample with look and camera ranges', () => {
+  const schedule = buildFamilySchedule(['orbit', 'distance', 'object-rotation'].map((family) => ({ family, weight: 1 })));
+  it('draws fov and distance within the configured ranges and leaves the old draws alone', () => {
+    const camera = { fovYDeg: [60, 70] as [number, number], elevationDeg: [-20, 70] as [number, number], rollDeg: 0, radiusFactor: [1.2, 2.2] as [number, number] };
+    for (let i = 0; i < 40; i++) {
+      const p = planSample({ seed: 3, width: 64, height: 64, schedule, camera, look: look({ groundShare: 1 }) }, i);
+      expect(p.intrinsics.fovYDeg).toBeGreaterThanOrEqual(60);
+      expect(p.intrinsics.fovYDeg).toBeLessThan(70);
+      for (const o of p.orbits) {
+        expect(o.radiusM).toBeGreaterThanOrEqual(1.2 * minRadiusForFov(p.intrinsics.fovYDeg) - 1e-9);
+        expect(o.radiusM).toBeLessThanOrEqual(2.2 * minRadiusForFov(p.intrinsics.fovYDeg) + 1e-9);
+      }
+      // The look never changes the object, its pose or the cameras.
+      const plain = planSample({ seed: 3, width: 64, height: 64, schedule, camera, look: look({ background: 'solid' }) }, i);
+      expect(p.job.object).toEqual(plain.job.object);
+      expect(p.job.views).toEqual(plain.job.views);
+      expect(p.job.objectYawDeg).toEqual(plain.job.objectYawDeg);
+      expect(p.job.lighting.keyAzimuthDeg).toBe(plain.job.lighting.keyAzimuthDeg);
+    }
+  });
+});
