@@ -10,6 +10,11 @@ export interface RunStats {
   answerLetters: Record<string, Record<string, number>>;
   cotRecords: number;
   imageBytes: { total: number; min: number; max: number };
+  /**
+   * Inputs left out, by reason (asset libraries: `assets/library/index-library.ts` SkipReason).
+   * Present only when something was skipped, so runs without inputs to skip keep their bytes.
+   */
+  skipped?: Record<string, number>;
 }
 
 export function createRunStats(): RunStats {
@@ -23,6 +28,11 @@ function bump(map: Record<string, number>, key: string, by = 1): void {
 /** Counts one re-draw of `family` for `reason`. */
 export function countRedraw(stats: RunStats, family: string, reason: string): void {
   bump((stats.redraws[family] ??= {}), reason);
+}
+
+/** Counts `n` inputs skipped for `reason`. */
+export function countSkipped(stats: RunStats, reason: string, n = 1): void {
+  bump((stats.skipped ??= {}), reason, n);
 }
 
 /** Counts one finished sample. */
@@ -54,6 +64,7 @@ export function mergeRunStats(a: RunStats, b: RunStats): RunStats {
   for (const [family, letters] of Object.entries(b.answerLetters)) {
     for (const [letter, n] of Object.entries(letters)) bump((out.answerLetters[family] ??= {}), letter, n);
   }
+  for (const [reason, n] of Object.entries(b.skipped ?? {})) bump((out.skipped ??= {}), reason, n);
   out.cotRecords += b.cotRecords;
   if (b.imageBytes.total > 0) {
     out.imageBytes.min = out.imageBytes.total === 0 ? b.imageBytes.min : Math.min(out.imageBytes.min, b.imageBytes.min);

@@ -19,7 +19,7 @@
  */
 import { EnvironmentError, type ShardProgress } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { countRedraw, countSample, createRunStats, type RunStats } from '../run-stats.js';
+import { countRedraw, countSample, countSkipped, createRunStats, type RunStats } from '../run-stats.js';
 import { copyManifestConfig, getConfigHash, type Manifest, type ManifestConfig, type ManifestRendererInput } from '../shards/manifest.js';
 import type { SealedFile } from '../shards/shard-writer.js';
 import { assignShards, formatShardList, getShardRange, getShardTotal, getWorkerLabel, type WorkerSpec } from './assign-shards.js';
@@ -137,6 +137,11 @@ export class WorkerRun {
   /** Counts a re-draw of sample `index` into its shard. */
   countRedraw(index: number, family: string, reason: string): void {
     countRedraw(this.shardState(index).stats, family, reason);
+  }
+
+  /** Counts `n` inputs skipped for `reason` into the shard of sample `index`. */
+  countSkipped(index: number, reason: string, n = 1): void {
+    countSkipped(this.shardState(index).stats, reason, n);
   }
 
   /** Counts a finished sample (appended to the writer) into its shard, with its images in record order. */

@@ -1,0 +1,60 @@
+/**
+ * `render --assets` end to end (real CLI, Chromium): a library holding the shared fixtures plus a
+ * truncated GLB, a `.gltf` with a missing buffer, a symlink out of the root and oversized files
+ * still writes exactly `--count` samples, logs each skipped file with its reason and counts them
+ * in the manifest's `stats.skipped`; every record names a library asset with its normalisation.
+ */
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LIBRARY_FAMILIES } from '../../assets/library/library-families.js';
+import { RUN_DEFAULTS, validateConfig } from '../../pipeline/config.js';
+import { FAMILIES } from '../../pipeline/questions/index.js';
+import { runCli } from '../e2e/run-cli.js';
+import { makeHostileLibrary } from './library-fixtures.js';
+
+describe('render --assets', () => {
+  it('skips hostile files with their reasons and still writes --count samples', async () => {
+    const { dir } = await makeHostileLibrary();
+    const out = join(await mkdtemp(join(tmpdir(), 'vf-lib-run-')), 'out');
+    const result = await runCli(['render', '--assets', dir, '--max-asset-mb', '2', '--count', '6', '--size', '96', '--out', out, '--format', 'png', '--shard-size', '3']);
+    expect(result.code, result.stderr).toBe(0);
+    const log = result.stdout + result.stderr;
+    for (const [path, reason] of [
+      ['broken/truncated.glb', 'corrupt'],
+      ['broken/missing-buffer.gltf', 'missing-file'],
+      ['broken/escape.glb', 'outside-root'],
+      ['broken/huge.glb', 'too-large'],
+      ['DamagedHelmet.glb', 'too-large'],
+    ]) {
+      expect(log).toContain(`skipped "${path}" (${reason})`);
+    }
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.counts.samples).toBe(6);
+    expect(manifest.stats.skipped).toEqual({ corrupt: 1, 'missing-file': 1, 'outside-root': 1, 'too-large': 2 });
+    expect(manifest.config.assets.max_asset_mb).toBe(2);
+    const records = [];
+    for (const kind of ['sft', 'rl']) {
+      for (const f of (await readdir(join(out, kind))).filter((n) => n.endsWith('.jsonl'))) {
+        // SFT records carry the meta as `meta`, verl RL records as `extra_info`.
+        records.push(...(await readFile(join(out, kind, f), 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).map((r) => r.meta ?? r.extra_info));
+      }
+    }
+    const metas = records;
+    expect(new Set(metas.map((m) => m.index)).size).toBe(6);
+    for (const m of metas) {
+      expect(m.asset.source).toBe('library');
+      expect(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb']).toContain(m.asset.path);
+      expect(m.asset.normalisation.matrix).toHaveLength(4);
+      expect(['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation']).toContain(m.family);
+      expect(m.reasoning).not.toMatch(/named part/);
+    }
+  }, 120_000);
+
+  it('refuses families that name parts with a library', () => {
+    const config = { ...RUN_DEFAULTS, assets: '/some/library', families: ['orbit', 'perspective'] };
+    expect(() => validateConfig(config, FAMILIES.map((f) => f.name))).toThrow(/"families" perspective name object parts/);
+    expect(validateConfig({ ...config, families: [...LIBRARY_FAMILIES] }, FAMILIES.map((f) => f.name)).assets).toBe('/some/library');
+  });
+});
