@@ -112,7 +112,7 @@ describe('library models in the page', () => {
     }
   }, 60_000);
 
-  it('serves only the files of indexed assets', () => {
+  it('serves only the files of indexed assets', async () => {
     const server = (renderer as unknown as { server: { isOwnUrl(url: string): boolean; origin: string } }).server;
     const textured = library.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured0.bin`)).toBe(true);
@@ -121,6 +121,12 @@ describe('library models in the page', () => {
     expect(server.isOwnUrl(`${server.origin}/assets/999/Box.glb`)).toBe(false);
     expect(server.isOwnUrl(`${server.origin}/decoders/draco/draco_decoder.wasm`)).toBe(true);
     expect(server.isOwnUrl(`${server.origin}/favicon.ico`)).toBe(false);
+    const bin = await fetch(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured0.bin`);
+    expect(bin.status).toBe(200);
+    expect((await bin.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect((await fetch(`${server.origin}/assets/${textured.index}/Box.glb`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/assets/${textured.index}/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/decoders/draco/draco_wasm_wrapper.js`)).status).toBe(200);
     expect(renderer.stats.abortedRequests).toBe(0);
   });
 });

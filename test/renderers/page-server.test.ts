@@ -17,7 +17,7 @@ describe('PageServer', () => {
     const response = await fetch(server.pageUrl('7', { canvas: 'dom' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe(
-      `connect-src http: https: ws://127.0.0.1:${new URL(server.origin).port}; object-src 'none'; worker-src 'none'; base-uri 'none'`,
+      `connect-src http: https: blob: data: ws://127.0.0.1:${new URL(server.origin).port}; object-src 'none'; worker-src blob:; base-uri 'none'`,
     );
     expect(await response.text()).toContain('<script src="/page.js"></script>');
     expect(server.pageUrl('7', { canvas: 'dom' })).toBe(`${server.origin}/?page=7&canvas=dom`);
