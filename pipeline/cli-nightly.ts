@@ -55,6 +55,7 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
         report = await runNightly(file, settings, { render: wiring.render, now: () => new Date(), log: wiring.log, warn: wiring.warn });
       } catch (err) {
         if (err instanceof BuildLockedError) throw wiring.fail(err.message, NIGHTLY_EXIT.locked);
+        if (err instanceof ConfigError) throw wiring.fail(err.message, NIGHTLY_EXIT.usage); // e.g. a --build-id that exists
         throw wiring.fail((err as Error).message, NIGHTLY_EXIT.failed);
       }
       for (const line of formatNightlySummary(report, settings.root)) wiring.print(line);

@@ -6,7 +6,7 @@
  *
  * Precedence: defaults < file < flags given on the command line (commander's value source
  * 'cli'). Relative paths in the file (`out`, `assets`, `nightly.root`, an `@file` system
- * prompt) resolve against the file's folder.
+ * prompt; `@@…` stays literal text) resolve against the file's folder.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -76,7 +76,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   const values: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   delete values.$schema;
   for (const key of PATH_KEYS) if (typeof values[key] === 'string') values[key] = at(values[key] as string);
-  if (typeof values.systemPrompt === 'string' && values.systemPrompt.startsWith('@')) values.systemPrompt = `@${at(values.systemPrompt.slice(1))}`;
+  if (typeof values.systemPrompt === 'string' && /^@(?!@)/.test(values.systemPrompt)) values.systemPrompt = `@${at(values.systemPrompt.slice(1))}`;
   const nightly = values.nightly as { root?: string } | undefined;
   if (nightly?.root !== undefined) values.nightly = { ...nightly, root: at(nightly.root) };
   return { path, values, sha256: createHash('sha256').update(bytes).digest('hex') };

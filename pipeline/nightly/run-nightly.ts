@@ -17,6 +17,7 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '../config.js';
 import type { ConfigFile } from '../config-file.js';
 import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
 import { verifyDataset } from '../verify/verify-dataset.js';
@@ -103,7 +104,7 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
       if (marker !== null) deps.warn(`nightly: build ${marker.id} was left unfinished; starting ${settings.buildId} instead (its folder stays until you remove it)`);
       const entries = await readdir(root);
       const id = settings.buildId ?? nextBuildId(deps.now(), [...known, ...entries]);
-      if (known.has(id) || entries.includes(id)) throw new Error(`nightly: build ${id} already exists in ${root}; pick another --build-id`);
+      if (known.has(id) || entries.includes(id)) throw new ConfigError('buildId', `nightly: build ${id} already exists in ${root}; pick another --build-id`);
       const used = new Set(ledger.builds.map((b) => b.seed));
       build = { id, seed: nightSeed(settings.baseSeed, id, used), startedAt: deps.now().toISOString() };
       await writeJsonAtomic(markerPath, build);

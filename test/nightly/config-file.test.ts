@@ -58,6 +58,9 @@ describe('config file', () => {
     const flags = await parseRender(['--config', path, '--seed', '4', '--size', '256']);
     expect(flags).toMatchObject({ count: 12, seed: 4, size: 256, families: 'orbit,ego-turn', mix: 'orbit=2,ego-turn=1', parquet: false, renderTimeout: 5000, out: join(dir, 'data/x') });
     expect(flags.format).toBe('jpeg'); // default, not in the file
+    const prompts = await parseRender(['--config', await file('prompt.json', { systemPrompt: '@prompts/sys.txt' })]);
+    expect(prompts.systemPrompt).toBe(`@${join(dir, 'prompts/sys.txt')}`);
+    expect((await parseRender(['--config', await file('literal.json', { systemPrompt: '@@handle' })])).systemPrompt).toBe('@@handle');
   });
 
   const bad: [string, unknown, RegExp][] = [
