@@ -11,6 +11,8 @@
  * question, options, answer, answer_text, reasoning, has_cot,
  * asset { source, name, content_hash, symmetry },
  * object_pose { yaw_deg: [A, B] },
+ * look { background, background_bottom, ambient_intensity, key_azimuth_deg, key_elevation_deg, key_intensity,
+ *        env_map, env_rotation_deg, env_intensity, env_as_background, ground_y, ground_shadow_opacity },
  * views [A, B] { K { fx, fy, cx, cy, width, height, fov_y_deg }, R, t, centre, c2w_gl,
  *                orbit { azimuth_deg, elevation_deg, radius_m, roll_deg, pan_deg } },
  * relative { R_AB, t_AB, angle_deg, axis, quaternion_xyzw, yaw_deg, pitch_deg, roll_deg,
@@ -32,7 +34,7 @@
  * keys (STYLE §7).
  */
 import type { Difficulty, Stage } from '../questions/question-family.js';
-import type { CameraPose, PartView } from '../types.js';
+import type { CameraPose, LightingSpec, PartView } from '../types.js';
 import type { ImageInfo, SampleRecordInput } from './record-input.js';
 import { ANGLE_DECIMALS, LINEAR_DECIMALS, PIXEL_DECIMALS, roundMatrix, roundTo, roundVector } from './round-numbers.js';
 import { libraryAssetMeta } from '../../assets/library/library-objects.js';
@@ -173,11 +175,48 @@ export interface RecordMeta {
   /** Library objects add `path`, `category`, `normalisation` (original → normalised) and `half_extents` ({@link libraryAssetMeta}). */
   asset: { source: 'procedural' | 'library'; name: string; content_hash: string; symmetry: 'none' | 'c2' | 'c4' | 'continuous' } & Partial<ReturnType<typeof libraryAssetMeta>>;
   object_pose: { yaw_deg: number[] };
+  look: RecordLook;
   views: RecordView[];
   relative: RecordRelative;
   images: RecordImage[];
   difficulty: { margin: number; margin_unit: Difficulty['marginUnit']; bin: string; value: number };
   parts: RecordPart[];
+}
+
+/** The look of a sample as recorded (docs/look.md): flat, null for an option the sample does not use. */
+export interface RecordLook {
+  background: string;
+  background_bottom: string | null;
+  ambient_intensity: number;
+  key_azimuth_deg: number;
+  key_elevation_deg: number;
+  key_intensity: number;
+  env_map: string | null;
+  env_rotation_deg: number | null;
+  env_intensity: number | null;
+  env_as_background: boolean | null;
+  ground_y: number | null;
+  ground_shadow_opacity: number | null;
+}
+
+/** Records a {@link LightingSpec}: rounded, absent options as null. */
+export function mapLook(l: LightingSpec): RecordLook {
+  const env = l.environment ?? null;
+  const ground = l.ground ?? null;
+  return {
+    background: l.background.toLowerCase(),
+    background_bottom: l.backgroundBottom?.toLowerCase() ?? null,
+    ambient_intensity: roundTo(l.ambientIntensity, LINEAR_DECIMALS),
+    key_azimuth_deg: roundTo(l.keyAzimuthDeg, ANGLE_DECIMALS),
+    key_elevation_deg: roundTo(l.keyElevationDeg, ANGLE_DECIMALS),
+    key_intensity: roundTo(l.keyIntensity, LINEAR_DECIMALS),
+    env_map: env?.file ?? null,
+    env_rotation_deg: env === null ? null : roundTo(env.rotationDeg, ANGLE_DECIMALS),
+    env_intensity: env === null ? null : roundTo(env.intensity, LINEAR_DECIMALS),
+    env_as_background: env?.asBackground ?? null,
+    ground_y: ground === null ? null : roundTo(ground.y, LINEAR_DECIMALS),
+    ground_shadow_opacity: ground === null ? null : roundTo(ground.shadowOpacity, LINEAR_DECIMALS),
+  };
 }
 
 /** Letter of option `i` (0 → "A"). */
@@ -321,6 +360,7 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
       ...(truth.object.kind === 'library' ? libraryAssetMeta(truth.object) : {}),
     },
     object_pose: { yaw_deg: roundVector(plan.job.objectYawDeg, ANGLE_DECIMALS) },
+    look: mapLook(plan.job.lighting),
     views: [mapView(factsA.camera), mapView(factsB.camera)],
     relative: {
       R_AB: roundMatrix(rel.R_AB, LINEAR_DECIMALS),

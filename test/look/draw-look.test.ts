@@ -94,3 +94,28 @@ describe('planSample with look and camera ranges', () => {
     }
   });
 });
+
+describe('mapLook (record meta)', () => {
+  it('records every option, null when absent, rounded', async () => {
+    const { mapLook } = await import('../../pipeline/records/record-meta.js');
+    const base = { background: '#E9EEF5', ambientIntensity: 0.123456789, keyAzimuthDeg: 12.3456789, keyElevationDeg: 45, keyIntensity: 2 };
+    expect(mapLook(base)).toEqual({
+      background: '#e9eef5',
+      background_bottom: null,
+      ambient_intensity: 0.123456789,
+      key_azimuth_deg: 12.345679,
+      key_elevation_deg: 45,
+      key_intensity: 2,
+      env_map: null,
+      env_rotation_deg: null,
+      env_intensity: null,
+      env_as_background: null,
+      ground_y: null,
+      ground_shadow_opacity: null,
+    });
+    const full = mapLook({ ...base, backgroundBottom: '#102030', environment: { file: 'a.hdr', rotationDeg: 10, intensity: 0.5, asBackground: true }, ground: { y: -0.75, shadowOpacity: 0.3 } });
+    expect([full.env_map, full.env_rotation_deg, full.env_intensity, full.env_as_background]).toEqual(['a.hdr', 10, 0.5, true]);
+    expect([full.ground_y, full.ground_shadow_opacity]).toEqual([-0.75, 0.3]);
+    expect(full.background_bottom).toBe('#102030');
+  });
+});

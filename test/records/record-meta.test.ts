@@ -4,7 +4,7 @@ import { makeRecordInput } from './record-input-fixture.js';
 
 const META_KEYS = [
   'id', 'index', 'split', 'seed', 'attempt', 'family', 'stage', 'template_id', 'question', 'options', 'answer',
-  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'views', 'relative', 'images', 'difficulty', 'parts',
+  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'look', 'views', 'relative', 'images', 'difficulty', 'parts',
 ];
 
 describe('buildMeta', () => {
