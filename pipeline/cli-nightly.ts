@@ -19,6 +19,8 @@ export interface NightlyWiring {
   /** A line to stderr. */
   log(line: string): void;
   warn(line: string): void;
+  /** The environment (`JOB_COMPLETION_INDEX` / `JOB_COMPLETION_COUNT` of an Indexed Job). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -45,7 +47,7 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
       let settings;
       try {
         file = await readConfigFile(flags.config);
-        settings = getNightlySettings(file, flags);
+        settings = getNightlySettings(file, flags, wiring.env);
       } catch (err) {
         if (err instanceof ConfigError) throw wiring.fail(err.message, NIGHTLY_EXIT.usage);
         throw err;
@@ -60,6 +62,6 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
       }
       for (const line of formatNightlySummary(report, settings.root)) wiring.print(line);
       if (report.verdict === 'render-failed') throw wiring.fail('', report.renderExitCode);
-      if (report.verdict !== 'passed') throw wiring.fail(`nightly: build ${report.id} failed its checks; latest stays on ${report.latest ?? '(none)'}`, NIGHTLY_EXIT.rejected);
+      if (report.verdict !== 'passed' && report.verdict !== 'worker-done') throw wiring.fail(`nightly: build ${report.id} failed its checks; latest stays on ${report.latest ?? '(none)'}`, NIGHTLY_EXIT.rejected);
     });
 }

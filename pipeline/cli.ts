@@ -559,6 +559,7 @@ export function buildProgram(): Command {
     fail: (message, exitCode) => new CliError(message, exitCode),
     print: (line) => console.log(line),
     log: consoleLogger.info,
+    env: process.env,
     warn: consoleLogger.warn,
   });
   return program;

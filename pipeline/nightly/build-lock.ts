@@ -26,13 +26,23 @@ export interface LockOptions {
   heartbeatMs?: number;
   now?: () => number;
   warn?: (line: string) => void;
+  /** The build this lock is for, written at creation. */
+  buildId?: string;
+  /**
+   * A worker of a split build: a live lock of the same `buildId` is joined, not refused (every
+   * worker then refreshes the heartbeat, and the one that publishes removes the lock).
+   */
+  joinSameBuild?: boolean;
 }
 
 export interface HeldLock {
   path: string;
   /** Records the build the lock is for (shown to a second build). */
   setBuild(buildId: string): Promise<void>;
-  release(): Promise<void>;
+  /** Removes the lock if this process holds it, or always with `force` (the publisher of a split build). */
+  release(force?: boolean): Promise<void>;
+  /** Stops the heartbeat and leaves the lock to the other workers of a split build. */
+  leave(): void;
 }
 
 /** Another build holds the lock for this root. */
@@ -72,7 +82,7 @@ export async function acquireBuildLock(root: string, options: LockOptions = {}):
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const now = options.now ?? Date.now;
   const path = join(root, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, host: hostname(), buildId: null, startedAt: new Date(now()).toISOString(), heartbeatAt: new Date(now()).toISOString() };
+  const info: LockInfo = { pid: process.pid, host: hostname(), buildId: options.buildId ?? null, startedAt: new Date(now()).toISOString(), heartbeatAt: new Date(now()).toISOString() };
   for (let tries = 0; ; tries++) {
     try {
       const fh = await open(path, 'wx');
@@ -84,6 +94,10 @@ export async function acquireBuildLock(root: string, options: LockOptions = {}):
     }
     const held = await readLock(path);
     if (held === null) continue;
+    if (options.joinSameBuild === true && options.buildId !== undefined && held.buildId === options.buildId && getStaleReason(held, now(), staleMs) === null) {
+      options.warn?.(`nightly: joining build ${held.buildId} (lock of pid ${held.pid} on ${held.host})`);
+      break;
+    }
     const stale = getStaleReason(held, now(), staleMs);
     if (stale === null) {
       const ago = Math.round((now() - Date.parse(held.heartbeatAt)) / 1000);
@@ -109,10 +123,11 @@ export async function acquireBuildLock(root: string, options: LockOptions = {}):
       info.buildId = buildId;
       await write();
     },
-    release: async () => {
+    release: async (force = false) => {
       clearInterval(timer);
       const held = await readLock(path);
-      if (held !== null && held.pid === info.pid && held.host === info.host) await rm(path, { force: true });
+      if (held !== null && (force || (held.pid === info.pid && held.host === info.host))) await rm(path, { force: true });
     },
+    leave: () => clearInterval(timer),
   };
 }

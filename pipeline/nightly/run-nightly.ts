@@ -15,7 +15,7 @@
  * Nothing before step 5 touches `latest` or the ledger, so a kill at any point leaves the
  * previous good build in place.
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config.js';
 import type { ConfigFile } from '../config-file.js';
@@ -44,7 +44,8 @@ export interface NightlyDeps {
 export interface BuildReport {
   id: string;
   seed: number;
-  verdict: 'passed' | 'failed' | 'render-failed';
+  /** 'worker-done': a worker of a split build sealed its shards; the last one to finish publishes. */
+  verdict: 'passed' | 'failed' | 'render-failed' | 'worker-done';
   reasons: string[];
   counts: BuildEntry['counts'];
   metrics: BuildMetrics | null;
@@ -57,6 +58,8 @@ export interface BuildReport {
   pruned: string[];
   resumed: boolean;
   renderExitCode: number;
+  /** 'i/n' for a worker of a split build. */
+  worker: string | null;
 }
 
 interface InProgress {
@@ -86,7 +89,9 @@ const seconds = (from: number) => Math.round((performance.now() - from) / 10) / 
 export async function runNightly(file: ConfigFile, settings: NightlySettings, deps: NightlyDeps): Promise<BuildReport> {
   const { root } = settings;
   await mkdir(root, { recursive: true });
-  const lock = await acquireBuildLock(root, { staleMs: settings.lockStaleMs, warn: deps.warn });
+  const split = settings.worker.count > 1;
+  const lock = await acquireBuildLock(root, { staleMs: settings.lockStaleMs, warn: deps.warn, buildId: settings.buildId ?? undefined, joinSameBuild: split });
+  let keepLock = false; // a worker of a split build that does not publish leaves the lock to the others
   try {
     const started = performance.now();
     const ledger = await readLedger(root);
@@ -99,12 +104,12 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     if (marker !== null && (settings.buildId === null || settings.buildId === marker.id)) {
       build = marker;
       resumed = true;
-      deps.log(`nightly: resuming build ${build.id} (seed ${build.seed}), left unfinished by an earlier run`);
+      deps.log(split ? `nightly: worker ${settings.worker.index}/${settings.worker.count} joins build ${build.id} (seed ${build.seed})` : `nightly: resuming build ${build.id} (seed ${build.seed}), left unfinished by an earlier run`);
     } else {
       if (marker !== null) deps.warn(`nightly: build ${marker.id} was left unfinished; starting ${settings.buildId} instead (its folder stays until you remove it)`);
       const entries = await readdir(root);
       const id = settings.buildId ?? nextBuildId(deps.now(), [...known, ...entries]);
-      if (known.has(id) || entries.includes(id)) throw new ConfigError('buildId', `nightly: build ${id} already exists in ${root}; pick another --build-id`);
+      if (known.has(id) || (!split && entries.includes(id))) throw new ConfigError('buildId', `nightly: build ${id} already exists in ${root}; pick another --build-id`);
       const used = new Set(ledger.builds.map((b) => b.seed));
       build = { id, seed: nightSeed(settings.baseSeed, id, used), startedAt: deps.now().toISOString() };
       await writeJsonAtomic(markerPath, build);
@@ -117,20 +122,17 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     const renderExitCode = await deps.render(['--config', file.path, '--out', dir, '--seed', String(build.seed), '--resume', 'auto']);
     const renderS = seconds(started);
     const previous = getLastGood(ledger);
-    const base = { id: build.id, seed: build.seed, previousGood: previous?.id ?? null, resumed, renderExitCode, pruned: [] as string[] };
+    const worker = split ? `${settings.worker.index}/${settings.worker.count}` : null;
+    const base = { id: build.id, seed: build.seed, previousGood: previous?.id ?? null, resumed, renderExitCode, pruned: [] as string[], worker };
+    const empty = { counts: null, metrics: null, gates: [], verifyFaults: 0, timings: { renderS, verifyS: 0, gatesS: 0, totalS: seconds(started) }, pairsPerSecond: 0 };
     if (renderExitCode !== 0) {
-      return {
-        ...base,
-        verdict: 'render-failed',
-        reasons: [`render exited with ${renderExitCode}; rerun nightly to resume build ${build.id}`],
-        counts: null,
-        metrics: null,
-        gates: [],
-        verifyFaults: 0,
-        timings: { renderS, verifyS: 0, gatesS: 0, totalS: seconds(started) },
-        pairsPerSecond: 0,
-        latest: await readLatest(root),
-      };
+      keepLock = split;
+      return { ...base, ...empty, verdict: 'render-failed', reasons: [`render exited with ${renderExitCode}; rerun nightly to resume build ${build.id}`], latest: await readLatest(root) };
+    }
+    // --- A split build: only the worker that finds the whole folder (manifest.json) and claims it publishes
+    if (split && !(await claimPublish(root, build.id, dir))) {
+      keepLock = true;
+      return { ...base, ...empty, verdict: 'worker-done', reasons: [], latest: await readLatest(root) };
     }
 
     // --- Verify, measure, judge
@@ -193,15 +195,41 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     report.timings.totalS = seconds(started);
     await writeJsonAtomic(join(dir, REPORT_FILE), report);
     await rm(markerPath, { force: true });
+    if (split) await rm(join(root, publishClaim(build.id)), { force: true });
     return report;
   } finally {
-    await lock.release();
+    if (keepLock) lock.leave();
+    else await lock.release(split);
+  }
+}
+
+const publishClaim = (id: string) => `.nightly-publish-${id}`;
+
+/**
+ * Whether this worker publishes the split build: its folder is whole (the last worker to finish
+ * wrote manifest.json) and this worker created the claim file first.
+ */
+async function claimPublish(root: string, id: string, dir: string): Promise<boolean> {
+  try {
+    await access(join(dir, MANIFEST_FILE));
+  } catch {
+    return false; // other workers' shards are still missing
+  }
+  try {
+    await (await open(join(root, publishClaim(id)), 'wx')).close();
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 
 /** A few lines for stdout: verdict, counts, rates, gates, timings. */
 export function formatNightlySummary(r: BuildReport, root: string): string[] {
-  const lines = [`nightly: build ${r.id} ${r.verdict.toUpperCase()} (seed ${r.seed}${r.resumed ? ', resumed' : ''})`];
+  if (r.verdict === 'worker-done') {
+    return [`nightly: worker ${r.worker} of build ${r.id} (seed ${r.seed}): its shards are sealed in ${r.timings.renderS} s; the worker that finishes last verifies and publishes`];
+  }
+  const lines = [`nightly: build ${r.id} ${r.verdict.toUpperCase()} (seed ${r.seed}${r.resumed ? ', resumed' : ''}${r.worker ? `, published by worker ${r.worker}` : ''})`];
   if (r.counts !== null) lines.push(`  counts: ${r.counts.samples} pairs, ${r.counts.sftRecords} SFT + ${r.counts.rlRecords} RL records, ${r.counts.images} images`);
   if (r.metrics !== null) {
     const m = r.metrics;

@@ -145,4 +145,20 @@ describe('nightly builds', () => {
     expect(existsSync(join(root, '.nightly-build.json'))).toBe(false);
     expect(existsSync(join(root, LOCK_FILE))).toBe(false);
   });
+
+  it('splits a build over two Indexed-Job workers: the first seals its shards, the last one publishes', async () => {
+    const job = (index: number) => ({ JOB_COMPLETION_INDEX: String(index), JOB_COMPLETION_COUNT: '2' });
+    const w0 = await runCli(['nightly', '--config', config, '--build-id', 'vf-nightly-29400060'], job(0));
+    expect(w0.code, w0.stderr).toBe(0);
+    expect(w0.stdout).toMatch(/worker 0\/2 of build vf-nightly-29400060 .*shards are sealed/);
+    expect(await latest()).toBe(second);
+    expect((await ledger()).builds).toHaveLength(4);
+    const w1 = await runCli(['nightly', '--config', config, '--build-id', 'vf-nightly-29400060'], job(1));
+    expect(w1.code, w1.stderr).toBe(0);
+    expect(w1.stdout).toMatch(/build vf-nightly-29400060 PASSED .*published by worker 1\/2/);
+    expect(await latest()).toBe('vf-nightly-29400060');
+    const last = (await ledger()).builds[4];
+    expect(last).toMatchObject({ id: 'vf-nightly-29400060', verdict: 'passed', counts: { samples: 6, images: 12 } });
+    expect(existsSync(join(root, LOCK_FILE))).toBe(false);
+  });
 });
