@@ -44,8 +44,7 @@ import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium
 import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
 import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 import { assetRoutes } from '../assets/library/library-objects.js';
-import { listEnvMaps } from '../assets/env/list-env-maps.js';
-import type { EnvMapRoutes } from '../renderers/chromium/page-server.js';
+import { listEnvMaps, type EnvMaps } from '../assets/env/list-env-maps.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };
@@ -353,7 +352,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
     consoleLogger.info(`assets: ${library.assets.length} model(s) indexed from ${library.root}, ${library.skipped.length} skipped`);
   }
   // --- Environment maps (docs/look.md): listed once; the page server serves exactly these
-  let envMaps: EnvMapRoutes | undefined;
+  let envMaps: EnvMaps | undefined;
   if (config.env !== null) {
     try {
       envMaps = await listEnvMaps(config.env);
@@ -559,8 +558,8 @@ export function buildProgram(): Command {
     fail: (message, exitCode) => new CliError(message, exitCode),
     print: (line) => console.log(line),
     log: consoleLogger.info,
-    env: process.env,
     warn: consoleLogger.warn,
+    env: process.env,
   });
   return program;
 }

@@ -4,12 +4,19 @@
  * not depend on the file system's order. Symbolic links count only when they resolve to a regular
  * file inside the folder (the page server checks the real path again on every request).
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 
+/** The maps of an `--env` folder, with a digest of what they hold. */
+export interface EnvMaps extends EnvMapRoutes {
+  /** sha256 (hex) over each file's name and sha256, in `files` order: changes when any map does. */
+  digest: string;
+}
+
 /** Lists the maps; throws an Error naming the folder and the reason when there is none to use. */
-export async function listEnvMaps(dir: string): Promise<EnvMapRoutes> {
+export async function listEnvMaps(dir: string): Promise<EnvMaps> {
   let root: string;
   try {
     root = await realpath(dir);
@@ -31,5 +38,7 @@ export async function listEnvMaps(dir: string): Promise<EnvMapRoutes> {
     }
   }
   if (files.length === 0) throw new Error(`env: "${dir}" holds no .hdr file`);
-  return { root, files };
+  const digest = createHash('sha256');
+  for (const name of files) digest.update(`${name}\n${createHash('sha256').update(await readFile(join(root, name))).digest('hex')}\n`);
+  return { root, files, digest: digest.digest('hex') };
 }

@@ -46,6 +46,7 @@ import { withSymmetry } from '../../assets/library/library-symmetry.js';
 import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
+import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
 import type { LookConfig } from '../plan/draw-look.js';
 import { encodeImage } from '../../renderers/encode-image.js';
@@ -102,7 +103,7 @@ export interface RunDeps {
    */
   library?: AssetLibrary;
   /** The `--env` folder's environment maps (assets/env/list-env-maps.ts); required when `config.env` is set. */
-  envMaps?: EnvMapRoutes;
+  envMaps?: EnvMaps;
 }
 
 /** Points where tests stop a run (to kill it there). */
@@ -136,7 +137,7 @@ export interface RunResult {
 }
 
 /** The `config` block of the manifest (what determines the output bytes) for a run configuration. */
-export function getManifestConfig(config: RunConfig, library?: AssetLibrary): ManifestConfig {
+export function getManifestConfig(config: RunConfig, library?: AssetLibrary, envMaps?: EnvMaps): ManifestConfig {
   return copyManifestConfig({
     seed: config.seed,
     count: config.count,
@@ -152,6 +153,14 @@ export function getManifestConfig(config: RunConfig, library?: AssetLibrary): Ma
     system_prompt: config.systemPrompt,
     parquet: config.parquet,
     ...(config.assets !== null && library !== undefined ? { assets: { digest: library.digest, max_asset_mb: config.maxAssetMb } } : {}),
+    look: {
+      fov: config.fov,
+      distance: config.distance,
+      background: config.background,
+      env: config.env !== null && envMaps !== undefined ? { files: [...envMaps.files], digest: envMaps.digest } : null,
+      env_share: config.envShare,
+      ground: config.ground,
+    },
   });
 }
 
@@ -241,7 +250,7 @@ async function encodeAndWrite(
 export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> {
   const outDir = config.out;
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
-  const manifestConfig = getManifestConfig(config, deps.library);
+  const manifestConfig = getManifestConfig(config, deps.library, deps.envMaps);
   // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
   const start = await openRunDir({ outDir, worker, configHash: getConfigHash(manifestConfig), resume: config.resume, overwrite: config.overwrite });
   const renderer = await deps.createRenderer();

@@ -75,6 +75,22 @@ export interface ManifestConfig {
    * content hashes (assets/library/index-library.ts) and the size limit, which decide its assets.
    */
   assets?: { digest: string; max_asset_mb: number };
+  /**
+   * The look and camera ranges (docs/look.md), which change every image: `--fov`, `--distance`,
+   * `--background`, `--env-share`, `--ground`, and the `--env` maps (names and a sha256 over names
+   * and bytes; null without `--env`). Absent in manifests written before these flags existed.
+   */
+  look?: ManifestLook;
+}
+
+/** {@link ManifestConfig.look}. */
+export interface ManifestLook {
+  fov: [number, number];
+  distance: [number, number];
+  background: string;
+  env: { files: string[]; digest: string } | null;
+  env_share: number;
+  ground: number;
 }
 
 /** Record and image counts. */
@@ -222,6 +238,18 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
     system_prompt: c.system_prompt,
     parquet: c.parquet ?? true,
     ...(c.assets !== undefined ? { assets: { digest: c.assets.digest, max_asset_mb: c.assets.max_asset_mb } } : {}),
+    ...(c.look !== undefined
+      ? {
+          look: {
+            fov: [c.look.fov[0], c.look.fov[1]],
+            distance: [c.look.distance[0], c.look.distance[1]],
+            background: c.look.background,
+            env: c.look.env === null ? null : { files: [...c.look.env.files], digest: c.look.env.digest },
+            env_share: c.look.env_share,
+            ground: c.look.ground,
+          },
+        }
+      : {}),
   };
 }
 
