@@ -6,18 +6,27 @@
  * compression. The loaded scene is wrapped so that the spec's original-to-normalised matrix puts
  * its bounding box at the origin inside the unit sphere; the outer group is the one posed by yaw.
  *
- * Loading is the page's only asynchronous step; the caller waits for it before drawing.
+ * Loading is the page's only asynchronous step; the caller waits for it before drawing. The
+ * {@link CACHE_LIMIT} most recently used models stay loaded (parsed, decoded, textures uploaded);
+ * each job draws a clone that shares their geometries, materials and textures, so the cache owns
+ * those and frees them when a model is evicted — never the job. A clone draws the same pixels as
+ * a fresh load.
  */
 import * as THREE from 'three';
 import { DRACOLoader } from 'three/examples/jsm/loaders/DRACOLoader.js';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
+import { clone as cloneScene } from 'three/examples/jsm/utils/SkeletonUtils.js';
 import type { LibraryObjectSpec } from '../../pipeline/types.js';
 
 /** Where the page server serves three's Draco decoder files. */
 const DRACO_PATH = '/decoders/draco/';
 
 let loader: GLTFLoader | null = null;
+
+/** Loaded models kept per page (most recently used last). */
+const CACHE_LIMIT = 4;
+const cache = new Map<string, Promise<THREE.Group>>();
 
 /** One GLTFLoader per page, with its Draco and meshopt decoders (Draco: wasm build, one worker). */
 function getLoader(): GLTFLoader {
@@ -38,12 +47,26 @@ function getLoader(): GLTFLoader {
  * @throws Error naming the asset when the loader fails (a missing file, a corrupt buffer…).
  */
 export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.Group> {
-  let gltf;
+  const key = `${spec.url}#${spec.contentHash}`;
+  let loaded = cache.get(key);
+  if (loaded === undefined) {
+    loaded = getLoader()
+      .loadAsync(spec.url)
+      .then((gltf) => gltf.scene);
+    cache.set(key, loaded);
+    loaded.catch(() => cache.delete(key));
+    evict();
+  } else {
+    cache.delete(key); // most recently used last
+    cache.set(key, loaded);
+  }
+  let source: THREE.Group;
   try {
-    gltf = await getLoader().loadAsync(spec.url);
+    source = await loaded;
   } catch (error) {
     throw new Error(`library asset "${spec.path}" failed to load: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const scene = cloneScene(source) as THREE.Group;
   const m = spec.normalisation.matrix;
   const normalised = new THREE.Group();
   normalised.matrixAutoUpdate = false;
@@ -54,9 +77,9 @@ export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.
     m[2][0], m[2][1], m[2][2], m[2][3],
     m[3][0], m[3][1], m[3][2], m[3][3],
   );
-  normalised.add(gltf.scene);
+  normalised.add(scene);
   // Skinned or morphing meshes move their vertices on the GPU; never cull them on a stale bound.
-  gltf.scene.traverse((node) => {
+  scene.traverse((node) => {
     node.frustumCulled = false;
   });
   const outer = new THREE.Group();
@@ -64,13 +87,24 @@ export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.
   return outer;
 }
 
-/** Frees the textures of a loaded asset (geometries and materials are freed by the caller's dispose). */
-export function disposeLibraryTextures(root: THREE.Object3D): void {
+/** Drops the least recently used models beyond {@link CACHE_LIMIT}, freeing their GPU resources once loaded. */
+function evict(): void {
+  while (cache.size > CACHE_LIMIT) {
+    const [key, oldest] = cache.entries().next().value as [string, Promise<THREE.Group>];
+    cache.delete(key);
+    oldest.then(disposeScene, () => {});
+  }
+}
+
+/** Frees the geometries, materials and textures of a loaded model. */
+function disposeScene(root: THREE.Object3D): void {
   root.traverse((node) => {
+    (node as THREE.Mesh).geometry?.dispose();
     const material = (node as THREE.Mesh).material;
     if (!material) return;
     for (const m of Array.isArray(material) ? material : [material]) {
       for (const value of Object.values(m)) if (value instanceof THREE.Texture) value.dispose();
+      m.dispose();
     }
   });
 }

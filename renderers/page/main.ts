@@ -19,7 +19,7 @@
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
-import { disposeLibraryTextures, loadLibraryObject } from './load-library-object.js';
+import { loadLibraryObject } from './load-library-object.js';
 import { applyLook, prepareLook } from './scene-look.js';
 import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
@@ -86,7 +86,7 @@ interface PageState {
   /** Bottom-up read-back before {@link readTopDown} orders the rows. */
   scratch: Uint8Array;
   jobs: number;
-  /** Whether `object` is a loaded library asset (its textures are freed with it). */
+  /** Whether `object` is a clone of a cached library model (the cache frees its resources, not the job). */
   objectIsLibrary: boolean;
 }
 
@@ -311,8 +311,13 @@ function pinPrograms(state: PageState, group: THREE.Group): void {
 /** Removes the current object and frees its geometries and (unpinned) materials. */
 function disposeObject(state: PageState): void {
   if (!state.object) return;
+  // A library object's geometries, materials and textures belong to the page's model cache (load-library-object.ts).
+  if (state.objectIsLibrary) {
+    state.scene.remove(state.object);
+    state.object = null;
+    return;
+  }
   const pinned = new Set(state.pinned.values());
-  if (state.objectIsLibrary) disposeLibraryTextures(state.object);
   state.object.traverse((node) => (node as THREE.Mesh).geometry?.dispose());
   for (const material of listMaterials(state.object)) if (!pinned.has(material)) material.dispose();
   state.scene.remove(state.object);

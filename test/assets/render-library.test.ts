@@ -15,7 +15,7 @@ import { boxCorners } from '../../assets/library/normalise-asset.js';
 import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { resolveSample } from '../../pipeline/run/run.js';
-import type { CameraPose, LibraryObjectSpec, RawImage, Vec3 } from '../../pipeline/types.js';
+import type { CameraPose, LibraryObjectSpec, RawImage, RenderJob, Vec3 } from '../../pipeline/types.js';
 import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
 import { FIXTURES, writeMeshoptCopy } from './library-fixtures.js';
 
@@ -29,6 +29,8 @@ const BOX_TOLERANCE_PX = 2;
 
 let library: AssetLibrary;
 let renderer: ChromiumRenderer;
+/** Each model's job in the silhouette test and its images (the model's first, uncached load). */
+const firstRenders = new Map<string, { job: RenderJob; images: [RawImage, RawImage] }>();
 
 beforeAll(async () => {
   const dir = join(await mkdtemp(join(tmpdir(), 'vf-render-lib-')), 'lib');
@@ -87,6 +89,7 @@ describe('library models in the page', () => {
     // A plain look (solid magenta, no gradient, environment or ground) so every other pixel is the object.
     const job = { ...plan.job, lighting: { ...plan.job.lighting, background: '#ff00ff', backgroundBottom: null, environment: null, ground: null } };
     const images = await renderer.render(job, { idPass: [false, false] });
+    firstRenders.set(path, { job, images });
     const truth = computeGroundTruth(plan);
     for (const view of [0, 1] as const) {
       const box = silhouetteBox(images[view]);
@@ -111,6 +114,15 @@ describe('library models in the page', () => {
       }
     }
   }, 60_000);
+
+  it('draws a cached model exactly as its first load', async () => {
+    // The model's first job above loaded it fresh; the same job again draws a clone from the page's cache.
+    const first = firstRenders.get('BoxTextured/BoxTextured.gltf')!;
+    expect(first).toBeDefined();
+    const again = await renderer.render(first.job, { idPass: [false, false] });
+    expect(Buffer.from(again[0].rgba).equals(Buffer.from(first.images[0].rgba))).toBe(true);
+    expect(Buffer.from(again[1].rgba).equals(Buffer.from(first.images[1].rgba))).toBe(true);
+  });
 
   it('serves only the files of indexed assets', async () => {
     const server = (renderer as unknown as { server: { isOwnUrl(url: string): boolean; origin: string } }).server;
