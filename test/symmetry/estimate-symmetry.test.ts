@@ -2,7 +2,13 @@
  * The symmetry estimator with real Chromium and WebGL: single-part symmetric objects get their
  * class, the procedural objects (built asymmetric) come out 'none'.
  */
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexLibrary, type AssetLibrary } from '../../assets/library/index-library.js';
+import { assetRoutes, toLibraryObject } from '../../assets/library/library-objects.js';
+import { FIXTURES } from '../assets/library-fixtures.js';
 import { estimateSymmetry } from '../../assets/symmetry/estimate-symmetry.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { planSample } from '../../pipeline/plan/plan-sample.js';
@@ -16,8 +22,14 @@ function single(name: string, shape: PartSpec['shape'], size: number[]): Procedu
 
 describe('estimateSymmetry (Chromium)', () => {
   let renderer: ChromiumRenderer;
+  let library: AssetLibrary;
   beforeAll(async () => {
-    renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 2 });
+    // A library of two shared fixture models: Khronos' Box (a plain cube) and DamagedHelmet.
+    const dir = await mkdtemp(join(tmpdir(), 'vf-symmetry-'));
+    await copyFile(join(FIXTURES, 'Box.glb'), join(dir, 'Box.glb'));
+    await copyFile(join(FIXTURES, 'DamagedHelmet.glb'), join(dir, 'DamagedHelmet.glb'));
+    library = await indexLibrary(dir, { maxAssetBytes: 100 * 1048576 });
+    renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 2, assets: assetRoutes(library) });
   }, 60_000);
   afterAll(async () => {
     await renderer?.close();
@@ -42,4 +54,10 @@ describe('estimateSymmetry (Chromium)', () => {
       expect(estimate.symmetry, object.name).toBe('none');
     }
   }, 90_000);
+
+  it('labels library models: the cube c4, the helmet none', async () => {
+    const byName = new Map(library.assets.map((a) => [a.path, toLibraryObject(a, 'none')]));
+    expect((await estimateSymmetry(renderer, byName.get('Box.glb')!)).symmetry).toBe('c4');
+    expect((await estimateSymmetry(renderer, byName.get('DamagedHelmet.glb')!)).symmetry).toBe('none');
+  }, 60_000);
 });
