@@ -5,7 +5,7 @@
  * config.schema.json, none required, joined with nightly.schema.json's, no other key allowed.
  *
  * Precedence: defaults < file < flags given on the command line (commander's value source
- * 'cli'). Relative paths in the file (`out`, `assets`, `nightly.root`, an `@file` system
+ * 'cli'). Relative paths in the file (`out`, `assets`, `env`, `nightly.root`, an `@file` system
  * prompt; `@@…` stays literal text) resolve against the file's folder.
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +27,7 @@ export const FLAG_KEY_ALIASES: Readonly<Record<string, string>> = { renderTimeou
 const NOT_IN_FILE = new Set(['config']);
 
 /** Keys whose string value is a path, resolved against the file's folder. */
-const PATH_KEYS = new Set(['out', 'assets']);
+const PATH_KEYS = new Set(['out', 'assets', 'env']);
 
 /** The JSON schema of a config file. */
 export function getConfigFileSchema(): { type: 'object'; additionalProperties: false; properties: Record<string, object> } {
