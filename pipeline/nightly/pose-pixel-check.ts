@@ -12,7 +12,9 @@
  * land on object pixels (a part may share the background's colour, or be a torus whose centre
  * is its hole). Everything comes from the files, so a written pose that is off is caught.
  *
- * Library assets are not rebuilt here: such samples are reported as not checkable.
+ * Library assets are not rebuilt here: such samples are reported as not checkable. A procedural
+ * object that cannot be rebuilt (the planner's draw changed) counts as a failure, so the gate
+ * cannot pass by checking nothing.
  */
 import sharp from 'sharp';
 import { join } from 'node:path';
@@ -103,7 +105,8 @@ function isObjectPixel(p: Pixels, u: number, v: number, bg: number[]): boolean {
 export async function checkPoseAgainstPixels(outDir: string, meta: PoseCheckMeta): Promise<PoseCheckResult> {
   if (meta.asset.source !== 'procedural') return { status: 'not-checkable', reason: `asset source "${meta.asset.source}"` };
   const object = rebuildProceduralObject(meta.seed, meta.index, meta.attempt, meta.id);
-  if (contentHash(object) !== meta.asset.content_hash) return { status: 'not-checkable', reason: 'the object could not be rebuilt (content hash differs)' };
+  // A planner this check cannot follow any more must not pass the gate silently: a failure.
+  if (contentHash(object) !== meta.asset.content_hash) return { status: 'failed', reason: 'the object could not be rebuilt from (seed, index, attempt): content hash differs from the record' };
   const model = buildVisibilityModel(object);
   for (let v = 0; v < 2; v++) {
     const camera = cameraFromRecord(meta.views[v]);
