@@ -27,15 +27,30 @@ export async function loadSymmetryEstimator(): Promise<Estimator | null> {
 
 /**
  * Sets each object's `symmetry` from the estimator (in index order, one at a time), or to 'none'
- * when there is no estimator. Returns new specs; `onNote` hears which way it went.
+ * when there is no estimator. An object whose estimate renders fail (the model breaks the page)
+ * is returned in `failed` with the error, for the run to quarantine. `onNote` hears which way it went.
  */
-export async function withSymmetry(objects: readonly LibraryObjectSpec[], renderer: Renderer, onNote: (text: string) => void): Promise<LibraryObjectSpec[]> {
+export async function withSymmetry(
+  objects: readonly LibraryObjectSpec[],
+  renderer: Renderer,
+  onNote: (text: string) => void,
+): Promise<{ objects: LibraryObjectSpec[]; failed: { object: LibraryObjectSpec; message: string }[] }> {
   const estimate = await loadSymmetryEstimator();
   if (estimate === null) {
     onNote('assets: no symmetry estimator in this build (assets/symmetry/estimate-symmetry.ts); library assets count as asymmetric');
-    return objects.map((o) => ({ ...o, symmetry: 'none' }));
+    return { objects: objects.map((o) => ({ ...o, symmetry: 'none' })), failed: [] };
   }
   const out: LibraryObjectSpec[] = [];
-  for (const object of objects) out.push({ ...object, symmetry: (await estimate(renderer, object)).symmetry });
-  return out;
+  const failed: { object: LibraryObjectSpec; message: string }[] = [];
+  for (const object of objects) {
+    try {
+      const result = await estimate(renderer, object);
+      out.push({ ...object, symmetry: typeof result === 'string' ? result : result.symmetry });
+    } catch (error) {
+      failed.push({ object, message: error instanceof Error ? error.message : String(error) });
+      out.push({ ...object, symmetry: 'none' });
+    }
+  }
+  onNote(`assets: symmetry about the up axis: ${out.map((o) => `${o.name} ${o.symmetry}`).join(', ')}`);
+  return { objects: out, failed };
 }

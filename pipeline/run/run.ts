@@ -291,7 +291,12 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   const quarantined = new Set<string>();
   if (config.assets !== null) {
     if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
-    planConfig.library = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text));
+    const { objects, failed } = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text));
+    planConfig.library = objects;
+    for (const { object, message } of failed) {
+      quarantined.add(object.contentHash);
+      logger.warn(`assets: skipped "${object.path}" for the rest of the run (render-failed): ${message}`);
+    }
   }
   const stats = createRunStats();
   const recordCounts = { sft: 0, rl: 0 };

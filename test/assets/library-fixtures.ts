@@ -9,8 +9,9 @@ export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gltf/', 
 
 /**
  * A fresh folder `<tmp>/lib` holding the fixtures plus: a truncated GLB, a JSON-only `.gltf` whose
- * buffer file is missing, a symlink to a model outside the folder, and a 3 MiB padded GLB that is
- * over a 2 MiB limit (the helmet is 3.6 MiB too). Returns the folder.
+ * buffer file is missing, a symlink to a model outside the folder, a 3 MiB padded GLB that is
+ * over a 2 MiB limit (the helmet is 3.6 MiB too), and a GLB that passes the index but fails in
+ * the page (`broken/bad-accessor.glb`). Returns the folder.
  */
 export async function makeHostileLibrary(): Promise<{ dir: string; outside: string }> {
   const base = await mkdtemp(join(tmpdir(), 'vf-assets-'));
@@ -26,9 +27,31 @@ export async function makeHostileLibrary(): Promise<{ dir: string; outside: stri
   await mkdir(outside);
   await copyFile(join(FIXTURES, 'BoxVertexColors.glb'), join(outside, 'secret.glb'));
   await symlink(join(outside, 'secret.glb'), join(dir, 'broken', 'escape.glb'));
+  // Passes the index (header, chunks, JSON, sizes all agree) but the page cannot build it: its
+  // index accessor points past the end of its buffer view, which GLTFLoader refuses.
+  await writeFile(join(dir, 'broken', 'bad-accessor.glb'), withJson(box, (json) => {
+    (json.accessors as { count: number }[])[0].count = 1_000_000; // the 36 indices' 72-byte view cannot hold a million
+  }));
   // A valid GLB padded to 3 MiB: the header's length and a trailing unknown chunk cover the padding.
   await writeFile(join(dir, 'broken', 'huge.glb'), padGlb(box, 3 * 1048576));
   return { dir, outside };
+}
+
+/** `glb` with its JSON chunk replaced by `edit(json)`, re-packed (JSON padded with spaces, BIN chunk kept). */
+function withJson(glb: Buffer, edit: (json: Record<string, unknown>) => void): Buffer {
+  const jsonLength = glb.readUInt32LE(12);
+  const json = JSON.parse(glb.subarray(20, 20 + jsonLength).toString('utf8')) as Record<string, unknown>;
+  edit(json);
+  let text = Buffer.from(JSON.stringify(json), 'utf8');
+  text = Buffer.concat([text, Buffer.alloc((4 - (text.length % 4)) % 4, 0x20)]);
+  const rest = glb.subarray(20 + jsonLength);
+  const header = Buffer.alloc(20);
+  header.writeUInt32LE(0x46546c67, 0);
+  header.writeUInt32LE(2, 4);
+  header.writeUInt32LE(20 + text.length + rest.length, 8);
+  header.writeUInt32LE(text.length, 12);
+  header.writeUInt32LE(0x4e4f534a, 16);
+  return Buffer.concat([header, text, rest]);
 }
 
 /** `glb` with an extra (ignored) chunk appended so the file is `bytes` long. */

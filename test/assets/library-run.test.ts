@@ -2,7 +2,8 @@
  * `render --assets` end to end (real CLI, Chromium): a library holding the shared fixtures plus a
  * truncated GLB, a `.gltf` with a missing buffer, a symlink out of the root and oversized files
  * still writes exactly `--count` samples, logs each skipped file with its reason and counts them
- * in the manifest's `stats.skipped`; every record names a library asset with its normalisation.
+ * in the manifest's `stats.skipped`; a model that fails in the page is quarantined and its samples
+ * re-drawn; every record names a good library asset with its normalisation.
  */
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,14 @@ describe('render --assets', () => {
     ]) {
       expect(log).toContain(`skipped "${path}" (${reason})`);
     }
+    // The model that fails in the page is quarantined once, and the samples that drew it are re-drawn.
+    expect(log.match(/skipped "broken\/bad-accessor.glb" for the rest of the run \(render-failed\)/g)).toHaveLength(1);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.counts.samples).toBe(6);
     expect(manifest.stats.skipped).toEqual({ corrupt: 1, 'missing-file': 1, 'outside-root': 1, 'too-large': 2 });
     expect(manifest.config.assets.max_asset_mb).toBe(2);
+    const failedRedraws = Object.values(manifest.stats.redraws as Record<string, Record<string, number>>).reduce((n, r) => n + (r['asset-render-failed'] ?? 0), 0);
+    expect(failedRedraws).toBeGreaterThan(0);
     const records = [];
     for (const kind of ['sft', 'rl']) {
       for (const f of (await readdir(join(out, kind))).filter((n) => n.endsWith('.jsonl'))) {
