@@ -6,8 +6,8 @@
  * draw as `planSample`, confirmed by the record's `asset.content_hash` — pose it at the record's
  * object yaw, project every part centre with the record's K, R, t and the BVH visibility of
  * `pipeline/geometry/view-facts.ts`, and look at the written image there: the centre of a part
- * that this pose says is visible must lie on object pixels, i.e. differ from the background
- * (the median colour of the image border) by more than `minContrast` in some channel. A view
+ * that this pose says is visible must lie on object pixels, i.e. differ from every background
+ * estimate (the median border colour; the two ends of its row when they agree) by more than 24 in some channel. A view
  * passes when the pose says some part is visible and at least half of the visible part centres
  * land on object pixels (a part may share the background's colour, or be a torus whose centre
  * is its hole). Everything comes from the files, so a written pose that is off is caught.
@@ -85,7 +85,19 @@ export function borderColour(p: Pixels): number[] {
   return values.map((v) => v.sort((a, b) => a - b)[v.length >> 1]);
 }
 
-/** Whether the 3×3 mean around (u, v) differs from `bg` by more than the contrast in some channel. */
+/** The colour at (x, y), one number per channel. */
+function colourAt(p: Pixels, x: number, y: number): number[] {
+  const at = (y * p.width + x) * p.channels;
+  return Array.from({ length: p.channels }, (_, c) => p.data[at + c]);
+}
+
+/**
+ * Whether the 3×3 mean around (u, v) is object rather than background: it differs by more than the
+ * contrast in some channel from every background candidate — the median border colour, and the
+ * colour of the two ends of the same row when they agree (vertical gradients and a ground plane
+ * change the background from row to row, not along a row; an object touching one edge does not
+ * count as background).
+ */
 function isObjectPixel(p: Pixels, u: number, v: number, bg: number[]): boolean {
   const x0 = Math.floor(u);
   const y0 = Math.floor(v);
@@ -98,7 +110,15 @@ function isObjectPixel(p: Pixels, u: number, v: number, bg: number[]): boolean {
       n++;
     }
   }
-  return n > 0 && sum.some((s, c) => Math.abs(s / n - bg[c]) > MIN_CONTRAST);
+  if (n === 0) return false;
+  const mean = sum.map((s) => s / n);
+  const row = Math.min(p.height - 1, Math.max(0, y0));
+  const left = colourAt(p, 0, row);
+  const right = colourAt(p, p.width - 1, row);
+  // The row's ends stand for its background only when they agree (the object may touch one edge).
+  const rowAgrees = left.every((l, c) => Math.abs(l - right[c]) <= MIN_CONTRAST);
+  const candidates = rowAgrees ? [bg, left.map((l, c) => (l + right[c]) / 2)] : [bg];
+  return candidates.every((b) => mean.some((m, c) => Math.abs(m - b[c]) > MIN_CONTRAST));
 }
 
 /** Checks one sample's written poses against its written images (in `outDir`). */
