@@ -81,3 +81,17 @@ export async function writeMeshoptCopy(source: string, target: string): Promise<
   await document.transform(meshopt({ encoder: MeshoptEncoder, level: 'medium' }));
   await io.write(target, document);
 }
+
+/** Writes a Draco-compressed copy (KHR_draco_mesh_compression, required) of the GLB `source`, using glTF-Transform and draco3dgltf's encoder. */
+export async function writeDracoCopy(source: string, target: string): Promise<void> {
+  const { NodeIO } = await import('@gltf-transform/core');
+  const { ALL_EXTENSIONS } = await import('@gltf-transform/extensions');
+  const { draco } = await import('@gltf-transform/functions');
+  const draco3d = (await import('draco3dgltf')).default;
+  const io = new NodeIO()
+    .registerExtensions(ALL_EXTENSIONS)
+    .registerDependencies({ 'draco3d.encoder': await draco3d.createEncoderModule(), 'draco3d.decoder': await draco3d.createDecoderModule() });
+  const document = await io.read(source);
+  await document.transform(draco());
+  await io.write(target, document);
+}
