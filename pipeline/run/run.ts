@@ -204,6 +204,7 @@ export function resolveSample(
   firstAttempt = 0,
   quarantined?: ReadonlySet<string>,
 ): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
+  let symmetricDraws = 0;
   for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {
     const plan = planSample(planConfig, index, attempt);
     // A library asset that failed to render earlier in this run is re-drawn without rendering it again
@@ -218,12 +219,18 @@ export function resolveSample(
     const symmetric = checkSymmetryAmbiguity(plan.family, truth);
     const verdict = !symmetric.ok ? symmetric : family.applies(truth);
     if (!verdict.ok) {
+      if (!symmetric.ok) symmetricDraws += 1;
       onRedraw(plan.family, verdict.reason);
       continue;
     }
     const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
     const question = family.build(truth, sampleRng(plan.seed, 'question', index, attempt), slot);
     return { plan, truth, question };
+  }
+  if (symmetricDraws === MAX_ATTEMPTS - firstAttempt) {
+    throw new Error(
+      `plan: sample ${index} stayed ambiguous after ${MAX_ATTEMPTS} draws: every draw showed an object whose symmetry hides the turn its family asks about (docs/look.md#symmetry); leave the rotation families out or add asymmetric models`,
+    );
   }
   throw new Error(`plan: sample ${index} stayed ambiguous after ${MAX_ATTEMPTS} draws; the camera ranges cannot serve its family`);
 }
