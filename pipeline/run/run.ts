@@ -304,6 +304,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       quarantined.add(object.contentHash);
       logger.warn(`assets: skipped "${object.path}" for the rest of the run (render-failed): ${message}`);
     }
+    if (failed.length > 0 && failed.length === objects.length) throw new Error(`assets: every library model failed to render (last: "${failed[failed.length - 1].object.path}": ${failed[failed.length - 1].message})`);
   }
   const stats = createRunStats();
   const recordCounts = { sft: 0, rl: 0 };
@@ -347,6 +348,9 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
           if (!quarantined.has(plan.asset.contentHash)) {
             quarantined.add(plan.asset.contentHash);
             logger.warn(`assets: skipped "${plan.job.object.path}" for the rest of the run (render-failed): ${(err as Error).message}`);
+          }
+          if (quarantined.size >= (planConfig.library?.length ?? 0)) {
+            throw new Error(`assets: every library model failed to render (last: "${plan.job.object.path}": ${(err as Error).message})`, { cause: err });
           }
           onRedraw(plan.family, ASSET_FAILED);
           ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
