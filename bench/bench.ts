@@ -8,7 +8,8 @@
  * transferred. Optional rows: the same run with `--no-parquet` and the parquet figures
  * (`--parquet-compare`), and Blender Cycles rendering a GLB from the same camera set as our
  * renderer (`--blender auto|off`, on when `blender` is installed). Prints one table and writes
- * the figures as JSON (`--json`).
+ * the figures as JSON (`--json`). `--library <dir|off>` adds pairs/s on an asset library against the
+ * procedural default in one pair of runs of `--library-count` pairs (default: the shared glTF fixtures).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,9 @@ import { resolveSample } from '../pipeline/run/run.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { measureCeiling } from '../renderers/chromium/ceiling.js';
 import { GL_MODES, type GlMode } from '../renderers/chromium/gl-flags.js';
+import { existsSync } from 'node:fs';
 import { compareWithBlender, type BlenderComparison } from './blender-compare.js';
+import { benchLibrary, FIXTURE_LIBRARY, type LibraryBenchResult } from './library-bench.js';
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureParquet, type ParquetFigures } from './parquet-figures.js';
 
@@ -44,6 +47,8 @@ const program = new Command('bench')
   .option('--blender-glb <file>', 'GLB rendered by Blender and by us for the comparison', DEFAULT_GLB)
   .option('--blender-views <n>', 'camera views of the Blender comparison', intArg('--blender-views'), 8)
   .option('--blender-samples <n>', 'Cycles samples per pixel', intArg('--blender-samples'), 16)
+  .option('--library <dir|off>', 'asset library (folder or manifest) timed against the procedural default; "off" skips it', FIXTURE_LIBRARY)
+  .option('--library-count <n>', 'pairs of each run of the library comparison', intArg('--library-count'), 300)
   .option('--json <path>', 'also write the figures here', 'bench-result.json')
   .parse();
 const opts = program.opts<{
@@ -58,6 +63,8 @@ const opts = program.opts<{
   blenderGlb: string;
   blenderViews: number;
   blenderSamples: number;
+  library: string;
+  libraryCount: number;
   json: string;
 }>();
 const checkpoints = opts.checkpoints === '' ? [] : opts.checkpoints.split(',').map((s) => intArg('--checkpoints')(s.trim()));
@@ -94,6 +101,11 @@ try {
 const blender: BlenderComparison | null =
   opts.blender === 'auto'
     ? await compareWithBlender({ glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples, gl: config.gl, pages: config.concurrency })
+    : null;
+// --- Asset library against the procedural default, same count, size and pages
+const library: LibraryBenchResult | null =
+  opts.library !== 'off' && existsSync(opts.library)
+    ? await benchLibrary({ count: opts.libraryCount, size: opts.size, concurrency: opts.concurrency, gl: config.gl, assets: opts.library })
     : null;
 const ceilingPairs = ceilingImages / 2;
 const first = e2e.checkpoints[0];
@@ -133,6 +145,14 @@ const result = {
     ours_images_per_second: round(blender.oursImagesPerSecond),
     ours_over_blender: round(blender.oursImagesPerSecond / blender.blender.imagesPerSecond, 1),
   },
+  library: library && {
+    source: opts.library,
+    pairs: opts.libraryCount,
+    assets: library.libraryAssets,
+    procedural_pairs_per_second: round(library.proceduralPairsPerSecond),
+    library_pairs_per_second: round(library.libraryPairsPerSecond),
+    index_seconds: round(library.indexSeconds),
+  },
   blender_skipped: blender === null ? (opts.blender === 'off' ? '--blender off' : 'blender not installed (apt-get install blender python3-numpy)') : null,
 };
 
@@ -156,6 +176,10 @@ if (result.rate_ratio_last_to_first !== null) {
 if (result.pairs_per_second_no_parquet !== null) rows.push(['end to end, --no-parquet (run first)', `${result.pairs_per_second_no_parquet} pairs/s`]);
 if (parquet !== null && parquet.bytesPer1000Rows !== null) {
   rows.push(['RL parquet shards', `${parquet.rlRows} rows, ${(parquet.bytesPer1000Rows / MB).toFixed(2)} MB per 1,000 rows; encode ${parquet.encodeMsPer1000Rows} ms per 1,000 rows`]);
+}
+if (result.library) {
+  const l = result.library;
+  rows.push([`library vs procedural, ${l.pairs} pairs each`, `${l.library_pairs_per_second} vs ${l.procedural_pairs_per_second} pairs/s (${l.assets} models of ${l.source}; indexing ${l.index_seconds} s)`]);
 }
 if (result.blender) {
   const b = result.blender;

@@ -18,7 +18,7 @@
  */
 import sharp from 'sharp';
 import { join } from 'node:path';
-import { PROCEDURAL_GENERATORS, contentHash } from '../plan/plan-sample.js';
+import { contentHash, drawProceduralObject } from '../plan/plan-sample.js';
 import { sampleRng } from '../rng.js';
 import { buildVisibilityModel, viewFactsFromModel } from '../geometry/view-facts.js';
 import type { CameraPose, Mat3, ObjectSpec, Vec3 } from '../types.js';
@@ -42,15 +42,7 @@ const MIN_CONTRAST = 24;
 
 /** The object `planSample` drew for (seed, index, attempt): its first draws from the 'plan' stream. */
 export function rebuildProceduralObject(seed: number, index: number, attempt: number, id: string): ObjectSpec {
-  const rng = sampleRng(seed, 'plan', index, attempt);
-  const u = rng.next();
-  let acc = 0;
-  for (const g of PROCEDURAL_GENERATORS) {
-    acc += g.weight;
-    if (u < acc) return g.generate(rng, `${g.name}-${id.slice(-8)}`);
-  }
-  const last = PROCEDURAL_GENERATORS[PROCEDURAL_GENERATORS.length - 1];
-  return last.generate(rng, `${last.name}-${id.slice(-8)}`);
+  return drawProceduralObject(sampleRng(seed, 'plan', index, attempt), id);
 }
 
 function cameraFromRecord(view: PoseCheckMeta['views'][number]): CameraPose {

@@ -48,7 +48,8 @@ export function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
-function drawObject(rng: Rng, id: string): ObjectSpec {
+/** The procedural object of a plan: its first draws from the sample's 'plan' stream. */
+export function drawProceduralObject(rng: Rng, id: string): ObjectSpec {
   const u = rng.next();
   let acc = 0;
   for (const g of PROCEDURAL_GENERATORS) {
@@ -75,7 +76,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const id = sampleId(config.seed, index);
   const rng = sampleRng(config.seed, 'plan', index, attempt);
   // --- Object
-  const object = config.library === undefined ? drawObject(rng, id) : drawLibraryObject(rng, config.library);
+  const object = config.library === undefined ? drawProceduralObject(rng, id) : drawLibraryObject(rng, config.library);
   const yaw = rng.range(0, 360);
   // --- Cameras
   const ranges = config.camera ?? CAMERA_DEFAULTS;
