@@ -63,7 +63,7 @@ export async function compareWithBlender(options: BlenderComparisonOptions): Pro
   const lighting = { background: '#808080', ambientIntensity: 0.6, keyAzimuthDeg: 35, keyElevationDeg: 45, keyIntensity: 2 };
   const jobs: RenderJob[] = [];
   for (let i = 0; i < views.length; i += 2) {
-    jobs.push({ id: `blender-compare-${i / 2}`, width: options.size, height: options.size, object, objectYawDeg: [0, 0], lighting, views: [views[i], views[i + 1]] } as RenderJob);
+    jobs.push({ id: `blender-compare-${i / 2}`, width: options.size, height: options.size, object, objectYawDeg: [0, 0], lighting, views: [views[i], views[i + 1]] });
   }
   const renderer = await ChromiumRenderer.create({ glMode: options.gl, pages: options.pages, env: process.env, assets: assetRoutes(library), idPass: false });
   let oursImagesPerSecond: number;
