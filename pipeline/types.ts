@@ -280,6 +280,13 @@ export interface PartPixels {
    * as {@link PartView.centrePx}); null when `pixels` is 0.
    */
   centroidPx: [number, number] | null;
+  /** ID-image pixels of the part whose four neighbours show the part too (its solid inside, rims and slivers dropped). */
+  interiorPixels: number;
+  /**
+   * Mean sRGB colour (0..255 per channel) of the colour image under those interior pixels: the
+   * colour the part shows in this render; null when `interiorPixels` is 0.
+   */
+  meanColour: [number, number, number] | null;
 }
 
 /** What the geometry says about one named part in one view. */
@@ -291,8 +298,14 @@ export interface PartView {
   depthM: number;
   /** Share of the part's sample points that are in frame and not hidden by another part, 0..1. */
   visibleFraction: number;
-  /** visibleFraction ≥ the visibility threshold. */
+  /**
+   * Whether the part can be seen in the image: the ray cast's `visibleFraction ≥` its threshold,
+   * until the run loop grounds the truth in the renderer's ID pass (pipeline/run/check-visibility.ts);
+   * from then on, whether the ID pass shows a solid patch of it.
+   */
   visible: boolean;
+  /** ID-pass pixels of the part in this view, once the truth is grounded in pixels; absent before. */
+  idPixels?: number;
   /** Horizontal third of the image holding the centre. */
   horizontal: 'left' | 'centre' | 'right';
   /** Vertical third of the image holding the centre. */

@@ -24,6 +24,7 @@
  * @example
  * await writeDatasetCard(outDir, manifest);
  */
+import { ANSWER_INSTRUCTIONS } from '../records/answer-instruction.js';
 import { join } from 'node:path';
 import { getRecordType, type FieldType } from '../records/record-types.js';
 import type { Manifest } from '../shards/manifest.js';
@@ -179,6 +180,13 @@ const RECORD_FORMATS = [
     'options, the answer, the templated reasoning, both cameras (K, R, t, centre, c2w_gl, orbit parameters), the relative pose, ' +
     'the images with their sha256, difficulty and the named parts seen in each view. Floats are always written with a decimal ' +
     'point (`0.0`), so every shard has the same column types.',
+  '',
+  'The last line of every user message is an instruction that asks for exactly the format of its target (one phrasing of each, drawn per sample):',
+  '',
+  '| target | records | instruction (one of) |',
+  '| --- | --- | --- |',
+  `| \`<think>…</think><answer>X</answer>\` | SFT with reasoning (\`meta.has_cot\` true), every RL prompt (the reward scores this format) | ${ANSWER_INSTRUCTIONS['think-answer'].map((t) => `"${t}"`).join('; ')} |`,
+  `| \`<answer>X</answer>\` | SFT without reasoning (\`meta.has_cot\` false) | ${ANSWER_INSTRUCTIONS['answer-only'].map((t) => `"${t}"`).join('; ')} |`,
 ].join('\n');
 
 function describeConventions(m: Manifest): string {

@@ -64,6 +64,11 @@ export interface Observations {
   disappeared: PartMention[];
   /** Visible in both, centre in another horizontal third; most visible (in the second) first. */
   shifted: PartShift[];
+  /**
+   * Visible in one image and only a sliver in the other (some ID-pass pixels, no solid patch):
+   * neither "the same parts are visible" nor "comes into view"/"drops out of sight" would be true.
+   */
+  unclear: PartMention[];
   /** {@link ViewFacts.coverage} of each view, 0..1. */
   coverage: [number, number];
 }
@@ -190,12 +195,23 @@ function mentions(view: ViewFacts, truth: GroundTruth): PartMention[] {
   return out.sort((a, b) => b.visibleFraction - a.visibleFraction);
 }
 
+/**
+ * Whether part `name` is hidden in `view`: no ID-pass pixel at all once the truth is grounded in
+ * pixels (a sliver is not hidden), else not ray-cast visible.
+ */
+export function isHidden(view: ViewFacts, name: string): boolean {
+  const p = view.parts.find((q) => q.name === name);
+  if (p === undefined) throw new Error(`describeView: part "${name}" has no facts in the view`);
+  return p.idPixels !== undefined ? p.idPixels === 0 : !p.visible;
+}
+
 /** Reads the {@link Observations} of a sample off its ground truth. Pure. */
 export function observeViews(truth: GroundTruth): Observations {
   const a = mentions(truth.views[0], truth);
   const b = mentions(truth.views[1], truth);
   const inA = new Map(a.map((m) => [m.name, m]));
   const inB = new Set(b.map((m) => m.name));
+  const [viewA, viewB] = truth.views;
   const shifted: PartShift[] = [];
   for (const m of b) {
     const before = inA.get(m.name);
@@ -203,9 +219,10 @@ export function observeViews(truth: GroundTruth): Observations {
   }
   return {
     visible: [a, b],
-    appeared: b.filter((m) => !inA.has(m.name)),
-    disappeared: a.filter((m) => !inB.has(m.name)),
+    appeared: b.filter((m) => !inA.has(m.name) && isHidden(viewA, m.name)),
+    disappeared: a.filter((m) => !inB.has(m.name) && isHidden(viewB, m.name)),
     shifted,
+    unclear: [...b.filter((m) => !inA.has(m.name) && !isHidden(viewA, m.name)), ...a.filter((m) => !inB.has(m.name) && !isHidden(viewB, m.name))],
     coverage: [truth.views[0].coverage, truth.views[1].coverage],
   };
 }
@@ -291,7 +308,8 @@ export function describeChange(obs: Observations, variant: number, maxParts: num
   };
   const kind = obs.appeared.length > 0 ? (obs.disappeared.length > 0 ? 'both' : 'appeared') : obs.disappeared.length > 0 ? 'disappeared' : 'none';
   const list = CHANGE_TEMPLATES[kind];
-  const out = [fillTemplate(list[variant % list.length], vars)];
+  // "The same parts are visible" is not said while a part is seen in one image and a mere sliver in the other.
+  const out = kind === 'none' && obs.unclear.length > 0 ? [] : [fillTemplate(list[variant % list.length], vars)];
   // The shift sentence is about a part the image sentences already listed (any, when `listed` is not given).
   const shift = obs.shifted.find((m) => listed === undefined || listed.includes(m.label));
   if (withShift && shift !== undefined) {

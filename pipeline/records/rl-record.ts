@@ -5,8 +5,9 @@
  * Key order (fixed): `data_source`, `prompt`, `images`, `ability`, `reward_model`,
  * `extra_info`.
  * - `data_source`: the dataset name (`input.datasetName`).
- * - `prompt`: one user message, the same content as the SFT user message
- *   ({@link buildUserContent}); RL prompts never carry a system message.
+ * - `prompt`: one user message ({@link buildUserContent}) whose instruction asks for
+ *   `<think>…</think><answer>…</answer>`, the format the reward scores; RL prompts never carry a
+ *   system message.
  * - `images`: the two image paths relative to the output root (view A, view B).
  * - `ability`: `"spatial"`.
  * - `reward_model`: `{ style: "rule", ground_truth: <answer letter> }`; the reward compares the
@@ -43,7 +44,7 @@ export function buildRlRecord(input: SampleRecordInput): RlRecord {
   const meta = buildMeta(input);
   return {
     data_source: input.datasetName,
-    prompt: [{ role: 'user', content: buildUserContent(meta) }],
+    prompt: [{ role: 'user', content: buildUserContent(meta, 'think-answer') }],
     images: meta.images.map((im) => im.path),
     ability: 'spatial',
     reward_model: { style: 'rule', ground_truth: meta.answer },

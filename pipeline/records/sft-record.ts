@@ -18,17 +18,12 @@
  * ```
  */
 import type { SampleRecordInput } from './record-input.js';
+import { pickAnswerInstruction, type AnswerFormat } from './answer-instruction.js';
 import { assertNoReservedTokens, buildMeta, getOptionLetter, type RecordMeta } from './record-meta.js';
 
 /** The placeholder LLaMA-Factory (and the user content of RL prompts) uses for one image. */
 export const IMAGE_TOKEN = '<image>';
 
-/**
- * Last line of every user message, SFT and RL alike: one constant, so that the hybrid cold
- * start (answers with and without `<think>`) and the RL prompts share one prompt format.
- */
-export const ANSWER_INSTRUCTION =
-  'Think step by step inside <think></think>, then give only the letter of the correct option inside <answer></answer>.';
 
 /** One chat message. */
 export interface ChatMessage {
@@ -46,15 +41,17 @@ export interface SftRecord {
 }
 
 /**
- * The user message shared by SFT and RL records:
- * `"<image><image>" + question + "\n" + "A. …\nB. …" + "\n" + ANSWER_INSTRUCTION`.
- * One `<image>` token per image, all at the start; the meta's texts were already checked to hold
- * no reserved token, so the count of `<image>` tokens equals the number of images.
+ * The user message of SFT and RL records:
+ * `"<image><image>" + question + "\n" + "A. …\nB. …" + "\n" + instruction`, the instruction
+ * asking for the target's `format` ({@link pickAnswerInstruction}: `think-answer` for SFT with
+ * CoT and for RL, `answer-only` for SFT without CoT). One `<image>` token per image, all at the
+ * start; the meta's texts were already checked to hold no reserved token, so the count of
+ * `<image>` tokens equals the number of images.
  */
-export function buildUserContent(meta: RecordMeta): string {
+export function buildUserContent(meta: RecordMeta, format: AnswerFormat): string {
   const tokens = IMAGE_TOKEN.repeat(meta.images.length);
   const optionLines = meta.options.map((o, i) => `${getOptionLetter(i)}. ${o}`).join('\n');
-  return `${tokens}${meta.question}\n${optionLines}\n${ANSWER_INSTRUCTION}`;
+  return `${tokens}${meta.question}\n${optionLines}\n${pickAnswerInstruction(format, meta.seed, meta.index)}`;
 }
 
 /** The assistant message: `<think>reasoning</think><answer>X</answer>` or `<answer>X</answer>`. */
@@ -76,7 +73,7 @@ export function buildSftRecord(input: SampleRecordInput): SftRecord {
     if (input.systemPrompt.length === 0) throw new Error(`buildSftRecord: sample "${meta.id}": system prompt is empty; pass null for none`);
     messages.push({ role: 'system', content: input.systemPrompt });
   }
-  messages.push({ role: 'user', content: buildUserContent(meta) });
+  messages.push({ role: 'user', content: buildUserContent(meta, input.withCot ? 'think-answer' : 'answer-only') });
   messages.push({ role: 'assistant', content: buildAssistantContent(meta, input.withCot) });
   return {
     id: meta.id,

@@ -50,7 +50,7 @@ import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
 import type { LookConfig } from '../plan/draw-look.js';
 import { encodeImage } from '../../renderers/encode-image.js';
-import { findVisibilityDisagreement, VISIBILITY_DISAGREES } from './check-visibility.js';
+import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
 
 /** The planner's look settings from the run config and the listed `--env` maps (docs/look.md). */
@@ -193,6 +193,20 @@ export function getRecordKinds(family: string, stages: RunConfig['stages']): ('s
 }
 
 /**
+ * Asks the question of `plan`'s family about `truth` (the ray-cast truth while planning, the
+ * truth grounded in the ID pass after rendering): whether the family applies, then its question
+ * with the sample's balanced answer slot and its own `question` stream, so asking twice of the
+ * same truth gives the same question. Pure.
+ */
+export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; question: BuiltQuestion } | { ok: false; reason: string } {
+  const family = getFamily(plan.family);
+  const verdict = family.applies(truth);
+  if (!verdict.ok) return verdict;
+  const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
+  return { ok: true, question: family.build(truth, sampleRng(plan.seed, 'question', plan.index, plan.attempt), slot) };
+}
+
+/**
  * Plans sample `index`, re-drawing until its family can ask an unambiguous question. Starts at
  * draw `firstAttempt` (> 0 after the renderer rejected an earlier draw, see
  * {@link findVisibilityDisagreement}).
@@ -214,18 +228,15 @@ export function resolveSample(
       continue;
     }
     const truth = computeGroundTruth(plan);
-    const family = getFamily(plan.family);
     // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
     const symmetric = checkSymmetryAmbiguity(plan.family, truth);
-    const verdict = !symmetric.ok ? symmetric : family.applies(truth);
-    if (!verdict.ok) {
+    const asked = !symmetric.ok ? symmetric : askQuestion(plan, truth);
+    if (!asked.ok) {
       if (!symmetric.ok) symmetricDraws += 1;
-      onRedraw(plan.family, verdict.reason);
+      onRedraw(plan.family, asked.reason);
       continue;
     }
-    const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
-    const question = family.build(truth, sampleRng(plan.seed, 'question', index, attempt), slot);
-    return { plan, truth, question };
+    return { plan, truth, question: asked.question };
   }
   if (symmetricDraws === MAX_ATTEMPTS - firstAttempt) {
     throw new Error(
@@ -334,38 +345,60 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       await mkdir(join(outDir, 'images', String(shard).padStart(5, '0')), { recursive: true });
       madeDirs.add(shard);
     }
-    // --- Plan, question, render; a question whose named parts the ID pass does not see as the ray cast does is re-drawn
+    // --- Plan (the ray cast is the prior), render both views with their ID passes, ground the truth in those pixels
+    //     and ask the question of the grounded truth; a render that breaks a grounding rule, or whose grounded
+    //     truth the family cannot ask about, is re-drawn (check-visibility.ts)
     let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
-    const idViews = (q: BuiltQuestion): [boolean, boolean] => [0, 1].map((v) => (q.namedParts ?? []).some((p) => p.view === v)) as [boolean, boolean];
+    const quarantine = (message: string, cause?: unknown) => {
+      if (!quarantined.has(plan.asset.contentHash)) {
+        quarantined.add(plan.asset.contentHash);
+        logger.warn(`assets: skipped "${(plan.job.object as { path: string }).path}" for the rest of the run (render-failed): ${message}`);
+      }
+      if (quarantined.size >= (planConfig.library?.length ?? 0)) {
+        throw new Error(`assets: every library model failed to render (last: "${(plan.job.object as { path: string }).path}": ${message})`, { cause });
+      }
+    };
+    const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
     // A library asset that fails in the page (load error, crash or hang past the renderer's retries) is quarantined and the sample re-drawn.
     const renderPlan = async (): Promise<[RawImage, RawImage]> => {
       for (;;) {
-        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, { idPass: idViews(question) });
+        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, { idPass: [true, true] });
         try {
-          return await renderer.render(plan.job, { idPass: [false, false] });
+          return await renderer.render(plan.job, { idPass: [true, true] });
         } catch (err) {
           if (aborted()) throw err;
-          if (!quarantined.has(plan.asset.contentHash)) {
-            quarantined.add(plan.asset.contentHash);
-            logger.warn(`assets: skipped "${plan.job.object.path}" for the rest of the run (render-failed): ${(err as Error).message}`);
-          }
-          if (quarantined.size >= (planConfig.library?.length ?? 0)) {
-            throw new Error(`assets: every library model failed to render (last: "${plan.job.object.path}": ${(err as Error).message})`, { cause: err });
-          }
+          quarantine((err as Error).message, err);
           onRedraw(plan.family, ASSET_FAILED);
-          ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+          redraw();
         }
       }
     };
-    let [rawA, rawB] = await renderPlan();
-    for (let disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB]); disagreement !== null; disagreement = findVisibilityDisagreement(truth, question, [rawA, rawB])) {
-      onRedraw(plan.family, VISIBILITY_DISAGREES);
-      logger.warn(
-        `run: sample ${index} (${plan.id}, draw ${plan.attempt}): part "${disagreement.name}" is ${disagreement.rayVisible ? 'visible' : 'hidden'} by the ray cast ` +
-          `but has ${disagreement.idPixels} ID-pass pixel(s) in view ${disagreement.view === 0 ? 'A' : 'B'}; re-drawing`,
-      );
-      ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+    let rawA: RawImage;
+    let rawB: RawImage;
+    for (;;) {
       [rawA, rawB] = await renderPlan();
+      const grounded = groundInPixels(truth, [rawA, rawB]);
+      if (!grounded.ok) {
+        logger.warn(`run: sample ${index} (${plan.id}, draw ${plan.attempt}): ${grounded.message}; re-drawing`);
+        // An empty render of a library model is a broken model: quarantined like one that fails to load.
+        if (grounded.reason === BLANK_VIEW && plan.job.object.kind === 'library') {
+          quarantine(`its render is empty (${grounded.message})`);
+          onRedraw(plan.family, ASSET_FAILED);
+        } else {
+          onRedraw(plan.family, grounded.reason);
+        }
+        redraw();
+        continue;
+      }
+      const asked = askQuestion(plan, grounded.truth);
+      if (!asked.ok) {
+        onRedraw(plan.family, asked.reason);
+        redraw();
+        continue;
+      }
+      truth = grounded.truth;
+      question = asked.question;
+      break;
     }
     const images = (await Promise.all([
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),

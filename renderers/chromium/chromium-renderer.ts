@@ -588,6 +588,8 @@ export class ChromiumRenderer implements Renderer {
         name: parts[i].name,
         pixels: p.pixels,
         centroidPx: p.pixels === 0 ? null : [(p.sumU / p.pixels) * sx, (p.sumV / p.pixels) * sy],
+        interiorPixels: p.interior,
+        meanColour: p.interior === 0 ? null : [p.sumR / p.interior, p.sumG / p.interior, p.sumB / p.interior],
       })),
     };
   }

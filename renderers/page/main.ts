@@ -13,9 +13,11 @@
  *
  * ID pass (`idPass: [a, b]` on a render request, per view): after a view's image is read back, the same view
  * is drawn again into a small render target ({@link ID_PASS_SIZE} on its longer side, no MSAA),
- * every part with an unlit flat colour that encodes its index (R + 256·G, 0 = background), and
- * the pixels are counted per part; an `id-pass` text reply carries the counts and pixel-centre
- * sums. It draws into its own target after the read-back, so the image bytes do not change.
+ * every part with an unlit flat colour that encodes its index (R + 256·G, 0 = background; a
+ * library model is one label, the whole object), and the pixels are counted per part; an
+ * `id-pass` text reply carries the counts, pixel-centre sums and the summed colour of each part's
+ * interior pixels in the view's own image (for the colour-name check). It draws into its own
+ * target after the read-back, so the image bytes do not change.
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
@@ -54,8 +56,12 @@ export type PageReply =
       view: 0 | 1;
       width: number;
       height: number;
-      /** Per part in object order: pixel count and the sums of pixel-centre u and v (ID-image pixels, top-left origin). */
-      parts: { pixels: number; sumU: number; sumV: number }[];
+      /**
+       * Per part in object order: pixel count and the sums of pixel-centre u and v (ID-image
+       * pixels, top-left origin); interior pixel count and the sums of the colour image's sRGB
+       * bytes under them.
+       */
+      parts: { pixels: number; sumU: number; sumV: number; interior: number; sumR: number; sumG: number; sumB: number }[];
     }
   | { type: 'stats'; seq: number; stats: PageGpuStats }
   | { type: 'context-lost' }
@@ -242,8 +248,31 @@ function idMaterial(state: PageState, id: number): THREE.MeshBasicMaterial {
 }
 
 /**
- * Draws view `index` again as an ID image and counts each part's pixels (see the file header).
- * Call right after {@link renderView} for the same view: the object is posed and the camera set.
+ * The meshes the ID pass labels, by label − 1: a procedural object's part meshes (its children, in
+ * part order), or every mesh of a library model as label 1 (its one stand-in part, the whole
+ * object). Anything else the model draws (lines, points, sprites) is hidden during the pass, so
+ * it can neither add labels nor cover a labelled pixel.
+ */
+function labelledMeshes(state: PageState): { labels: THREE.Mesh[][]; hidden: THREE.Object3D[] } {
+  const root = state.object!;
+  if (!state.objectIsLibrary) return { labels: (root.children as THREE.Mesh[]).map((mesh) => [mesh]), hidden: [] };
+  const meshes: THREE.Mesh[] = [];
+  const hidden: THREE.Object3D[] = [];
+  root.traverse((node) => {
+    if ((node as THREE.Mesh).isMesh === true) meshes.push(node as THREE.Mesh);
+    else if ((node as THREE.Line).isLine === true || (node as THREE.Points).isPoints === true || (node as THREE.Sprite).isSprite === true) {
+      if (node.visible) hidden.push(node);
+    }
+  });
+  return { labels: [meshes], hidden };
+}
+
+/**
+ * Draws view `index` again as an ID image and counts each label's pixels (see the file header).
+ * Call right after {@link renderView} for the same view, before the view's buffer is reused: the
+ * object is posed, the camera set, and `state.buffer` holds the view's colour image, from which
+ * the mean colour of each label's interior pixels (all four neighbours carry the same label, so
+ * edges and anti-aliased rims are dropped) is summed.
  */
 function renderIdPass(state: PageState, job: RenderJob, index: 0 | 1, seq: number): PageReply {
   const scale = ID_PASS_SIZE / Math.max(job.width, job.height);
@@ -254,32 +283,46 @@ function renderIdPass(state: PageState, job: RenderJob, index: 0 | 1, seq: numbe
     state.idTarget = new THREE.WebGLRenderTarget(width, height, { samples: 0, depthBuffer: true });
     state.idBuffer = new Uint8Array(width * height * 4);
   }
-  const meshes = state.object!.children as THREE.Mesh[];
-  const saved = meshes.map((mesh) => mesh.material);
+  const { labels, hidden } = labelledMeshes(state);
+  const saved = labels.map((meshes) => meshes.map((mesh) => mesh.material));
   const background = state.scene.background;
   try {
-    meshes.forEach((mesh, i) => (mesh.material = idMaterial(state, i + 1)));
+    labels.forEach((meshes, i) => meshes.forEach((mesh) => (mesh.material = idMaterial(state, i + 1))));
+    for (const node of hidden) node.visible = false;
     state.scene.background = ID_BACKGROUND;
     state.renderer.setRenderTarget(state.idTarget);
     state.renderer.render(state.scene, state.camera);
     state.renderer.readRenderTargetPixels(state.idTarget, 0, 0, width, height, state.idBuffer);
   } finally {
     state.renderer.setRenderTarget(null);
-    meshes.forEach((mesh, i) => (mesh.material = saved[i]));
+    labels.forEach((meshes, i) => meshes.forEach((mesh, j) => (mesh.material = saved[i][j])));
+    for (const node of hidden) node.visible = true;
     state.scene.background = background;
   }
-  const parts = meshes.map(() => ({ pixels: 0, sumU: 0, sumV: 0 }));
+  const parts = labels.map(() => ({ pixels: 0, sumU: 0, sumV: 0, interior: 0, sumR: 0, sumG: 0, sumB: 0 }));
   const buf = state.idBuffer;
+  const colour = new Uint8Array(state.buffer, VIEW_HEADER_BYTES);
+  const label = (col: number, row: number) => buf[(row * width + col) * 4] + 256 * buf[(row * width + col) * 4 + 1];
   for (let row = 0; row < height; row++) {
     // GL rows run bottom-up: row 0 is the bottom of the image.
     const v = height - row - 0.5;
-    for (let col = 0, k = row * width * 4; col < width; col++, k += 4) {
-      const id = buf[k] + 256 * buf[k + 1];
+    for (let col = 0; col < width; col++) {
+      const id = label(col, row);
       if (id === 0 || id > parts.length) continue;
       const p = parts[id - 1];
       p.pixels += 1;
       p.sumU += col + 0.5;
       p.sumV += v;
+      const interior = col > 0 && row > 0 && col < width - 1 && row < height - 1 && label(col - 1, row) === id && label(col + 1, row) === id && label(col, row - 1) === id && label(col, row + 1) === id;
+      if (!interior) continue;
+      // The colour pixel under this ID pixel's centre (the colour image's rows run top-down).
+      const x = Math.min(job.width - 1, Math.floor(((col + 0.5) * job.width) / width));
+      const y = Math.min(job.height - 1, Math.floor((v * job.height) / height));
+      const k = (y * job.width + x) * 4;
+      p.interior += 1;
+      p.sumR += colour[k];
+      p.sumG += colour[k + 1];
+      p.sumB += colour[k + 2];
     }
   }
   return { type: 'id-pass', seq, view: index, width, height, parts };
@@ -326,13 +369,11 @@ function disposeObject(state: PageState): void {
 
 /**
  * A library job: loads its asset (the only await; it touches no page state, so a job handled
- * meanwhile is not disturbed), then renders it like any job. No ID pass: a library object has no
- * part meshes to count.
+ * meanwhile is not disturbed), then renders it like any job. Its ID pass labels the whole model 1.
  */
 async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean]): Promise<void> {
   let loaded: THREE.Group;
   try {
-    if (idPass[0] || idPass[1]) throw new Error(`job "${job.id}": the ID pass counts part meshes, which a library object does not have`);
     loaded = await loadLibraryObject(job.object as Extract<RenderJob['object'], { kind: 'library' }>);
   } catch (error) {
     state.jobs += 1;
@@ -347,8 +388,9 @@ function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJ
     setupJob(state, job, loaded);
     for (const index of [0, 1] as const) {
       renderView(state, job, index, seq);
+      const ids = idPass[index] ? renderIdPass(state, job, index, seq) : null;
       ws.send(state.buffer);
-      if (idPass[index]) send(ws, renderIdPass(state, job, index, seq));
+      if (ids !== null) send(ws, ids);
     }
   } catch (error) {
     send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });

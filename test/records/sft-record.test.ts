@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWER_INSTRUCTION, buildSftRecord } from '../../pipeline/records/sft-record.js';
+import { ANSWER_INSTRUCTIONS, formatOfInstruction, pickAnswerInstruction } from '../../pipeline/records/answer-instruction.js';
+import { buildRlRecord } from '../../pipeline/records/rl-record.js';
+import { buildSftRecord } from '../../pipeline/records/sft-record.js';
 import { validateSftRecord } from '../../pipeline/records/validate-record.js';
 import { makeRecordInput } from './record-input-fixture.js';
 
@@ -19,8 +21,29 @@ describe('buildSftRecord', () => {
     const all = rec.messages.map((m) => m.content).join('');
     expect(all.split('<image>').length - 1).toBe(rec.images.length);
     expect(rec.messages[0].content).toBe(
-      `<image><image>${input.question.question}\nA. left by 0-30°\nB. right by 30-60°\nC. left by 30-60°\nD. right by 0-30°\n${ANSWER_INSTRUCTION}`,
+      `<image><image>${input.question.question}\nA. left by 0-30°\nB. right by 30-60°\nC. left by 30-60°\nD. right by 0-30°\n${pickAnswerInstruction(input.withCot ? 'think-answer' : 'answer-only', input.plan.seed, input.plan.index)}`,
     );
+  });
+
+  it('asks for exactly the format its target has (SFT with and without CoT, RL)', () => {
+    const instructionOf = (content: string) => formatOfInstruction(content.split('\n').at(-1)!);
+    const seen = new Set<string>();
+    for (let index = 0; index < 40; index++) {
+      for (const withCot of [true, false]) {
+        const input = makeRecordInput({ withCot });
+        input.plan = { ...input.plan, index };
+        const sft = buildSftRecord(input);
+        const target = sft.messages[1].content;
+        const asked = instructionOf(sft.messages[0].content);
+        expect(asked).toBe(target.startsWith('<think>') ? 'think-answer' : 'answer-only');
+        if (asked === 'answer-only') expect(sft.messages[0].content).not.toMatch(/think/i);
+        seen.add(sft.messages[0].content.split('\n').at(-1)!);
+        // RL prompts ask for the format the reward scores: <think>…</think><answer>…</answer>
+        expect(instructionOf(buildRlRecord(input).prompt[0].content)).toBe('think-answer');
+      }
+    }
+    // Several phrasings of each are used.
+    expect(seen.size).toBe(ANSWER_INSTRUCTIONS['think-answer'].length + ANSWER_INSTRUCTIONS['answer-only'].length);
   });
 
   it('writes <think> only with CoT', () => {
