@@ -11,8 +11,9 @@
  *   so the object centre stays in both images; elevation is kept low (see {@link OrbitParams.panDeg}).
  * - `object-rotation`: one camera for both views; the object turns about +Y by an amount drawn
  *   bin first, like the orbit bins.
- * - `perspective`: views far apart (|Δazimuth| 60–180°), so the second view is a different perspective.
- * - `relative-depth` and anything else: a moderate orbit move (|Δazimuth| < 90°).
+ * - `perspective`, `relative-depth`: views far apart (|Δazimuth| 60–180°), so the second view is a
+ *   different perspective and a part it hides is often seen in the first (their cross-view rule).
+ * - anything else: a moderate orbit move (|Δazimuth| < 90°).
  */
 import type { Rng } from '../rng.js';
 import type { OrbitParams } from '../types.js';
@@ -173,12 +174,14 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
       sameRoll = true;
       break;
     case 'perspective':
+    case 'relative-depth':
+      // Far apart, so a part hidden in the second view is often seen in the first (the cross-view rule of both families).
       dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(PERSPECTIVE_MIN_ORBIT_DEG, 180);
       nuisanceEl();
       nuisanceR();
       break;
     default:
-      // relative-depth and any other family: a moderate move.
+      // any other family: a moderate move.
       dAz = rng.range(-90, 90);
       nuisanceEl();
       nuisanceR();

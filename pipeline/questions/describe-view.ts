@@ -130,6 +130,25 @@ export const SHIFT_TEMPLATES: readonly string[] = [
   'In the frame, {part} is {fromAt} in the first image and {toAt} in the second.',
 ];
 
+/**
+ * Phrasings of a part the question names in a view where it is hidden, carried over from the other
+ * view: `{part}` hidden in `{hiddenIn}` image, seen `{region}` in `{seenIn}` image.
+ */
+export const CARRIED_TEMPLATES: readonly string[] = [
+  '{Part} cannot be seen in the {hiddenIn} image, but the {seenIn} image shows it {region}.',
+  'The {hiddenIn} image does not show {part}; the {seenIn} image does, {region}.',
+];
+
+/** The sentence about a part hidden in one image and seen in the other (phrasing by `variant`). */
+export function carriedSentence(seen: PartMention, hiddenIn: ImageName, variant: number): string {
+  return fillTemplate(CARRIED_TEMPLATES[variant % CARRIED_TEMPLATES.length], {
+    part: seen.label,
+    hiddenIn,
+    seenIn: hiddenIn === 'first' ? 'second' : 'first',
+    region: regionPhrase(seen.vertical, seen.horizontal),
+  });
+}
+
 /** Phrasings of the final sentence: the answer letter and its option text. */
 export const ANSWER_TEMPLATES: readonly string[] = [
   'So the answer is {letter}: {text}.',

@@ -34,9 +34,9 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
-import { answerSentence, countWords, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
+import { answerSentence, carriedSentence, countWords, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
 import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
-import { MIN_NAMED_PART_VISIBLE_FRACTION, listPartPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
+import { MIN_NAMED_PART_VISIBLE_FRACTION, listCarriedParts, listCrossViewPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
 
 const FAMILY = 'perspective';
 
@@ -98,10 +98,10 @@ const TEMPLATES: readonly { id: string; text: string }[] = [
 ];
 export { TEMPLATES as PERSPECTIVE_TEMPLATES };
 
-/** Evidence phrasings about image B: pixels and camera-frame metres. */
+/** Evidence phrasings: where the second camera stands, and the pair's camera-frame offset there. */
 const EVIDENCE: readonly string[] = [
-  'There, the centre of {x} lies about {px} px ({pct}% of the width) to the {side} of the centre of {y}, and in the second camera\'s own frame it sits about {m} m further {side}.',
-  'Measured in that view, {x} is centred about {px} px ({pct}% of the frame) to the {side} of {y}, which is about {m} m further {side} across the second camera\'s line of sight.',
+  'The second camera looks from about {turn}° further {dir} around the object; in its frame the centre of {x} lies about {m} m to the {side} of the centre of {y}.',
+  'Carrying {c} over into the second camera\'s frame, about {turn}° further {dir} around the object, the centre of {x} sits about {m} m further {side} than that of {y}.',
 ];
 
 /** Phrasings of how the pair looks from the first viewpoint (only when both parts are candidates there). */
@@ -147,15 +147,16 @@ function isClearPair(a: QuestionPart, b: QuestionPart, width: number, o: Perspec
   return Math.abs(du) >= o.minSeparationFraction * width && Math.abs(dx) >= o.minLateralM && Math.sign(du) === Math.sign(dx);
 }
 
-/** Unordered candidate pairs of view B (object-spec order within a pair). Pure. */
+/** Candidate pairs of view B, `[part hidden in B and seen in A, part seen in B]`. Pure. */
 export function listPerspectivePairs(truth: GroundTruth, options: Partial<PerspectiveOptions> = {}): [QuestionPart, QuestionPart][] {
   const o = resolveOptions(options);
   return pairsWith(truth, o);
 }
 
+/** Cross-view pairs `[carried, visible]` of view B ({@link listCrossViewPairs}) whose orders agree and are clear. */
 function pairsWith(truth: GroundTruth, o: PerspectiveOptions): [QuestionPart, QuestionPart][] {
   const width = truth.views[1].camera.K.width;
-  return listPartPairs(listQuestionParts(truth, 1, o.minPartVisibleFraction), (a, b) => isClearPair(a, b, width, o));
+  return listCrossViewPairs(truth, 1, o.minPartVisibleFraction, (a, b) => isClearPair(a, b, width, o));
 }
 
 /** The facts for subject X and reference Y (both candidates of view B). Pure. */
@@ -188,7 +189,8 @@ export function perspectiveApplies(truth: GroundTruth, options: Partial<Perspect
 function appliesWith(truth: GroundTruth, o: PerspectiveOptions): Applicability {
   const framing = checkFraming(truth, o);
   if (!framing.ok) return framing;
-  if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 2) return { ok: false, reason: 'too-few-parts' };
+  if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 1) return { ok: false, reason: 'too-few-parts' };
+  if (listCarriedParts(truth, 1, o.minPartVisibleFraction).length === 0) return { ok: false, reason: 'no-hidden-part' };
   if (pairsWith(truth, o).length === 0) return { ok: false, reason: 'parts-too-close' };
   return { ok: true };
 }
@@ -213,6 +215,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Perspect
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
   const pair = rng.pick(pairsWith(truth, o));
+  const carried = pair[0];
   const [subject, reference] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
   const facts = factsWith(truth, subject, reference, o);
   const other: LateralSide = facts.side === 'left' ? 'right' : 'left';
@@ -225,14 +228,15 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Perspect
     const rest = obs.visible[view].filter((m) => m.name !== subject.name && m.name !== reference.name);
     return [...pairMentions, ...rest].slice(0, Math.max(2, pairMentions.length));
   };
-  const width = truth.views[1].camera.K.width;
   const evidence = fillTemplate(EVIDENCE[style.change % EVIDENCE.length], {
     ...names,
-    px: String(Math.round(facts.separationPx)),
-    pct: String(Math.round((100 * facts.separationPx) / width)),
+    c: carried.label,
+    turn: String(Math.round(Math.abs(truth.deltaAzimuthDeg))),
+    dir: truth.deltaAzimuthDeg > 0 ? 'right' : 'left',
     m: facts.lateralM.toFixed(2),
     side: facts.side,
   });
+  const hidden = carriedSentence(mentionOf(obs.visible[0], carried.name)!, 'second', style.views[1]);
   const firstView =
     facts.sideInA === null
       ? []
@@ -243,10 +247,10 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Perspect
   ];
   const viewA = describeView(listFor(0), 'first', style.views[0], 3);
   const viewB = describeView(listFor(1), 'second', style.views[1], 3);
-  // Word budget: drop the first-image sentences before the evidence, never the conclusion.
-  let reasoning = [viewA, viewB, evidence, ...firstView, ...tail].join(' ');
-  if (countWords(reasoning) > 120) reasoning = [viewB, evidence, ...firstView, ...tail].join(' ');
-  if (countWords(reasoning) > 120) reasoning = [viewB, evidence, ...tail].join(' ');
+  // Word budget: drop the first-image sentences before the evidence, never what carries the hidden part over.
+  let reasoning = [viewA, hidden, viewB, evidence, ...firstView, ...tail].join(' ');
+  if (countWords(reasoning) > 120) reasoning = [hidden, viewB, evidence, ...firstView, ...tail].join(' ');
+  if (countWords(reasoning) > 120) reasoning = [hidden, viewB, evidence, ...tail].join(' ');
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,

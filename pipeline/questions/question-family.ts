@@ -45,9 +45,10 @@ export interface BuiltQuestion {
   reasoning: string;
   difficulty: Difficulty;
   /**
-   * Parts the question names, with the view (0 = A, 1 = B) it asks about them in; every one is
-   * visible there by the ray cast. The run loop cross-checks them against the renderer's own
-   * visibility. Absent (or empty) for questions that name no part.
+   * Parts the question names, in the order it names them, with the view (0 = A, 1 = B) it asks
+   * about them in (a cross-view question names a part hidden there and seen in the other view).
+   * Records write them as `question_view` and `question_parts`. Absent (or empty) for questions
+   * that name no part.
    */
   namedParts?: readonly NamedPart[];
 }

@@ -5,7 +5,7 @@
  * camera. A question never names a part that is hidden where it looks.
  */
 import type { GroundTruth, PartView } from '../types.js';
-import { partLabel } from './describe-view.js';
+import { isHidden, partLabel } from './describe-view.js';
 
 /** One part a question may name, as seen in one view. */
 export interface QuestionPart {
@@ -41,6 +41,38 @@ export function listQuestionParts(truth: GroundTruth, view: 0 | 1, minVisibleFra
     out.push({ name: p.name, label: partLabel(colour, p.name), view: p, cameraXyz: [((u - K.cx) * p.depthM) / K.fx, ((v - K.cy) * p.depthM) / K.fy, p.depthM] });
   }
   return out;
+}
+
+/**
+ * Parts a cross-view question may name in view `view` although they are hidden there (SPEC §4: "at
+ * least one named part is hidden in the view it asks about and visible in the other, so its place
+ * must be carried across views"): hidden in `view` ({@link isHidden}: no ID-pass pixel), clearly
+ * visible in the other view ({@link listQuestionParts} there), and with its centre in front of
+ * camera `view`. Returned as seen from `view` (its facts and camera coordinates there), in
+ * object-spec order.
+ */
+export function listCarriedParts(truth: GroundTruth, view: 0 | 1, minVisibleFraction = MIN_NAMED_PART_VISIBLE_FRACTION): QuestionPart[] {
+  const other = listQuestionParts(truth, view === 0 ? 1 : 0, minVisibleFraction);
+  const facts = truth.views[view];
+  const { K } = facts.camera;
+  const out: QuestionPart[] = [];
+  for (const seen of other) {
+    const p = facts.parts.find((q) => q.name === seen.name)!;
+    if (!isHidden(facts, p.name) || !(p.depthM > 0)) continue;
+    const [u, v] = p.centrePx;
+    out.push({ name: p.name, label: seen.label, view: p, cameraXyz: [((u - K.cx) * p.depthM) / K.fx, ((v - K.cy) * p.depthM) / K.fy, p.depthM] });
+  }
+  return out;
+}
+
+/**
+ * The cross-view pairs of view `view`: one part carried over from the other view
+ * ({@link listCarriedParts}) and one part visible in `view` ({@link listQuestionParts}), as
+ * `[carried, visible]`, that `keep` accepts.
+ */
+export function listCrossViewPairs(truth: GroundTruth, view: 0 | 1, minVisibleFraction: number, keep: (a: QuestionPart, b: QuestionPart) => boolean): [QuestionPart, QuestionPart][] {
+  const visible = listQuestionParts(truth, view, minVisibleFraction);
+  return listCarriedParts(truth, view, minVisibleFraction).flatMap((c) => visible.filter((v) => keep(c, v)).map((v): [QuestionPart, QuestionPart] => [c, v]));
 }
 
 /** Every unordered pair of `parts` (i < j in list order) that `keep` accepts. */

@@ -32,9 +32,9 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
-import { answerSentence, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
+import { answerSentence, carriedSentence, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
 import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
-import { MIN_NAMED_PART_VISIBLE_FRACTION, listPartPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
+import { MIN_NAMED_PART_VISIBLE_FRACTION, listCarriedParts, listCrossViewPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
 
 const FAMILY = 'relative-depth';
 
@@ -73,10 +73,10 @@ export const RELATIVE_DEPTH_DEFAULTS: Readonly<RelativeDepthOptions> = Object.fr
 
 /** Question phrasings (`{x}`, `{y}`: part labels in the order named); the template id is `relative-depth/<id>`. */
 const TEMPLATES: readonly { id: string; text: string }[] = [
-  { id: 't1', text: 'In the second image, which part is closer to the camera: {x} or {y}?' },
-  { id: 't2', text: 'Look at the second image. Which of these two parts is nearer to the viewer, {x} or {y}?' },
+  { id: 't1', text: 'Seen from where the second image was taken, which part is closer to the camera: {x} or {y}?' },
+  { id: 't2', text: 'Think of the camera that took the second image. Which of these two parts is nearer to it, {x} or {y}?' },
   { id: 't3', text: 'From the camera position of the second image, which is farther forward, that is, closer to the camera: {x} or {y}?' },
-  { id: 't4', text: 'Consider only the second image. Between {x} and {y}, which one is at the smaller distance from the camera?' },
+  { id: 't4', text: 'Using both images, decide which of {x} and {y} is at the smaller distance from the second camera.' },
 ];
 export { TEMPLATES as RELATIVE_DEPTH_TEMPLATES };
 
@@ -122,13 +122,14 @@ function isClearPair(a: QuestionPart, b: QuestionPart, o: RelativeDepthOptions):
   return gap >= o.minDepthGapM && gap >= o.minDepthGapFraction * Math.min(a.view.depthM, b.view.depthM);
 }
 
-/** Unordered candidate pairs of view B. Pure. */
+/** Candidate pairs of view B, `[part hidden in B and seen in A, part seen in B]`. Pure. */
 export function listRelativeDepthPairs(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}): [QuestionPart, QuestionPart][] {
   return pairsWith(truth, resolveOptions(options));
 }
 
+/** Cross-view pairs `[carried, visible]` of view B ({@link listCrossViewPairs}) with a clear depth gap. */
 function pairsWith(truth: GroundTruth, o: RelativeDepthOptions): [QuestionPart, QuestionPart][] {
-  return listPartPairs(listQuestionParts(truth, 1, o.minPartVisibleFraction), (a, b) => isClearPair(a, b, o));
+  return listCrossViewPairs(truth, 1, o.minPartVisibleFraction, (a, b) => isClearPair(a, b, o));
 }
 
 /** The facts of a pair. Pure. */
@@ -146,7 +147,8 @@ export function relativeDepthApplies(truth: GroundTruth, options: Partial<Relati
 function appliesWith(truth: GroundTruth, o: RelativeDepthOptions): Applicability {
   const framing = checkFraming(truth, o);
   if (!framing.ok) return framing;
-  if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 2) return { ok: false, reason: 'too-few-parts' };
+  if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 1) return { ok: false, reason: 'too-few-parts' };
+  if (listCarriedParts(truth, 1, o.minPartVisibleFraction).length === 0) return { ok: false, reason: 'no-hidden-part' };
   if (pairsWith(truth, o).length === 0) return { ok: false, reason: 'similar-depth' };
   return { ok: true };
 }
@@ -166,15 +168,19 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Relative
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
   const pair = rng.pick(pairsWith(truth, o));
+  const [carried, seenB] = pair;
   const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
   const facts = relativeDepthFacts(x, y);
   const arranged = arrangeOptions(FAMILY, facts.near.label, [facts.far.label], answerSlot, rng);
-  // The sentence about image B lists just the two parts, so the part it calls nearest is the answer.
-  const visibleB = observeViews(truth).visible[1];
-  const listed = [x.name, y.name].map((n) => visibleB.find((m) => m.name === n)).filter((m): m is PartMention => m !== undefined);
+  // The image sentences list just the two parts where they are seen: the carried one in image A, the other in image B
+  // (alone there, so no sentence calls a part of image B the nearest).
+  const obs = observeViews(truth);
+  const seenIn = (view: 0 | 1, names: string[]) => names.map((n) => obs.visible[view].find((m) => m.name === n)).filter((m): m is PartMention => m !== undefined);
   const depths = { near: facts.near.label, far: facts.far.label, dn: facts.near.view.depthM.toFixed(2), df: facts.far.view.depthM.toFixed(2) };
   const reasoning = [
-    describeView(listed, 'second', style.views[1], 3),
+    describeView(seenIn(0, [x.name, y.name]), 'first', style.views[0], 3),
+    carriedSentence(seenIn(0, [carried.name])[0], 'second', style.views[1]),
+    describeView(seenIn(1, [seenB.name]), 'second', style.views[1], 3),
     fillTemplate(EVIDENCE[style.change % EVIDENCE.length], depths),
     fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { near: facts.near.label, gap: facts.gapM.toFixed(2) }),
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),

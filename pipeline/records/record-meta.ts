@@ -20,8 +20,9 @@
  *            delta_object_yaw_deg },
  * images [A, B] { path, sha256, width, height, format, bytes },
  * difficulty { margin, margin_unit, bin, value },
- * parts [ { name, color, view_a { visible, visible_fraction, centre_px, depth_m, horizontal,
- *           vertical }, view_b { … } } ]     (object-spec order)
+ * parts [ { name, color, view_a { visible, visible_fraction, id_pixels, centre_px, depth_m,
+ *           horizontal, vertical }, view_b { … } } ]     (object-spec order),
+ * question_view, question_parts
  * ```
  *
  * Conventions: `R`, `t` OpenCV (x right, y down, z forward; `x_cam = R·X + t`), `c2w_gl`
@@ -132,8 +133,12 @@ export interface RecordImage {
 
 /** What the geometry says about one part in one view. */
 export interface RecordPartView {
+  /** From the ID pass once the truth is grounded in pixels (pipeline/run/check-visibility.ts). */
   visible: boolean;
+  /** The ray cast's share of sample points seen (the geometric prior). */
   visible_fraction: number;
+  /** ID-pass pixels of the part in this view; null without an ID pass. */
+  id_pixels: number | null;
   /** Projected centre [u, v], pixels. */
   centre_px: number[];
   /** Depth along the OpenCV camera z axis, metres. */
@@ -181,12 +186,17 @@ export interface RecordMeta {
   images: RecordImage[];
   difficulty: { margin: number; margin_unit: Difficulty['marginUnit']; bin: string; value: number };
   parts: RecordPart[];
+  /** The view the question asks about (0 = A, 1 = B), or null when it asks about the motion between them. */
+  question_view: 0 | 1 | null;
+  /** Indices into `parts` of the parts the question names, in question order. */
+  question_parts: number[];
 }
 
 /** The look of a sample as recorded (docs/look.md): flat, null for an option the sample does not use. */
 export interface RecordLook {
   background: string;
-  background_bottom: string | null;
+  /** Colour at the bottom edge: the gradient's, or `background` again for a solid background. */
+  background_bottom: string;
   ambient_intensity: number;
   key_azimuth_deg: number;
   key_elevation_deg: number;
@@ -205,7 +215,9 @@ export function mapLook(l: LightingSpec): RecordLook {
   const ground = l.ground ?? null;
   return {
     background: l.background.toLowerCase(),
-    background_bottom: l.backgroundBottom?.toLowerCase() ?? null,
+    // A solid background is recorded as a gradient between equal colours: a string on every line, so a shard whose
+    // samples all have solid backgrounds does not type the column null (JSON loaders infer types file by file).
+    background_bottom: (l.backgroundBottom ?? l.background).toLowerCase(),
     ambient_intensity: roundTo(l.ambientIntensity, LINEAR_DECIMALS),
     key_azimuth_deg: roundTo(l.keyAzimuthDeg, ANGLE_DECIMALS),
     key_elevation_deg: roundTo(l.keyElevationDeg, ANGLE_DECIMALS),
@@ -314,6 +326,7 @@ function mapPartView(p: PartView): RecordPartView {
   return {
     visible: p.visible,
     visible_fraction: roundTo(p.visibleFraction, PIXEL_DECIMALS),
+    id_pixels: p.idPixels ?? null,
     centre_px: roundVector(p.centrePx, PIXEL_DECIMALS),
     depth_m: roundTo(p.depthM, LINEAR_DECIMALS),
     horizontal: p.horizontal,
@@ -391,6 +404,12 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
       view_a: mapPartView(findPartView(factsA.parts, part.name, 'A', plan.id)),
       view_b: mapPartView(findPartView(factsB.parts, part.name, 'B', plan.id)),
     })),
+    question_view: q.namedParts?.[0]?.view ?? null,
+    question_parts: (q.namedParts ?? []).map(({ name }) => {
+      const i = truth.object.parts.findIndex((p) => p.name === name);
+      if (i < 0) throw new Error(`${NAME}: sample "${plan.id}": the question names part "${name}", which the object does not have`);
+      return i;
+    }),
   };
 }
 

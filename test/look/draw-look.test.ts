@@ -101,7 +101,7 @@ describe('mapLook (record meta)', () => {
     const base = { background: '#E9EEF5', ambientIntensity: 0.123456789, keyAzimuthDeg: 12.3456789, keyElevationDeg: 45, keyIntensity: 2 };
     expect(mapLook(base)).toEqual({
       background: '#e9eef5',
-      background_bottom: null,
+      background_bottom: '#e9eef5',
       ambient_intensity: 0.123456789,
       key_azimuth_deg: 12.345679,
       key_elevation_deg: 45,

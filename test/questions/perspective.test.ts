@@ -37,14 +37,20 @@ describe('perspective on planned samples', () => {
     }
   });
 
-  it('names the two parts in the question in order, both visible in view B', () => {
+  it('names the two parts in the question in order: one seen in view B, one hidden there and seen in view A', () => {
     for (const { question, truth } of drawn.samples) {
       const parts = question.namedParts!;
       expect(parts).toHaveLength(2);
+      const inB = parts.map((p) => truth.views[1].parts.find((v) => v.name === p.name)!.visible);
+      expect(inB.filter(Boolean)).toHaveLength(1);
+      const carried = parts[inB.indexOf(false)].name;
+      expect(truth.views[0].parts.find((v) => v.name === carried)!.visible).toBe(true);
+      // The reasoning says where the carried part is seen, and that the second image does not show it.
+      const spec = truth.object.parts.find((s) => s.name === carried)!;
+      expect(question.reasoning).toMatch(new RegExp(`(${spec.colorName} ${spec.name} cannot be seen in the second image)|(second image does not show the ${spec.colorName} ${spec.name})`, 'i'));
       const labels = parts.map((p) => {
         const spec = truth.object.parts.find((s) => s.name === p.name)!;
         expect(p.view).toBe(1);
-        expect(truth.views[1].parts.find((v) => v.name === p.name)!.visible).toBe(true);
         return `the ${spec.colorName} ${spec.name}`;
       });
       const [ix, iy] = labels.map((l) => question.question.indexOf(l));
@@ -73,7 +79,7 @@ describe('perspective on planned samples', () => {
     expect(left / 400).toBeLessThan(0.6);
     expect(new Set(drawn.samples.map((s) => s.question.templateId)).size).toBe(PERSPECTIVE_TEMPLATES.length);
     expect(Object.values(drawn.redraws).reduce((a, b) => a + b, 0)).toBe(drawn.attempts - drawn.samples.length);
-    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'parts-too-close']).toContain(reason);
+    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'no-hidden-part', 'parts-too-close']).toContain(reason);
   });
 
   it('asks about pairs whose order differs between the two views in a good share of samples', () => {
@@ -89,30 +95,37 @@ describe('perspective on hand-made truths', () => {
   }
   const truthWith = (partsB: PartView[]) => makeTruth({ azimuthDeg: 0 }, { azimuthDeg: 120 }, { parts: [PARTS_A, partsB] });
 
-  it('answers from camera-B x of the part centres', () => {
-    const t = truthWith([part('body', 192, 3), part('handle', 100, 2.8), part('knob', 195, 2.9, false), part('fin', 300, 3.2, false)]);
+  it('answers from camera-B x of the part centres, pairing a part hidden in B (seen in A) with one seen in B', () => {
+    // View A (PARTS_A) shows body, handle and knob; here B shows body and fin, and hides handle and knob.
+    const t = truthWith([part('body', 192, 3), part('handle', 100, 2.8, false), part('knob', 195, 2.9, false), part('fin', 300, 3.2)]);
     expect(perspectiveApplies(t)).toEqual({ ok: true });
-    expect(listPerspectivePairs(t).map(([a, b]) => [a.name, b.name])).toEqual([['body', 'handle']]);
+    // knob–body are 3 px apart in B: too close.
+    expect(listPerspectivePairs(t).map(([a, b]) => [a.name, b.name])).toEqual([['handle', 'body'], ['handle', 'fin'], ['knob', 'fin']]);
+    const u = Object.fromEntries(t.views[1].parts.map((p) => [p.name, p.centrePx[0]]));
     for (let seed = 0; seed < 20; seed++) {
       const q = buildPerspectiveQuestion(t, createRng(seed), seed % 2);
-      const [x] = q.namedParts!.map((p) => p.name);
-      expect(q.answerText).toBe(x === 'handle' ? 'left' : 'right');
-      expect(q.namedParts!.map((p) => p.name).sort()).toEqual(['body', 'handle']); // never the hidden knob or fin
+      const [x, y] = q.namedParts!.map((p) => p.name);
+      expect(q.answerText).toBe(u[x] < u[y] ? 'left' : 'right');
+      expect([x, y].filter((n) => n === 'handle' || n === 'knob')).toHaveLength(1);
     }
   });
 
-  it('re-draws with fewer than two visible parts, or only parts too close side by side', () => {
-    expect(perspectiveApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.8, false), part('knob', 195, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
+  it('re-draws with no part seen in B, no part to carry over from A, or only parts too close side by side', () => {
+    expect(perspectiveApplies(truthWith([part('body', 192, 3, false), part('handle', 100, 2.8, false), part('knob', 195, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
       ok: false,
       reason: 'too-few-parts',
     });
+    expect(perspectiveApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.8), part('knob', 195, 2.9), part('fin', 300, 3.2)]))).toEqual({
+      ok: false,
+      reason: 'no-hidden-part',
+    });
     // 384 px wide: 6 % is 23 px. Centres 20 px apart are too close.
-    expect(perspectiveApplies(truthWith([part('body', 192, 3), part('handle', 212, 2.8), part('knob', 172, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
+    expect(perspectiveApplies(truthWith([part('body', 192, 3), part('handle', 212, 2.8, false), part('knob', 172, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
       ok: false,
       reason: 'parts-too-close',
     });
-    // A part whose centre projects outside the image is not asked about.
-    expect(perspectiveApplies(truthWith([part('body', 192, 3), part('handle', -10, 2.8), part('knob', 195, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
+    // A part whose centre projects outside the image is not asked about as seen in B.
+    expect(perspectiveApplies(truthWith([part('body', -10, 3), part('handle', 100, 2.8, false), part('knob', 195, 2.9, false), part('fin', 300, 3.2, false)]))).toEqual({
       ok: false,
       reason: 'too-few-parts',
     });

@@ -12,7 +12,7 @@ import { createRng } from '../../pipeline/rng.js';
 import type { PartView } from '../../pipeline/types.js';
 import { letterHistogram, reasoningProblems, shapeProblems, splitSentences } from './check-reasoning.js';
 import { drawSamples, type DrawResult } from './draw-samples.js';
-import { PARTS_A, makeTruth } from './make-truth.js';
+import { PARTS_A, TEST_OBJECT, makeTruth } from './make-truth.js';
 import { partCentreWorld, toCamera } from './plan-camera.js';
 
 describe('relative-depth on planned samples', () => {
@@ -35,11 +35,13 @@ describe('relative-depth on planned samples', () => {
     }
   });
 
-  it('only names parts visible in view B, in the question and as the two options', () => {
+  it('names one part seen in view B and one hidden there but seen in view A, in the question and as the two options', () => {
     for (const { question, truth } of drawn.samples) {
+      const inB = question.namedParts!.map((p) => truth.views[1].parts.find((v) => v.name === p.name)!.visible);
+      expect(inB.filter(Boolean)).toHaveLength(1);
+      expect(truth.views[0].parts.find((v) => v.name === question.namedParts![inB.indexOf(false)].name)!.visible).toBe(true);
       const labels = question.namedParts!.map((p) => {
         expect(p.view).toBe(1);
-        expect(truth.views[1].parts.find((v) => v.name === p.name)!.visible).toBe(true);
         const spec = truth.object.parts.find((s) => s.name === p.name)!;
         return `the ${spec.colorName} ${spec.name}`;
       });
@@ -67,7 +69,7 @@ describe('relative-depth on planned samples', () => {
     expect(firstNearer / 400).toBeLessThan(0.6);
     expect(new Set(drawn.samples.map((s) => s.question.templateId)).size).toBe(RELATIVE_DEPTH_TEMPLATES.length);
     expect(Object.values(drawn.redraws).reduce((a, b) => a + b, 0)).toBe(drawn.attempts - drawn.samples.length);
-    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'similar-depth']).toContain(reason);
+    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'no-hidden-part', 'similar-depth']).toContain(reason);
   });
 });
 
@@ -77,25 +79,31 @@ describe('relative-depth on hand-made truths', () => {
   }
   const truthWith = (partsB: PartView[]) => makeTruth({ azimuthDeg: 0 }, { azimuthDeg: 50 }, { parts: [PARTS_A, partsB] });
 
-  it('picks the part with the smaller camera-B depth, never a hidden one', () => {
-    const t = truthWith([part('body', 192, 3), part('handle', 100, 2.6), part('knob', 200, 2.1, false), part('fin', 300, 3.05)]);
+  it('picks the part with the smaller camera-B depth, pairing a part hidden in B (seen in A) with one seen in B', () => {
+    // View A (PARTS_A) shows body, handle and knob; B shows body and fin and hides handle and knob.
+    const t = truthWith([part('body', 192, 3), part('handle', 100, 2.6, false), part('knob', 200, 2.1, false), part('fin', 300, 3.05)]);
     expect(relativeDepthApplies(t)).toEqual({ ok: true });
-    // body–fin differ by 0.05 m (< 5 % of 3 m): not a pair; the hidden knob is never offered.
-    expect(listRelativeDepthPairs(t).map(([a, b]) => `${a.name}-${b.name}`)).toEqual(['body-handle', 'handle-fin']);
+    expect(listRelativeDepthPairs(t).map(([a, b]) => `${a.name}-${b.name}`)).toEqual(['handle-body', 'handle-fin', 'knob-body', 'knob-fin']);
     for (let seed = 0; seed < 20; seed++) {
       const q = buildRelativeDepthQuestion(t, createRng(seed), seed % 2);
-      expect(q.answerText).toBe('the red handle');
-      expect(q.options).not.toContain('the blue knob');
+      const [x, y] = q.namedParts!.map((p) => t.views[1].parts.find((v) => v.name === p.name)!);
+      const label = (name: string) => `the ${TEST_OBJECT.parts.find((p) => p.name === name)!.colorName} ${name}`;
+      expect(q.answerText).toBe(label(x.depthM < y.depthM ? x.name : y.name));
+      expect(q.options.filter((o) => o === 'the blue knob' || o === 'the red handle')).toHaveLength(1);
       expect(q.difficulty.margin).toBeGreaterThanOrEqual(0.4 - 1e-9);
     }
   });
 
-  it('re-draws with fewer than two visible parts, or only parts at nearly equal depth', () => {
-    expect(relativeDepthApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.6, false), part('knob', 200, 2.1, false), part('fin', 300, 3.05, false)]))).toEqual({
+  it('re-draws with no part seen in B, no part to carry over, or only parts at nearly equal depth', () => {
+    expect(relativeDepthApplies(truthWith([part('body', 192, 3, false), part('handle', 100, 2.6, false), part('knob', 200, 2.1, false), part('fin', 300, 3.05, false)]))).toEqual({
       ok: false,
       reason: 'too-few-parts',
     });
-    expect(relativeDepthApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.95), part('knob', 200, 2.1, false), part('fin', 300, 3.05)]))).toEqual({
+    expect(relativeDepthApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.6), part('knob', 200, 2.1), part('fin', 300, 3.05)]))).toEqual({
+      ok: false,
+      reason: 'no-hidden-part',
+    });
+    expect(relativeDepthApplies(truthWith([part('body', 192, 3), part('handle', 100, 2.95, false), part('knob', 200, 3.02, false), part('fin', 300, 3.05, false)]))).toEqual({
       ok: false,
       reason: 'similar-depth',
     });
@@ -103,9 +111,9 @@ describe('relative-depth on hand-made truths', () => {
 
   it('does not name a part that is only barely visible (visible fraction below 0.25)', () => {
     const sliver = { ...part('fin', 300, 3.6), visibleFraction: 0.2 };
-    const t = truthWith([part('body', 192, 3), part('handle', 100, 2.98), part('knob', 200, 2.1, false), sliver]);
+    const t = truthWith([part('body', 192, 3, false), part('handle', 100, 2.98, false), part('knob', 200, 3.01, false), sliver]);
     expect(sliver.visible).toBe(true);
-    expect(relativeDepthApplies(t)).toEqual({ ok: false, reason: 'similar-depth' });
+    expect(relativeDepthApplies(t)).toEqual({ ok: false, reason: 'too-few-parts' });
     expect(createRelativeDepthFamily({ minPartVisibleFraction: 0.15 }).applies(t)).toEqual({ ok: true });
   });
 

@@ -4,7 +4,7 @@ import { makeRecordInput } from './record-input-fixture.js';
 
 const META_KEYS = [
   'id', 'index', 'split', 'seed', 'attempt', 'family', 'stage', 'template_id', 'question', 'options', 'answer',
-  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'look', 'views', 'relative', 'images', 'difficulty', 'parts',
+  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'look', 'views', 'relative', 'images', 'difficulty', 'parts', 'question_view', 'question_parts',
 ];
 
 describe('buildMeta', () => {
@@ -18,7 +18,7 @@ describe('buildMeta', () => {
       'motion_in_a', 'delta_azimuth_deg', 'delta_elevation_deg', 'radius_ratio', 'delta_object_yaw_deg',
     ]);
     expect(Object.keys(meta.parts[0])).toEqual(['name', 'color', 'view_a', 'view_b']);
-    expect(Object.keys(meta.parts[0].view_a)).toEqual(['visible', 'visible_fraction', 'centre_px', 'depth_m', 'horizontal', 'vertical']);
+    expect(Object.keys(meta.parts[0].view_a)).toEqual(['visible', 'visible_fraction', 'id_pixels', 'centre_px', 'depth_m', 'horizontal', 'vertical']);
   });
 
   it('maps the sample to snake_case fields', () => {
@@ -46,10 +46,19 @@ describe('buildMeta', () => {
     expect(meta.images[1]).toEqual({ ...input.images[1] });
   });
 
+  it('writes the view the question asks about and the parts it names, in question order', () => {
+    expect(buildMeta(makeRecordInput())).toMatchObject({ question_view: null, question_parts: [] });
+    const input = makeRecordInput();
+    input.question.namedParts = [{ view: 1, name: 'handle' }, { view: 1, name: 'body' }];
+    expect(buildMeta(input)).toMatchObject({ question_view: 1, question_parts: [1, 0] });
+    input.question.namedParts = [{ view: 1, name: 'lid' }];
+    expect(() => buildMeta(input)).toThrow(/names part "lid"/);
+  });
+
   it('lists parts in object-spec order with facts from both views', () => {
     const meta = buildMeta(makeRecordInput());
     expect(meta.parts.map((p) => [p.name, p.color])).toEqual([['body', 'red'], ['handle', 'blue']]);
-    expect(meta.parts[1].view_a).toEqual({ visible: true, visible_fraction: 0.8, centre_px: [301.25, 250.5], depth_m: 2.612345679, horizontal: 'right', vertical: 'middle' });
+    expect(meta.parts[1].view_a).toEqual({ visible: true, visible_fraction: 0.8, id_pixels: null, centre_px: [301.25, 250.5], depth_m: 2.612345679, horizontal: 'right', vertical: 'middle' });
     expect(meta.parts[1].view_b.visible).toBe(false);
   });
 
