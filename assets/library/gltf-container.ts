@@ -9,6 +9,8 @@ export interface GltfContainer {
   json: GltfJson;
   /** Byte length of the GLB's BIN chunk; null for `.gltf` files and GLBs without one. */
   binChunkBytes: number | null;
+  /** The GLB's BIN chunk (a view of the file's bytes); null when `binChunkBytes` is. */
+  binChunk: Uint8Array | null;
 }
 
 /** The subset of the glTF 2.0 JSON the index reads (everything else is left to three's GLTFLoader). */
@@ -44,7 +46,7 @@ export interface GltfAccessor {
 /** Why a model file cannot be read; `reason` is one of the index's skip reasons. */
 export class ModelFileError extends Error {
   constructor(
-    readonly reason: 'corrupt' | 'missing-file' | 'outside-root' | 'too-large' | 'unsupported-extension' | 'no-geometry',
+    readonly reason: 'corrupt' | 'missing-file' | 'outside-root' | 'too-large' | 'unsupported-extension' | 'no-geometry' | 'bad-geometry',
     message: string,
   ) {
     super(message);
@@ -67,6 +69,7 @@ const CHUNK_HEADER_BYTES = 8;
 export function readGltfContainer(bytes: Uint8Array, kind: 'glb' | 'gltf'): GltfContainer {
   let text: string;
   let binChunkBytes: number | null = null;
+  let binChunk: Uint8Array | null = null;
   if (kind === 'glb') {
     if (bytes.length < GLB_HEADER_BYTES + CHUNK_HEADER_BYTES) throw corrupt(`GLB is ${bytes.length} bytes, shorter than its 20-byte header`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -87,7 +90,10 @@ export function readGltfContainer(bytes: Uint8Array, kind: 'glb' | 'gltf'): Gltf
       const chunkType = view.getUint32(offset + 4, true);
       const end = offset + CHUNK_HEADER_BYTES + chunkLength;
       if (end > bytes.length) throw corrupt(`GLB chunk at byte ${offset} (${chunkLength} bytes) runs past the end of the file`);
-      if (chunkType === CHUNK_BIN && binChunkBytes === null) binChunkBytes = chunkLength;
+      if (chunkType === CHUNK_BIN && binChunkBytes === null) {
+        binChunkBytes = chunkLength;
+        binChunk = bytes.subarray(offset + CHUNK_HEADER_BYTES, end);
+      }
       offset = end;
     }
   } else {
@@ -102,7 +108,7 @@ export function readGltfContainer(bytes: Uint8Array, kind: 'glb' | 'gltf'): Gltf
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw corrupt('glTF JSON is not an object');
   const version = (json as GltfJson).asset?.version;
   if (typeof version !== 'string' || !/^2\.\d+$/.test(version)) throw corrupt(`glTF asset.version is ${JSON.stringify(version)}, not 2.x`);
-  return { json: json as GltfJson, binChunkBytes };
+  return { json: json as GltfJson, binChunkBytes, binChunk };
 }
 
 function corrupt(message: string): ModelFileError {

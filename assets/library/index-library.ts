@@ -15,6 +15,8 @@
  * - 'missing-file': a buffer or image `uri` names a file that does not exist;
  * - 'unsupported-extension': `extensionsRequired` names an extension the page's loader lacks;
  * - 'no-geometry': no mesh primitive with positions, or a zero-size bounding box;
+ * - 'bad-geometry': a stored vertex position that is not finite or lies outside its accessor's
+ *   declared min/max, or a bounding box of absurd size (assets/library/scan-positions.ts);
  * - 'duplicate': same content hash as an asset already indexed (the first path in sorted order wins);
  * - 'bad-manifest-line': a manifest line that is not a JSON object with a string `path` and
  *   valid optional `name`, `category`, `up` ('y' | 'z') and `scale` (metres per unit, > 0).
@@ -27,6 +29,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node
 import type { AssetNormalisation, Vec3 } from '../../pipeline/types.js';
 import { ModelFileError, readGltfContainer, type GltfJson } from './gltf-container.js';
 import { sceneBounds } from './gltf-bounds.js';
+import { checkSceneSize, scanPositions } from './scan-positions.js';
 import { normaliseBox } from './normalise-asset.js';
 import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
 
@@ -38,6 +41,7 @@ export type SkipReason =
   | 'missing-file'
   | 'unsupported-extension'
   | 'no-geometry'
+  | 'bad-geometry'
   | 'duplicate'
   | 'bad-manifest-line'
   | 'render-failed';
@@ -237,12 +241,12 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
   const kind = extname(main.rel).toLowerCase() === '.glb' ? 'glb' : extname(main.rel).toLowerCase() === '.gltf' ? 'gltf' : null;
   if (kind === null) throw new ModelFileError('corrupt', `"${main.rel}" is not a .glb or .gltf file`);
   if (main.bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(main.bytes)} exceeds --max-asset-mb ${formatMb(maxBytes)}`);
-  const { json, binChunkBytes } = readGltfContainer(await readFile(main.real), kind);
+  const { json, binChunkBytes, binChunk } = readGltfContainer(await readFile(main.real), kind);
   checkRequiredExtensions(json);
   const files = [main.rel];
   let bytes = main.bytes;
   const lexicalBase = join(root, dirname(main.rel));
-  const external = async (uri: string, what: string, minBytes: number) => {
+  const external = async (uri: string, what: string, minBytes: number): Promise<string> => {
     let decoded: string;
     try {
       decoded = decodeURIComponent(uri);
@@ -256,16 +260,20 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
       files.push(file.rel);
       bytes += file.bytes;
     }
+    return file.real;
   };
+  // Where each buffer's bytes are, for the vertex scan (read only after the size limit is checked).
+  const bufferSources: (string | Uint8Array | null)[] = [];
   for (const [i, buffer] of (json.buffers ?? []).entries()) {
     const byteLength = typeof buffer.byteLength === 'number' ? buffer.byteLength : 0;
     if (typeof buffer.uri === 'string') {
-      if (buffer.uri.startsWith('data:')) continue;
-      await external(buffer.uri, `buffer ${i}`, byteLength);
+      bufferSources.push(buffer.uri.startsWith('data:') ? decodeDataUri(buffer.uri) : await external(buffer.uri, `buffer ${i}`, byteLength));
     } else if (isMeshoptFallback(buffer)) {
-      continue; // EXT/KHR_meshopt_compression: a placeholder whose bufferViews the decoder fills
+      bufferSources.push(null); // EXT/KHR_meshopt_compression: a placeholder whose bufferViews the decoder fills
     } else if (!(kind === 'glb' && i === 0 && binChunkBytes !== null && binChunkBytes >= byteLength)) {
       throw new ModelFileError('corrupt', `buffer ${i} has no uri and no GLB BIN chunk of ${byteLength} bytes`);
+    } else {
+      bufferSources.push(binChunk);
     }
   }
   for (const [i, image] of (json.images ?? []).entries()) {
@@ -274,7 +282,10 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
   if (bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(bytes)} with its referenced files exceeds --max-asset-mb ${formatMb(maxBytes)}`);
   let normalised;
   try {
-    normalised = normaliseBox(sceneBounds(json), candidate.upAxis ?? 'y', candidate.metresPerUnit ?? null);
+    const box = sceneBounds(json);
+    checkSceneSize(box);
+    scanPositions(json, await Promise.all(bufferSources.map((b) => (typeof b === 'string' ? readFile(b) : b))));
+    normalised = normaliseBox(box, candidate.upAxis ?? 'y', candidate.metresPerUnit ?? null);
   } catch (error) {
     if (error instanceof ModelFileError) throw error;
     throw new ModelFileError('no-geometry', (error as Error).message);
@@ -288,6 +299,18 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
     bytes,
     ...normalised,
   };
+}
+
+/** The bytes of a `data:` URI buffer (base64 or percent-encoded); null when it is not a data URI the scan can read. */
+function decodeDataUri(uri: string): Uint8Array | null {
+  const comma = uri.indexOf(',');
+  if (comma < 0) return null;
+  const payload = uri.slice(comma + 1);
+  try {
+    return uri.slice(0, comma).endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
+  } catch {
+    return null;
+  }
 }
 
 /** A meshopt fallback buffer: no data of its own, its bufferViews are decoded from another buffer. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexLibrary } from '../../assets/library/index-library.js';
-import { FIXTURES, makeHostileLibrary } from './library-fixtures.js';
+import { FIXTURES, makeBoxGlb, makeHostileLibrary } from './library-fixtures.js';
 
 const MB = 1048576;
 
@@ -48,7 +48,24 @@ describe('indexLibrary', () => {
     expect(seen).toHaveLength(5);
     expect(lib.skipped.find((s) => s.path === 'broken/truncated.glb')!.message).toMatch(/truncated/);
     // bad-accessor.glb is well-formed as a file; only the page finds it broken (see library-run.test.ts).
-    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'broken/bad-accessor.glb']);
+    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'broken/bad-accessor.glb', 'broken/empty.glb']);
+  });
+
+  it('scans vertex data: NaN behind finite min/max, absurd extents and bounds that lie are skipped as bad-geometry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vf-geometry-'));
+    const unit = { min: [-0.5, -0.5, -0.5], max: [0.5, 0.5, 0.5] };
+    const corners = [-0.5, -0.5, -0.5, 0.5, -0.5, -0.5, -0.5, 0.5, -0.5, 0.5, 0.5, -0.5, -0.5, -0.5, 0.5, 0.5, -0.5, 0.5, -0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+    const cube = (f: (v: number, i: number) => number) => corners.map(f);
+    await writeFile(join(dir, 'good.glb'), await makeBoxGlb());
+    await writeFile(join(dir, 'nan.glb'), await makeBoxGlb({ positions: cube((v, i) => (i === 4 ? Number.NaN : v)), declared: unit }));
+    await writeFile(join(dir, 'huge.glb'), await makeBoxGlb({ positions: cube((v) => v * 2e37) }));
+    await writeFile(join(dir, 'lying.glb'), await makeBoxGlb({ positions: cube((v, i) => (i === 0 ? -50 : v)), declared: unit }));
+    const lib = await indexLibrary(dir, { maxAssetBytes: 10 * MB });
+    expect(lib.assets.map((a) => a.path)).toEqual(['good.glb']);
+    const skipped = Object.fromEntries(lib.skipped.map((s) => [s.path, `${s.reason}: ${s.message}`]));
+    expect(skipped['nan.glb']).toMatch(/^bad-geometry: POSITION accessor 0: vertex 1 has a non-finite coordinate/);
+    expect(skipped['huge.glb']).toMatch(/^bad-geometry: .*half-diagonal of 1\.732e\+37/);
+    expect(skipped['lying.glb']).toMatch(/^bad-geometry: .*outside the accessor's declared min\/max/);
   });
 
   it('reads a JSONL manifest: name, category, up axis and scale; rejects paths that climb out and bad lines', async () => {

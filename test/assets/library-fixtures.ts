@@ -10,8 +10,9 @@ export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gltf/', 
 /**
  * A fresh folder `<tmp>/lib` holding the fixtures plus: a truncated GLB, a JSON-only `.gltf` whose
  * buffer file is missing, a symlink to a model outside the folder, a 3 MiB padded GLB that is
- * over a 2 MiB limit (the helmet is 3.6 MiB too), and a GLB that passes the index but fails in
- * the page (`broken/bad-accessor.glb`). Returns the folder.
+ * over a 2 MiB limit (the helmet is 3.6 MiB too), a GLB that passes the index but fails in
+ * the page (`broken/bad-accessor.glb`), and one that passes both but renders nothing
+ * (`broken/empty.glb`). Returns the folder.
  */
 export async function makeHostileLibrary(): Promise<{ dir: string; outside: string }> {
   const base = await mkdtemp(join(tmpdir(), 'vf-assets-'));
@@ -32,6 +33,8 @@ export async function makeHostileLibrary(): Promise<{ dir: string; outside: stri
   await writeFile(join(dir, 'broken', 'bad-accessor.glb'), withJson(box, (json) => {
     (json.accessors as { count: number }[])[0].count = 1_000_000; // the 36 indices' 72-byte view cannot hold a million
   }));
+  // Well-formed, finite, a unit cube's bounds, but every triangle has zero area: it renders nothing (blank views).
+  await writeFile(join(dir, 'broken', 'empty.glb'), await makeBoxGlb({ faces: Array.from({ length: 36 }, () => 0) }));
   // A valid GLB padded to 3 MiB: the header's length and a trailing unknown chunk cover the padding.
   await writeFile(join(dir, 'broken', 'huge.glb'), padGlb(box, 3 * 1048576));
   return { dir, outside };
@@ -94,4 +97,30 @@ export async function writeDracoCopy(source: string, target: string): Promise<vo
   const document = await io.read(source);
   await document.transform(draco());
   await io.write(target, document);
+}
+
+/**
+ * A GLB of one triangle-list box made by glTF-Transform from `positions` (8 corners × xyz, the
+ * unit cube when omitted), optionally with its POSITION accessor's declared min/max replaced by
+ * `declared` (a broken exporter's finite bounds over bad data).
+ */
+export async function makeBoxGlb(options: { positions?: number[]; declared?: { min: number[]; max: number[] }; faces?: number[] } = {}): Promise<Buffer> {
+  const { Document, NodeIO } = await import('@gltf-transform/core');
+  const doc = new Document();
+  const buffer = doc.createBuffer();
+  const corners = options.positions ?? [-0.5, -0.5, -0.5, 0.5, -0.5, -0.5, -0.5, 0.5, -0.5, 0.5, 0.5, -0.5, -0.5, -0.5, 0.5, 0.5, -0.5, 0.5, -0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+  const faces = options.faces ?? [0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4, 2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7, 5];
+  const position = doc.createAccessor().setType('VEC3').setArray(new Float32Array(corners)).setBuffer(buffer);
+  const indices = doc.createAccessor().setType('SCALAR').setArray(new Uint16Array(faces)).setBuffer(buffer);
+  const prim = doc.createPrimitive().setAttribute('POSITION', position).setIndices(indices);
+  const mesh = doc.createMesh('box').addPrimitive(prim);
+  doc.createScene().addChild(doc.createNode('box').setMesh(mesh));
+  const glb = Buffer.from(await new NodeIO().writeBinary(doc));
+  const declared = options.declared;
+  if (declared === undefined) return glb;
+  return withJson(glb, (json) => {
+    const accessor = (json.accessors as { min?: number[]; max?: number[]; type: string }[]).find((a) => a.type === 'VEC3')!;
+    accessor.min = declared.min;
+    accessor.max = declared.max;
+  });
 }

@@ -33,6 +33,8 @@ describe('render --assets', () => {
     }
     // The model that fails in the page is quarantined once, and the samples that drew it are re-drawn.
     expect(log.match(/skipped "broken\/bad-accessor.glb" for the rest of the run \(render-failed\)/g)).toHaveLength(1);
+    // The model that renders nothing is quarantined too (at most once), never written.
+    expect((log.match(/skipped "broken\/empty.glb" for the rest of the run \(render-failed\)/g) ?? []).length).toBeLessThanOrEqual(1);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.counts.samples).toBe(6);
     expect(manifest.stats.skipped).toEqual({ corrupt: 1, 'missing-file': 1, 'outside-root': 1, 'too-large': 2 });
