@@ -92,6 +92,14 @@ function rangeFlag(name: string) {
   };
 }
 
+/** Parses `--passes mask,depth` (each at most once; "none" or "" for none). */
+function passesFlag(value: string): RunConfig['passes'] {
+  const names = value.split(',').map((p) => p.trim()).filter((p) => p !== '' && p !== 'none');
+  for (const name of names) if (name !== 'mask' && name !== 'depth') throw new InvalidArgumentError(`--passes takes mask and/or depth, comma-separated; got "${name}".`);
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError(`--passes names a pass twice: "${value}".`);
+  return names as RunConfig['passes'];
+}
+
 const consoleLogger: Logger = {
   info: (m) => console.error(m),
   warn: (m) => console.error(`warning: ${m}`),
@@ -209,6 +217,7 @@ interface RenderFlags extends HandoffFlags {
   env?: string;
   envShare: number;
   ground: number;
+  passes: RunConfig['passes'];
 }
 
 // --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md): test hooks, stop lines, verify, merge
@@ -312,6 +321,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
         env: flags.env ?? null,
         envShare: flags.envShare,
         ground: flags.ground,
+        passes: flags.passes,
       },
       FAMILIES.map((f) => f.name),
     );
@@ -489,6 +499,7 @@ export function buildProgram(): Command {
     .option('--env <dir>', 'folder of .hdr environment maps lighting the object (image-based lighting; default: none)')
     .option('--env-share <p>', 'share of samples lit by an environment map when --env is given, 0..1', numberFlag('--env-share'), RUN_DEFAULTS.envShare)
     .option('--ground <share>', 'share of samples with a shadow-catching ground plane under the object, 0..1', numberFlag('--ground'), RUN_DEFAULTS.ground)
+    .option('--passes <list>', 'also write full-size passes beside each image: mask (8-bit PNG, 1 + part index) and/or depth (16-bit PNG, mm), e.g. mask,depth (default: none)', passesFlag, RUN_DEFAULTS.passes)
     // --- Hand-off flags
     .option('--handoff <target>', HANDOFF_FLAG_HELP.handoff)
     .option('--handoff-retries <n>', HANDOFF_FLAG_HELP.handoffRetries, intFlag('--handoff-retries'), RETRY_DEFAULTS.retries)

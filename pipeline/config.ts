@@ -100,6 +100,14 @@ export interface RunConfig {
   envShare: number;
   /** Share of samples with a shadow-catching ground plane, 0..1 (none when a camera is below it). @default 0 */
   ground: number;
+  // --- Extra passes (SPEC §6)
+  /**
+   * Full-size passes written beside each colour image: 'mask' (`<id>_a.mask.png`, 8-bit, 1 + part
+   * index, 0 = background) and 'depth' (`<id>_a.depth.png`, 16-bit z-depth in millimetres, 0 =
+   * background), named in `meta.images[i].mask` / `.depth`. Empty = none.
+   * @default []
+   */
+  passes: ('mask' | 'depth')[];
 }
 
 /**
@@ -141,6 +149,7 @@ export const RUN_DEFAULTS: RunConfig = {
   env: null,
   envShare: 1,
   ground: 0,
+  passes: [],
 };
 
 /** Smallest max/min of the `distance` range that the distance family's closest class (ratio 0.6) fits in. */

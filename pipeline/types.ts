@@ -254,6 +254,10 @@ export interface RawImage {
   rgba: Uint8Array;
   /** What the renderer's ID pass measured in this view, when the renderer ran one. Never changes `rgba`. */
   idPass?: IdPass;
+  /** Mask pass (`--passes mask`): width*height label bytes, rows top-down; 1 + part index, 0 = background. */
+  mask?: Uint8Array;
+  /** Depth pass (`--passes depth`): width*height z-depths in millimetres along the camera's +z (OpenCV), rows top-down; 0 = background. */
+  depth?: Uint16Array;
 }
 
 /**

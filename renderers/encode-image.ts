@@ -56,3 +56,38 @@ export async function encodeImage(img: RawImage, format: ImageFormat, quality: n
       throw new TypeError(`encodeImage: expected format 'jpeg', 'png' or 'webp', got ${JSON.stringify(format)}`);
   }
 }
+
+/**
+ * Encodes a mask pass (`width × height` label bytes, rows top-down) as an 8-bit greyscale PNG:
+ * pixel = 1 + part (or object) index, 0 = background (SPEC §6). Lossless, fixed settings.
+ * @throws RangeError when the buffer does not match the size.
+ */
+export async function encodeMask(labels: Uint8Array, width: number, height: number): Promise<Buffer> {
+  if (labels.length !== width * height) throw new RangeError(`encodeMask: expected ${width}×${height} = ${width * height} label bytes, got ${labels.length}`);
+  return sharp(labels, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: ENCODE_DEFAULTS.pngCompressionLevel, palette: false }).toBuffer();
+}
+
+/**
+ * Encodes a depth pass (`width × height` millimetres, rows top-down) as a 16-bit greyscale PNG:
+ * z-depth along the camera's +z (OpenCV) in millimetres, 0 = background (SPEC §6).
+ * @throws RangeError when the buffer does not match the size.
+ */
+export async function encodeDepth(mm: Uint16Array, width: number, height: number): Promise<Buffer> {
+  if (mm.length !== width * height) throw new RangeError(`encodeDepth: expected ${width}×${height} = ${width * height} depths, got ${mm.length}`);
+  return sharp(mm, { raw: { width, height, channels: 1 } }).pipelineColourspace('grey16').toColourspace('grey16').png({ compressionLevel: ENCODE_DEFAULTS.pngCompressionLevel }).toBuffer();
+}
+
+/**
+ * Decodes a pass PNG written by {@link encodeMask} (8-bit) or {@link encodeDepth} (16-bit) back
+ * to one value per pixel, rows top-down (for `npm run verify` and the tests).
+ */
+export async function decodePass(png: Buffer, kind: 'mask' | 'depth'): Promise<{ width: number; height: number; values: Uint8Array | Uint16Array }> {
+  if (kind === 'mask') {
+    const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, values: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  }
+  const { data, info } = await sharp(png).pipelineColourspace('grey16').toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+  const values = new Uint16Array(info.width * info.height);
+  new Uint8Array(values.buffer).set(data.subarray(0, values.byteLength));
+  return { width: info.width, height: info.height, values };
+}

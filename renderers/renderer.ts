@@ -25,6 +25,12 @@ export interface RenderOptions {
    * @default the renderer's own default (the Chromium renderer: both views, unless created with `idPass: false`)
    */
   idPass?: readonly [boolean, boolean];
+  /**
+   * Full-size passes of both views (`--passes`, SPEC §6): `mask` fills {@link RawImage.mask},
+   * `depth` fills {@link RawImage.depth}. A renderer without them ignores it.
+   * @default none
+   */
+  passes?: { mask?: boolean; depth?: boolean };
 }
 
 /**

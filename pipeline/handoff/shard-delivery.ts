@@ -46,7 +46,8 @@ function isInsideRoot(path: string): boolean {
 }
 
 /**
- * Lists the image paths of a shard's JSONL text (pure).
+ * Lists the image paths of a shard's JSONL text (pure): each record's `images`, then the mask and
+ * depth files its meta names beside them (`--passes`).
  * @throws Error when a line is not JSON, has no `images` array of strings, or names a path that
  *   leaves the output root.
  */
@@ -66,7 +67,10 @@ export function listShardImages(text: string, shardPath: string): { images: stri
     if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
       throw new Error(`${NAME}: line ${i + 1} of ${shardPath} has no "images" array of paths`);
     }
-    for (const path of list as string[]) {
+    // The pass files (`--passes`) beside each image travel with it: `meta` (SFT) or `extra_info` (RL) `.images[i].mask/.depth`.
+    const meta = ((record as { meta?: unknown }).meta ?? (record as { extra_info?: unknown }).extra_info) as { images?: { mask?: { path?: unknown } | null; depth?: { path?: unknown } | null }[] } | undefined;
+    const passes = (meta?.images ?? []).flatMap((im) => [im?.mask?.path, im?.depth?.path]).filter((p): p is string => typeof p === 'string');
+    for (const path of [...(list as string[]), ...passes]) {
       if (!isInsideRoot(path)) throw new Error(`${NAME}: line ${i + 1} of ${shardPath} names image "${path}", which is not a relative path inside the output folder`);
       if (!seen.has(path)) {
         seen.add(path);

@@ -15,6 +15,17 @@ export interface ImageInfo {
   height: number;
   format: 'jpeg' | 'png' | 'webp';
   bytes: number;
+  /** The mask pass written beside it (`--passes mask`), else null. */
+  mask: PassFile | null;
+  /** The depth pass written beside it (`--passes depth`), else null. */
+  depth: PassFile | null;
+}
+
+/** A pass image written beside a colour image (SPEC §6). */
+export interface PassFile {
+  /** Path relative to the output root, e.g. "images/00000/vf-…_a.mask.png". */
+  path: string;
+  sha256: string;
 }
 
 export interface SampleRecordInput {

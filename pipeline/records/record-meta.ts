@@ -129,6 +129,10 @@ export interface RecordImage {
   height: number;
   format: ImageInfo['format'];
   bytes: number;
+  /** The mask pass beside the image (`--passes mask`): 8-bit PNG, 1 + part index; null without it. */
+  mask: { path: string; sha256: string } | null;
+  /** The depth pass beside the image (`--passes depth`): 16-bit PNG, millimetres; null without it. */
+  depth: { path: string; sha256: string } | null;
 }
 
 /** What the geometry says about one part in one view. */
@@ -319,6 +323,8 @@ function mapImage(image: ImageInfo): RecordImage {
     height: image.height,
     format: image.format,
     bytes: image.bytes,
+    mask: image.mask === null ? null : { path: image.mask.path, sha256: image.mask.sha256 },
+    depth: image.depth === null ? null : { path: image.depth.path, sha256: image.depth.sha256 },
   };
 }
 

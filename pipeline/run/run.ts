@@ -44,12 +44,12 @@ import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { withSymmetry } from '../../assets/library/library-symmetry.js';
 import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
-import type { Renderer } from '../../renderers/renderer.js';
+import type { Renderer, RenderOptions } from '../../renderers/renderer.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
 import type { LookConfig } from '../plan/draw-look.js';
-import { encodeImage } from '../../renderers/encode-image.js';
+import { encodeDepth, encodeImage, encodeMask } from '../../renderers/encode-image.js';
 import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
 
@@ -161,6 +161,7 @@ export function getManifestConfig(config: RunConfig, library?: AssetLibrary, env
       env_share: config.envShare,
       ground: config.ground,
     },
+    passes: config.passes,
   });
 }
 
@@ -246,22 +247,24 @@ export function resolveSample(
   throw new Error(`plan: sample ${index} stayed ambiguous after ${MAX_ATTEMPTS} draws; the camera ranges cannot serve its family`);
 }
 
-async function encodeAndWrite(
-  outDir: string,
-  path: string,
-  rgba: Awaited<ReturnType<Renderer['render']>>[number],
-  format: RunConfig['format'],
-): Promise<ImageInfo> {
-  const data = await encodeImage(rgba, format);
+/** Path of a pass image beside the colour image `path`: `…/<id>_a.mask.png`, `…/<id>_a.depth.png`. */
+export function passPath(path: string, pass: 'mask' | 'depth'): string {
+  return path.replace(/\.[a-z]+$/, `.${pass}.png`);
+}
+
+async function writeAndHash(outDir: string, path: string, data: Buffer): Promise<{ path: string; sha256: string }> {
   await writeImageFile(join(outDir, path), data);
-  return {
-    path,
-    sha256: createHash('sha256').update(data).digest('hex'),
-    width: rgba.width,
-    height: rgba.height,
-    format,
-    bytes: data.length,
-  };
+  return { path, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+async function encodeAndWrite(outDir: string, path: string, raw: RawImage, format: RunConfig['format']): Promise<ImageInfo> {
+  const data = await encodeImage(raw, format);
+  const [image, mask, depth] = await Promise.all([
+    writeAndHash(outDir, path, data),
+    raw.mask === undefined ? null : encodeMask(raw.mask, raw.width, raw.height).then((png) => writeAndHash(outDir, passPath(path, 'mask'), png)),
+    raw.depth === undefined ? null : encodeDepth(raw.depth, raw.width, raw.height).then((png) => writeAndHash(outDir, passPath(path, 'depth'), png)),
+  ]);
+  return { path, sha256: image.sha256, width: raw.width, height: raw.height, format, bytes: data.length, mask, depth };
 }
 
 /** Runs the main job; see the file header. Closes the renderer it starts. */
@@ -359,12 +362,13 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       }
     };
     const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+    const renderOptions: RenderOptions = { idPass: [true, true], passes: { mask: config.passes.includes('mask'), depth: config.passes.includes('depth') } };
     // A library asset that fails in the page (load error, crash or hang past the renderer's retries) is quarantined and the sample re-drawn.
     const renderPlan = async (): Promise<[RawImage, RawImage]> => {
       for (;;) {
-        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, { idPass: [true, true] });
+        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, renderOptions);
         try {
-          return await renderer.render(plan.job, { idPass: [true, true] });
+          return await renderer.render(plan.job, renderOptions);
         } catch (err) {
           if (aborted()) throw err;
           quarantine((err as Error).message, err);

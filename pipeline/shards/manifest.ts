@@ -81,6 +81,8 @@ export interface ManifestConfig {
    * and bytes; null without `--env`). Absent in manifests written before these flags existed.
    */
   look?: ManifestLook;
+  /** The extra passes written beside the images (`--passes`); absent when none (and in manifests written before them). */
+  passes?: ('mask' | 'depth')[];
 }
 
 /** {@link ManifestConfig.look}. */
@@ -250,6 +252,7 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
           },
         }
       : {}),
+    ...(c.passes !== undefined && c.passes.length > 0 ? { passes: [...c.passes] } : {}),
   };
 }
 

@@ -13,7 +13,8 @@
  *   matches; ids are unique within a kind; record counts, sample count (every index
  *   `0 … count − 1` present) and image count match `counts`;
  * - every image a record names exists, with the recorded size, sha256, pixel size and format, and
- *   records agree on each image;
+ *   records agree on each image; every image is non-blank, and its mask and depth pass (when
+ *   written) match their sha256 and the record's visibility claims (pipeline/verify/check-pixels.ts);
  * - nothing stray: no file in `sft/`, `rl/` or `images/` that the manifest and records do not
  *   name (a leftover `*.tmp-*`, a second copy of a shard — LLaMA-Factory loads every file in
  *   `sft/`), no temporary file in the root;
@@ -43,6 +44,7 @@ import { mapLimited } from '../scale/map-limited.js';
 import { isSameStats } from '../stats/dataset-stats.js';
 import { readDatasetStats } from '../stats/read-dataset-stats.js';
 import { readShardSidecar, SIDECAR_DIR } from '../scale/shard-sidecar.js';
+import { checkViewPixels, viewClaims, type ViewClaim } from './check-pixels.js';
 
 /** One problem, with the path (relative to the output root) it concerns; "" for the data set as a whole. */
 export interface VerifyFault {
@@ -157,6 +159,9 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
 
   // --- Shard files: checksum, lines, records
   const images = new Map<string, ImageClaim>();
+  // What the first record naming an image claims about its pixels (check-pixels.ts), and the pass files records name.
+  const pixelClaims = new Map<string, ViewClaim>();
+  const passFiles = new Map<string, { sha256: string; where: string }>();
   const seenIndex = new Uint8Array(config.count);
   const recordCounts: Record<string, number> = {};
   for (const [kind, files] of byKind) {
@@ -206,7 +211,14 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
           else if (claim.sha256 !== img.sha256 || claim.bytes !== img.bytes || claim.width !== img.width || claim.height !== img.height) {
             fault(img.path, `${where} and ${claim.where} describe it differently`);
           }
+          for (const pass of [img.mask, img.depth]) {
+            if (pass === null) continue;
+            const known = passFiles.get(pass.path);
+            if (known === undefined) passFiles.set(pass.path, { sha256: pass.sha256, where });
+            else if (known.sha256 !== pass.sha256) fault(pass.path, `${where} and ${known.where} give it different sha256`);
+          }
         }
+        for (const c of viewClaims(meta, where)) if (!pixelClaims.has(c.image.path)) pixelClaims.set(c.image.path, c);
       });
     }
   }
@@ -223,29 +235,41 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
   }
   if (images.size !== manifest.counts.images) fault(MANIFEST_FILE, `counts.images is ${manifest.counts.images}, records name ${images.size} images`);
 
-  // --- Images: existence, size, hash, pixel size, format
-  const imageFaults = await mapLimited([...images], parallel, async ([path, claim]): Promise<string | null> => {
+  // --- Images: existence, size, hash, pixel size, format; then what the records claim about their pixels and pass files
+  const imageFaults = await mapLimited([...images], parallel, async ([path, claim]): Promise<VerifyFault[]> => {
     let data: Buffer;
     try {
       data = await readFile(join(outDir, path));
     } catch (err) {
-      return `${errorText(err)} (named by ${claim.where})`;
+      return [{ path, problem: `${errorText(err)} (named by ${claim.where})` }];
     }
-    if (data.length !== claim.bytes) return `is ${data.length} bytes, records say ${claim.bytes}`;
-    if (sha256(data) !== claim.sha256) return 'sha256 differs from the records (image changed or damaged)';
+    if (data.length !== claim.bytes) return [{ path, problem: `is ${data.length} bytes, records say ${claim.bytes}` }];
+    if (sha256(data) !== claim.sha256) return [{ path, problem: 'sha256 differs from the records (image changed or damaged)' }];
     try {
       const meta = await sharp(data).metadata();
       if (meta.width !== claim.width || meta.height !== claim.height || meta.format !== claim.format) {
-        return `is a ${meta.width}×${meta.height} ${meta.format}, records say ${claim.width}×${claim.height} ${claim.format}`;
+        return [{ path, problem: `is a ${meta.width}×${meta.height} ${meta.format}, records say ${claim.width}×${claim.height} ${claim.format}` }];
       }
     } catch (err) {
-      return `cannot be decoded (${(err as Error).message})`;
+      return [{ path, problem: `cannot be decoded (${(err as Error).message})` }];
     }
-    return null;
+    const pixels = pixelClaims.get(path);
+    if (pixels === undefined) return [];
+    const found: VerifyFault[] = [];
+    const read = async (file: string): Promise<Buffer> => {
+      if (file === path) return data;
+      const bytes = await readFile(join(outDir, file));
+      if (sha256(bytes) !== passFiles.get(file)?.sha256) found.push({ path: file, problem: 'sha256 differs from the records (pass file changed or damaged)' });
+      return bytes;
+    };
+    try {
+      for (const problem of await checkViewPixels(pixels, read)) found.push({ path, problem });
+    } catch (err) {
+      found.push({ path, problem: `its pixels or pass files could not be checked: ${errorText(err)}` });
+    }
+    return found;
   });
-  [...images.keys()].forEach((path, i) => {
-    if (imageFaults[i] !== null) fault(path, imageFaults[i]!);
-  });
+  for (const list of imageFaults) for (const f of list) fault(f.path, f.problem);
   checked.images = images.size;
 
   // --- Nothing stray
@@ -255,7 +279,7 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
     }
   }
   for (const path of await listFilesDeep(outDir, 'images')) {
-    if (!images.has(path)) fault(path, 'is named by no record');
+    if (!images.has(path) && !passFiles.has(path)) fault(path, 'is named by no record');
   }
   for (const name of await readdir(outDir)) {
     if (/\.tmp-/.test(name)) fault(name, 'is a temporary file left by an interrupted write');

@@ -73,7 +73,12 @@ import { PageServer, type AssetRoutes, type EnvMapRoutes } from './page-server.j
 const NAME = 'ChromiumRenderer';
 const NO_GPU_HINT = 'No usable GPU: check the NVIDIA driver and its Vulkan ICD (`nvidia-smi`, `vulkaninfo --summary`), or run with --gl auto.';
 /** Bytes before the pixels in a binary view message (mirrors `VIEW_HEADER_BYTES` in the page). */
-const VIEW_HEADER_BYTES = 16;
+const VIEW_HEADER_BYTES = 20;
+/** Kinds of binary view message (mirrors `VIEW_KINDS` in the page) and their bytes per pixel. */
+const KIND_COLOUR = 0;
+const KIND_MASK = 1;
+const KIND_DEPTH = 2;
+const BYTES_PER_PIXEL: Readonly<Record<number, number>> = { [KIND_COLOUR]: 4, [KIND_MASK]: 1, [KIND_DEPTH]: 2 };
 /** Largest accepted image side, pixels. */
 const MAX_SIDE = 8192;
 
@@ -173,6 +178,10 @@ interface RenderTask {
   /** Which views get an ID pass, and the ID passes received so far. */
   idViews: [boolean, boolean];
   idPasses: [IdPass | null, IdPass | null];
+  /** Which full-size passes both views get, and those received so far. */
+  passes: { mask: boolean; depth: boolean };
+  masks: [Uint8Array | null, Uint8Array | null];
+  depths: [Uint16Array | null, Uint16Array | null];
   resolve(images: [RawImage, RawImage]): void;
   reject(error: Error): void;
   timer?: NodeJS.Timeout;
@@ -288,7 +297,8 @@ export class ChromiumRenderer implements Renderer {
     }
     return new Promise((resolve, reject) => {
       const idViews: [boolean, boolean] = options.idPass ? [options.idPass[0] === true, options.idPass[1] === true] : [this.options.idPass, this.options.idPass];
-      this.pending.push({ kind: 'render', seq: 0, job, attempt: 0, images: [null, null], idViews, idPasses: [null, null], resolve, reject });
+      const passes = { mask: options.passes?.mask === true, depth: options.passes?.depth === true };
+      this.pending.push({ kind: 'render', seq: 0, job, attempt: 0, images: [null, null], idViews, idPasses: [null, null], passes, masks: [null, null], depths: [null, null], resolve, reject });
       this.pump();
     });
   }
@@ -513,12 +523,14 @@ export class ChromiumRenderer implements Renderer {
     task.seq = this.takeSeq();
     task.images = [null, null];
     task.idPasses = [null, null];
+    task.masks = [null, null];
+    task.depths = [null, null];
     slot.inFlight.set(task.seq, task);
     task.timer = setTimeout(
       () => this.breakSlot(slot, `job "${task.job.id}" took longer than ${this.options.renderTimeoutMs} ms`),
       this.options.renderTimeoutMs,
     );
-    const request: PageRequest = { type: 'render', seq: task.seq, job: task.job, idPass: task.idViews };
+    const request: PageRequest = { type: 'render', seq: task.seq, job: task.job, idPass: task.idViews, passes: task.passes };
     slot.socket.send(JSON.stringify(request));
   }
 
@@ -548,15 +560,26 @@ export class ChromiumRenderer implements Renderer {
     const view = data.readUInt32LE(4);
     const width = data.readUInt32LE(8);
     const height = data.readUInt32LE(12);
+    const kind = data.readUInt32LE(16);
     const task = slot.inFlight.get(seq);
     if (!task || task.kind !== 'render' || (view !== 0 && view !== 1)) return;
-    if (width !== task.job.width || height !== task.job.height || data.length !== VIEW_HEADER_BYTES + width * height * 4) {
+    const perPixel = BYTES_PER_PIXEL[kind];
+    if (perPixel === undefined || width !== task.job.width || height !== task.job.height || data.length !== VIEW_HEADER_BYTES + width * height * perPixel) {
       this.finish(slot, task);
-      task.reject(new Error(`${NAME}: page ${slot.id} sent a malformed view ${view} for job "${task.job.id}" (${data.length} bytes)`));
+      task.reject(new Error(`${NAME}: page ${slot.id} sent a malformed view ${view} (kind ${kind}) for job "${task.job.id}" (${data.length} bytes)`));
       return;
     }
-    // Rows arrive top-down (the page flips them on the GPU): the image is a view of the message, no copy.
-    task.images[view] = { width, height, rgba: new Uint8Array(data.buffer, data.byteOffset + VIEW_HEADER_BYTES, width * height * 4) };
+    if (kind === KIND_MASK) {
+      task.masks[view] = new Uint8Array(data.buffer, data.byteOffset + VIEW_HEADER_BYTES, width * height);
+    } else if (kind === KIND_DEPTH) {
+      // Copied: a u16 view needs an even byte offset, which a message buffer does not promise.
+      const depth = new Uint16Array(width * height);
+      new Uint8Array(depth.buffer).set(data.subarray(VIEW_HEADER_BYTES));
+      task.depths[view] = depth;
+    } else {
+      // Rows arrive top-down (the page flips them on the GPU): the image is a view of the message, no copy.
+      task.images[view] = { width, height, rgba: new Uint8Array(data.buffer, data.byteOffset + VIEW_HEADER_BYTES, width * height * 4) };
+    }
     this.completeIfDone(slot, task);
   }
 
@@ -566,8 +589,12 @@ export class ChromiumRenderer implements Renderer {
     if (!a || !b) return;
     const [ia, ib] = task.idPasses;
     if ((task.idViews[0] && !ia) || (task.idViews[1] && !ib)) return;
+    if (task.passes.mask && (!task.masks[0] || !task.masks[1])) return;
+    if (task.passes.depth && (!task.depths[0] || !task.depths[1])) return;
     if (ia) a.idPass = ia;
     if (ib) b.idPass = ib;
+    if (task.passes.mask) [a.mask, b.mask] = [task.masks[0]!, task.masks[1]!];
+    if (task.passes.depth) [a.depth, b.depth] = [task.depths[0]!, task.depths[1]!];
     this.finish(slot, task);
     this.counters.rendered += 1;
     task.resolve([a, b]);

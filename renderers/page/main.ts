@@ -8,8 +8,10 @@
  * besides the WebSocket back to the server that served the page.
  *
  * Protocol (Node → page, text JSON): {@link PageRequest}. Page → Node: text JSON
- * {@link PageReply}, or a binary view message laid out as `u32le[4] = [seq, viewIndex, width,
- * height]` followed by `width*height*4` RGBA bytes.
+ * {@link PageReply}, or a binary view message laid out as `u32le[5] = [seq, viewIndex, width,
+ * height, kind]` followed by the pixels of that kind ({@link VIEW_KINDS}): `width*height*4` RGBA
+ * bytes of the colour image, or, when the request asked for `passes`, the full-size mask (one
+ * label byte a pixel) and depth (u16 LE millimetres a pixel) of the view.
  *
  * ID pass (`idPass: [a, b]` on a render request, per view): after a view's image is read back, the same view
  * is drawn again into a small render target ({@link ID_PASS_SIZE} on its longer side, no MSAA),
@@ -25,15 +27,28 @@ import { loadLibraryObject } from './load-library-object.js';
 import { applyLook, prepareLook } from './scene-look.js';
 import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
-/** Bytes before the pixels in a binary view message: seq, view index, width, height (u32 LE). */
-export const VIEW_HEADER_BYTES = 16;
+/** Bytes before the pixels in a binary view message: seq, view index, width, height, kind (u32 LE). */
+export const VIEW_HEADER_BYTES = 20;
+
+/**
+ * What a binary view message carries (header word 4): the colour image (RGBA, 4 bytes a pixel),
+ * the mask pass (one byte a pixel: 1 + part index, 0 = background) or the depth pass (u16 LE a
+ * pixel: z-depth in millimetres along the camera's +z, OpenCV, 0 = background).
+ */
+export const VIEW_KINDS = { colour: 0, mask: 1, depth: 2 } as const;
+
+/** Extra full-size passes a render request may ask for (SPEC §6, `--passes`). */
+export interface PassRequest {
+  mask: boolean;
+  depth: boolean;
+}
 
 /** Longer side of the ID-pass image, pixels. */
 export const ID_PASS_SIZE = 128;
 
 /** Requests Node sends to the page (text messages). `idPass[i]` asks for an ID pass of view i. */
 export type PageRequest =
-  | { type: 'render'; seq: number; job: RenderJob; idPass?: [boolean, boolean] }
+  | { type: 'render'; seq: number; job: RenderJob; idPass?: [boolean, boolean]; passes?: PassRequest }
   | { type: 'ceiling'; seq: number; jobs: RenderJob[] }
   | { type: 'stats'; seq: number };
 
@@ -89,6 +104,10 @@ interface PageState {
   idTarget: THREE.WebGLRenderTarget | null;
   idBuffer: Uint8Array;
   idMaterials: THREE.MeshBasicMaterial[];
+  /** Full-size passes (`--passes`): their render target and RGBA read-back, and the depth material. */
+  passTarget: THREE.WebGLRenderTarget | null;
+  passBuffer: Uint8Array;
+  depthMaterial: THREE.ShaderMaterial | null;
   /** Bottom-up read-back before {@link readTopDown} orders the rows. */
   scratch: Uint8Array;
   jobs: number;
@@ -134,6 +153,9 @@ function createState(canvasKind: string): PageState {
     idTarget: null,
     idBuffer: new Uint8Array(0),
     idMaterials: [],
+    passTarget: null,
+    passBuffer: new Uint8Array(0),
+    depthMaterial: null,
     scratch: new Uint8Array(0),
     jobs: 0,
     objectIsLibrary: false,
@@ -216,6 +238,7 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   header[1] = index;
   header[2] = job.width;
   header[3] = job.height;
+  header[4] = VIEW_KINDS.colour;
   readTopDown(state, job.width, job.height, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
 }
 
@@ -283,22 +306,7 @@ function renderIdPass(state: PageState, job: RenderJob, index: 0 | 1, seq: numbe
     state.idTarget = new THREE.WebGLRenderTarget(width, height, { samples: 0, depthBuffer: true });
     state.idBuffer = new Uint8Array(width * height * 4);
   }
-  const { labels, hidden } = labelledMeshes(state);
-  const saved = labels.map((meshes) => meshes.map((mesh) => mesh.material));
-  const background = state.scene.background;
-  try {
-    labels.forEach((meshes, i) => meshes.forEach((mesh) => (mesh.material = idMaterial(state, i + 1))));
-    for (const node of hidden) node.visible = false;
-    state.scene.background = ID_BACKGROUND;
-    state.renderer.setRenderTarget(state.idTarget);
-    state.renderer.render(state.scene, state.camera);
-    state.renderer.readRenderTargetPixels(state.idTarget, 0, 0, width, height, state.idBuffer);
-  } finally {
-    state.renderer.setRenderTarget(null);
-    labels.forEach((meshes, i) => meshes.forEach((mesh, j) => (mesh.material = saved[i][j])));
-    for (const node of hidden) node.visible = true;
-    state.scene.background = background;
-  }
+  const labels = drawWithOverrides(state, state.idTarget, state.idBuffer, (i) => idMaterial(state, i + 1));
   const parts = labels.map(() => ({ pixels: 0, sumU: 0, sumV: 0, interior: 0, sumR: 0, sumG: 0, sumB: 0 }));
   const buf = state.idBuffer;
   const colour = new Uint8Array(state.buffer, VIEW_HEADER_BYTES);
@@ -326,6 +334,102 @@ function renderIdPass(state: PageState, job: RenderJob, index: 0 | 1, seq: numbe
     }
   }
   return { type: 'id-pass', seq, view: index, width, height, parts };
+}
+
+/**
+ * Draws the posed object into `target` with every labelled mesh's material replaced by
+ * `material(label − 1)` (lines, points and sprites hidden, background black), reads the target
+ * into `out` (RGBA, GL rows bottom-up) and restores the scene. Returns the labelled meshes.
+ */
+function drawWithOverrides(state: PageState, target: THREE.WebGLRenderTarget, out: Uint8Array, material: (index: number) => THREE.Material): THREE.Mesh[][] {
+  const { labels, hidden } = labelledMeshes(state);
+  const saved = labels.map((meshes) => meshes.map((mesh) => mesh.material));
+  const background = state.scene.background;
+  try {
+    labels.forEach((meshes, i) => meshes.forEach((mesh) => (mesh.material = material(i))));
+    for (const node of hidden) node.visible = false;
+    state.scene.background = ID_BACKGROUND;
+    state.renderer.setRenderTarget(target);
+    state.renderer.render(state.scene, state.camera);
+    state.renderer.readRenderTargetPixels(target, 0, 0, target.width, target.height, out);
+  } finally {
+    state.renderer.setRenderTarget(null);
+    labels.forEach((meshes, i) => meshes.forEach((mesh, j) => (mesh.material = saved[i][j])));
+    for (const node of hidden) node.visible = true;
+    state.scene.background = background;
+  }
+  return labels;
+}
+
+/** The full-size pass target and read-back buffer for `job` (recreated when the size changes). */
+function passTarget(state: PageState, job: RenderJob): THREE.WebGLRenderTarget {
+  if (state.passTarget === null || state.passTarget.width !== job.width || state.passTarget.height !== job.height) {
+    state.passTarget?.dispose();
+    state.passTarget = new THREE.WebGLRenderTarget(job.width, job.height, { samples: 0, depthBuffer: true });
+    state.passBuffer = new Uint8Array(job.width * job.height * 4);
+  }
+  return state.passTarget;
+}
+
+/** A binary pass message: the header, then `bytesPerPixel` bytes a pixel, rows top-down. */
+function passMessage(job: RenderJob, index: 0 | 1, seq: number, kind: number, bytesPerPixel: number): { message: ArrayBuffer; pixels: Uint8Array } {
+  const message = new ArrayBuffer(VIEW_HEADER_BYTES + job.width * job.height * bytesPerPixel);
+  const header = new Uint32Array(message, 0, 5);
+  header.set([seq, index, job.width, job.height, kind]);
+  return { message, pixels: new Uint8Array(message, VIEW_HEADER_BYTES) };
+}
+
+/** The mask pass of view `index` at full size (MSAA off): one byte a pixel, 1 + part index, 0 = background. Call after {@link renderView}. */
+function renderMaskPass(state: PageState, job: RenderJob, index: 0 | 1, seq: number): ArrayBuffer {
+  const target = passTarget(state, job);
+  drawWithOverrides(state, target, state.passBuffer, (i) => idMaterial(state, i + 1));
+  const { message, pixels } = passMessage(job, index, seq, VIEW_KINDS.mask, 1);
+  const { width, height } = job;
+  for (let y = 0; y < height; y++) {
+    const from = (height - 1 - y) * width * 4;
+    for (let x = 0; x < width; x++) pixels[y * width + x] = state.passBuffer[from + 4 * x];
+  }
+  return message;
+}
+
+/** Writes z-depth in whole millimetres (1…65535, rounded) as R = high byte, G = low byte. */
+const DEPTH_VERTEX = `
+#include <common>
+#include <morphtarget_pars_vertex>
+#include <skinning_pars_vertex>
+varying float vDepth;
+void main() {
+  #include <skinbase_vertex>
+  #include <begin_vertex>
+  #include <morphtarget_vertex>
+  #include <skinning_vertex>
+  #include <project_vertex>
+  vDepth = -mvPosition.z;
+}`;
+const DEPTH_FRAGMENT = `
+varying float vDepth;
+void main() {
+  float mm = clamp(floor(vDepth * 1000.0 + 0.5), 1.0, 65535.0);
+  float hi = floor(mm / 256.0);
+  gl_FragColor = vec4(hi / 255.0, (mm - hi * 256.0) / 255.0, 0.0, 1.0);
+}`;
+
+/** The depth pass of view `index` at full size: u16 LE a pixel, millimetres along the camera's +z, 0 = background. Call after {@link renderView}. */
+function renderDepthPass(state: PageState, job: RenderJob, index: 0 | 1, seq: number): ArrayBuffer {
+  state.depthMaterial ??= new THREE.ShaderMaterial({ vertexShader: DEPTH_VERTEX, fragmentShader: DEPTH_FRAGMENT, toneMapped: false });
+  const target = passTarget(state, job);
+  drawWithOverrides(state, target, state.passBuffer, () => state.depthMaterial!);
+  const { message, pixels } = passMessage(job, index, seq, VIEW_KINDS.depth, 2);
+  const { width, height } = job;
+  for (let y = 0; y < height; y++) {
+    const from = (height - 1 - y) * width * 4;
+    for (let x = 0, k = 2 * y * width; x < width; x++, k += 2) {
+      // Little-endian u16: low byte first.
+      pixels[k] = state.passBuffer[from + 4 * x + 1];
+      pixels[k + 1] = state.passBuffer[from + 4 * x];
+    }
+  }
+  return message;
 }
 
 /** Background of the ID image: ID 0. */
@@ -371,7 +475,7 @@ function disposeObject(state: PageState): void {
  * A library job: loads its asset (the only await; it touches no page state, so a job handled
  * meanwhile is not disturbed), then renders it like any job. Its ID pass labels the whole model 1.
  */
-async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean]): Promise<void> {
+async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest): Promise<void> {
   let loaded: THREE.Group;
   try {
     loaded = await loadLibraryObject(job.object as Extract<RenderJob['object'], { kind: 'library' }>);
@@ -380,10 +484,10 @@ async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number,
     send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  handleRender(state, ws, seq, job, idPass, loaded);
+  handleRender(state, ws, seq, job, idPass, passes, loaded);
 }
 
-function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], loaded?: THREE.Group): void {
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, loaded?: THREE.Group): void {
   try {
     setupJob(state, job, loaded);
     for (const index of [0, 1] as const) {
@@ -391,6 +495,8 @@ function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJ
       const ids = idPass[index] ? renderIdPass(state, job, index, seq) : null;
       ws.send(state.buffer);
       if (ids !== null) send(ws, ids);
+      if (passes.mask) ws.send(renderMaskPass(state, job, index, seq));
+      if (passes.depth) ws.send(renderDepthPass(state, job, index, seq));
     }
   } catch (error) {
     send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
@@ -455,8 +561,9 @@ function main(): void {
       );
       return;
     }
-    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
-    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true]);
+    const passes: PassRequest = { mask: request.type === 'render' && request.passes?.mask === true, depth: request.type === 'render' && request.passes?.depth === true };
+    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes);
+    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
     else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
   };

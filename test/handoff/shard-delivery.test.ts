@@ -20,6 +20,15 @@ describe('listShardImages', () => {
     expect(listShardImages(text, 's')).toEqual({ images: ['images/0/a.jpg', 'images/0/b.jpg', 'images/0/c.jpg'], lines: 2 });
   });
 
+  it('adds the mask and depth files a record names beside its images (--passes)', () => {
+    const image = (p: string, pass: boolean) => ({ path: p, mask: pass ? { path: p.replace('.jpg', '.mask.png') } : null, depth: pass ? { path: p.replace('.jpg', '.depth.png') } : null });
+    const sft = JSON.stringify({ images: ['images/0/a.jpg', 'images/0/b.jpg'], meta: { images: [image('images/0/a.jpg', true), image('images/0/b.jpg', true)] } });
+    const rl = JSON.stringify({ images: ['images/0/c.jpg'], extra_info: { images: [image('images/0/c.jpg', false)] } });
+    expect(listShardImages(`${sft}\n${rl}\n`, 's').images).toEqual(['images/0/a.jpg', 'images/0/b.jpg', 'images/0/a.mask.png', 'images/0/a.depth.png', 'images/0/b.mask.png', 'images/0/b.depth.png', 'images/0/c.jpg']);
+    const escaping = JSON.stringify({ images: ['images/0/a.jpg'], meta: { images: [{ path: 'images/0/a.jpg', mask: { path: '../x.png' }, depth: null }] } });
+    expect(() => listShardImages(escaping, 's')).toThrow(/"\.\.\/x\.png"/);
+  });
+
   it('refuses paths that leave the output folder, and malformed lines', () => {
     for (const bad of ['../etc/passwd', '/etc/passwd', 'images/../../x', 'images\\x.jpg', 'images//x.jpg', '.']) {
       expect(() => listShardImages(`{"images":[${JSON.stringify(bad)}]}\n`, 'sft/shard-00000.jsonl')).toThrow(/line 1 of sft\/shard-00000.jsonl names image .* not a relative path inside the output folder/);

@@ -150,8 +150,8 @@ export function makeRecordInput(options: FixtureOptions = {}): SampleRecordInput
     truth,
     question,
     images: [
-      { path: `images/${shard}/${id}_a.jpg`, sha256: fakeSha(`${id}_a`), width: 512, height: 512, format: 'jpeg', bytes: 23456 },
-      { path: `images/${shard}/${id}_b.jpg`, sha256: fakeSha(`${id}_b`), width: 512, height: 512, format: 'jpeg', bytes: 24567 },
+      { path: `images/${shard}/${id}_a.jpg`, sha256: fakeSha(`${id}_a`), width: 512, height: 512, format: 'jpeg', bytes: 23456, mask: null, depth: null },
+      { path: `images/${shard}/${id}_b.jpg`, sha256: fakeSha(`${id}_b`), width: 512, height: 512, format: 'jpeg', bytes: 24567, mask: null, depth: null },
     ],
     withCot: options.withCot ?? true,
     systemPrompt: options.systemPrompt ?? null,
