@@ -71,7 +71,8 @@ function withoutAbsent(read: unknown, json: unknown): unknown {
   if (read === null || typeof read !== 'object' || read instanceof Uint8Array || json === null || typeof json !== 'object') return read;
   const j = json as Record<string, unknown>;
   return Object.fromEntries(
-    Object.entries(read).filter(([k, v]) => k in j || (v !== null && v !== undefined)).map(([k, v]) => [k, withoutAbsent(v, j[k])]),
+    // hyparquet reads a null struct (an image's absent mask/depth pass) as undefined.
+    Object.entries(read).filter(([k, v]) => k in j || (v !== null && v !== undefined)).map(([k, v]) => [k, v === undefined && j[k] === null ? null : withoutAbsent(v, j[k])]),
   );
 }
 
