@@ -78,10 +78,25 @@ function wrap180(a: number): number {
   return w === -180 ? 180 : w;
 }
 
-/** Draws a signed angle: a bin of `edges` uniformly, a side uniformly, then the magnitude uniformly inside the bin. */
-function drawBinned(edges: readonly number[], rng: Rng): number {
-  const bin = rng.int(0, edges.length - 2);
-  return (rng.chance(0.5) ? 1 : -1) * rng.range(edges[bin], edges[bin + 1]);
+/**
+ * Answer classes of the camera-motion families: the motion is drawn for the sample's balanced
+ * class ({@link answerClass}), so every answer content (each direction × bin, each of higher /
+ * lower / about the same…) is equally common whatever the re-draws. Class k of a binned family is
+ * bin ⌊k / 2⌋, side + when k is even.
+ */
+export const MOTION_CLASS_COUNTS: Readonly<Record<string, number>> = Object.freeze({
+  orbit: 2 * (ORBIT_BIN_EDGES_DEG.length - 1),
+  'orbit-direction': 2,
+  elevation: 3,
+  distance: 3,
+  'ego-turn': 2 * (EGO_TURN_BIN_EDGES_DEG.length - 1),
+  'object-rotation': 2 * (OBJECT_TURN_BIN_EDGES_DEG.length - 1),
+});
+
+/** A signed angle of class `cls`: bin ⌊cls / 2⌋ of `edges`, side + for even `cls`, the magnitude uniform inside the bin. */
+function drawBinned(edges: readonly number[], cls: number, rng: Rng): number {
+  const bin = Math.floor(cls / 2) % (edges.length - 1);
+  return (cls % 2 === 0 ? 1 : -1) * rng.range(edges[bin], edges[bin + 1]);
 }
 
 /**
@@ -89,7 +104,8 @@ function drawBinned(edges: readonly number[], rng: Rng): number {
  * object's turn between them. The draws of the viewpoint families come first and in the same
  * order as before pans existed, so their plans did not change.
  */
-export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, ranges: CameraRanges = CAMERA_DEFAULTS): CameraMotion {
+export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, ranges: CameraRanges = CAMERA_DEFAULTS, answerClass = 0): CameraMotion {
+  const cls = answerClass;
   const rBase = minRadiusForFov(fovYDeg);
   const rMin = rBase * ranges.radiusFactor[0];
   const rMax = rBase * ranges.radiusFactor[1];
@@ -115,22 +131,21 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
   let sameRoll = false;
   switch (family) {
     case 'orbit': {
-      // Bin first, then the angle inside it: every (direction, bin) answer is equally common, so
+      // The class's (direction, bin), then the angle inside it: every answer is equally common, so
       // the wider 90–135° / 135–180° bins are not over-represented.
-      const bin = rng.int(0, ORBIT_BIN_EDGES_DEG.length - 2);
-      dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(ORBIT_BIN_EDGES_DEG[bin], ORBIT_BIN_EDGES_DEG[bin + 1]);
+      dAz = drawBinned(ORBIT_BIN_EDGES_DEG, cls, rng);
       nuisanceEl();
       nuisanceR();
       break;
     }
     case 'orbit-direction':
-      dAz = (rng.chance(0.5) ? 1 : -1) * rng.range(10, 170);
+      dAz = (cls % 2 === 0 ? 1 : -1) * rng.range(10, 170);
       nuisanceEl();
       nuisanceR();
       break;
     case 'elevation': {
       dAz = rng.range(-45, 45);
-      const cls = rng.int(0, 2); // 0 higher, 1 lower, 2 about the same
+      // class 0 higher, 1 lower, 2 about the same
       const d = cls === 2 ? rng.range(-3, 3) : rng.range(12, 45) * (cls === 0 ? 1 : -1);
       elA = rng.range(Math.max(elMin, elMin - d), Math.min(elMax, elMax - d));
       elB = elA + d;
@@ -140,7 +155,7 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
     case 'distance': {
       dAz = rng.range(-45, 45);
       nuisanceEl();
-      const cls = rng.int(0, 2); // 0 closer, 1 farther, 2 about the same
+      // class 0 closer, 1 farther, 2 about the same
       const ratio = cls === 2 ? rng.range(0.98, 1.02) : cls === 0 ? rng.range(0.6, 0.85) : rng.range(1.18, 1.6);
       rA = rng.range(Math.max(rMin, rMin / ratio), Math.min(rMax, rMax / ratio));
       rB = rA * ratio;
@@ -153,7 +168,7 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
       elB = elA;
       rA = rng.range(rMin, rMax);
       rB = rA;
-      const turn = drawBinned(EGO_TURN_BIN_EDGES_DEG, rng);
+      const turn = drawBinned(EGO_TURN_BIN_EDGES_DEG, cls, rng);
       // Both pans within ±limit: panA uniform on [−limit, limit] ∩ [−limit − turn, limit − turn].
       const limit = fovYDeg / 2 - EGO_TURN_PAN_MARGIN_DEG;
       const lo = Math.max(-limit, -limit - turn);
@@ -170,7 +185,7 @@ export function drawCameraMotion(family: string, fovYDeg: number, rng: Rng, rang
       elB = elA!;
       rA = rng.range(rMin, rMax);
       rB = rA;
-      objectTurnDeg = drawBinned(OBJECT_TURN_BIN_EDGES_DEG, rng);
+      objectTurnDeg = drawBinned(OBJECT_TURN_BIN_EDGES_DEG, cls, rng);
       sameRoll = true;
       break;
     case 'perspective':

@@ -107,9 +107,28 @@ export function mixToCycleWeights(mix: readonly FamilyWeight[]): FamilyWeight[] 
   return weights;
 }
 
+/**
+ * A balanced draw of 0 … n − 1 for the `familyIndex`-th question of `family`: each block of n
+ * consecutive questions of the family takes every value once, in a seeded order of stream `stream`.
+ */
+function balancedDraw(seed: number, stream: string, family: string, familyIndex: number, n: number): number {
+  const block = Math.floor(familyIndex / n);
+  const perm = sampleRng(seed, `${stream}:${family}`, block).shuffle([...Array(n).keys()]);
+  return perm[familyIndex % n];
+}
+
 /** The balanced answer slot (0-based) for the `familyIndex`-th question of `family`. */
 export function answerSlot(seed: number, family: string, familyIndex: number, optionCount: number): number {
-  const block = Math.floor(familyIndex / optionCount);
-  const perm = sampleRng(seed, `letters:${family}`, block).shuffle([...Array(optionCount).keys()]);
-  return perm[familyIndex % optionCount];
+  return balancedDraw(seed, 'letters', family, familyIndex, optionCount);
+}
+
+/**
+ * The balanced answer class (0-based, < `classCount`) for the `familyIndex`-th question of
+ * `family`: which answer content the sample is drawn for (a direction and bin of the camera
+ * motion, a side, which named part is nearer…), so that every answer content is equally common
+ * in every block of `classCount` questions whatever the re-draws, and a model cannot learn the
+ * commonest content instead of looking. Independent of the answer slot (its own stream).
+ */
+export function answerClass(seed: number, family: string, familyIndex: number, classCount: number): number {
+  return classCount <= 1 ? 0 : balancedDraw(seed, 'classes', family, familyIndex, classCount);
 }

@@ -201,22 +201,25 @@ function mentionOf(obs: PartMention[], name: string): PartMention | undefined {
 }
 
 /**
- * Builds the question. Draws from `rng`, in order: template, reasoning style, pair, order within
- * the pair, option order.
+ * Builds the question. Draws from `rng`, in order: template, reasoning style, pair, option order;
+ * the order the pair is named in makes the answer `answerClass`'s side (0 left, 1 right).
  * @throws Error when the sample does not apply (call {@link perspectiveApplies} first).
  */
-export function buildPerspectiveQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<PerspectiveOptions> = {}): BuiltQuestion {
-  return buildWith(truth, rng, answerSlot, resolveOptions(options));
+export function buildPerspectiveQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<PerspectiveOptions> = {}, answerClass = 0): BuiltQuestion {
+  return buildWith(truth, rng, answerSlot, resolveOptions(options), answerClass);
 }
 
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: PerspectiveOptions): BuiltQuestion {
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: PerspectiveOptions, answerClass = 0): BuiltQuestion {
   const verdict = appliesWith(truth, o);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
   const pair = rng.pick(pairsWith(truth, o));
   const carried = pair[0];
-  const [subject, reference] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
+  // The pair's order decides the answer: X left of Y is Y right of X. Name them so the answer is the balanced class's side.
+  const target: LateralSide = answerClass % 2 === 0 ? 'left' : 'right';
+  const leftFirst = pair[0].cameraXyz[0] < pair[1].cameraXyz[0];
+  const [subject, reference] = leftFirst === (target === 'left') ? pair : [pair[1], pair[0]];
   const facts = factsWith(truth, subject, reference, o);
   const other: LateralSide = facts.side === 'left' ? 'right' : 'left';
   const arranged = arrangeOptions(FAMILY, facts.side, [other], answerSlot, rng);
@@ -272,8 +275,9 @@ export function createPerspectiveFamily(options: Partial<PerspectiveOptions> = {
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,
+    answerClasses: 2,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
   });
 }
 

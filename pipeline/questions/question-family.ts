@@ -67,11 +67,19 @@ export interface QuestionFamily {
   readonly stage: Stage;
   /** Number of options every question of this family has (so answer slots can be balanced). */
   readonly optionCount: number;
-  /** Whether this sample can be asked about without ambiguity. */
-  applies(truth: GroundTruth): Applicability;
+  /**
+   * Answer classes the family balances itself, from the truth it is given (e.g. `perspective`:
+   * left / right): the caller passes each question a balanced class (`answerClass` of
+   * pipeline/plan/family-schedule.ts) and the family asks the question whose answer content is that
+   * class. Absent for families whose answer content the planner's camera motion already balances.
+   */
+  readonly answerClasses?: number;
+  /** Whether this sample can be asked about without ambiguity (for answer class `answerClass`, when the family has classes). */
+  applies(truth: GroundTruth, answerClass?: number): Applicability;
   /**
    * Builds the question. `answerSlot` (0-based, < optionCount) is where the correct option must
    * go; the caller balances it over the dataset. Other options are ordered with `rng`.
+   * `answerClass` (< answerClasses) is the answer content to ask for, when the family has classes.
    */
-  build(truth: GroundTruth, rng: Rng, answerSlot: number): BuiltQuestion;
+  build(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion;
 }

@@ -140,16 +140,33 @@ export function relativeDepthFacts(a: QuestionPart, b: QuestionPart): RelativeDe
 }
 
 /** Whether the sample can be asked about; see the file header for the rules and their order. */
-export function relativeDepthApplies(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}): Applicability {
-  return appliesWith(truth, resolveOptions(options));
+export function relativeDepthApplies(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}, answerClass?: number): Applicability {
+  return appliesWith(truth, resolveOptions(options), answerClass);
 }
 
-function appliesWith(truth: GroundTruth, o: RelativeDepthOptions): Applicability {
+/**
+ * Answer classes: 0 = the nearer part of the pair is the one whose name comes first in
+ * alphabetical order, 1 = the other. Balancing them means that for any two part names asked
+ * about together, each is the answer about as often: a blind guesser cannot learn "the body is
+ * nearer" (a large central part is rarely the one the second image hides, and a hidden part is
+ * usually the farther one).
+ */
+function ofClass(pairs: [QuestionPart, QuestionPart][], answerClass: number | undefined): [QuestionPart, QuestionPart][] {
+  if (answerClass === undefined) return pairs;
+  return pairs.filter(([a, b]) => {
+    const [first, second] = a.name < b.name ? [a, b] : [b, a];
+    return (first.view.depthM < second.view.depthM) === (answerClass % 2 === 0);
+  });
+}
+
+function appliesWith(truth: GroundTruth, o: RelativeDepthOptions, answerClass?: number): Applicability {
   const framing = checkFraming(truth, o);
   if (!framing.ok) return framing;
   if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 1) return { ok: false, reason: 'too-few-parts' };
   if (listCarriedParts(truth, 1, o.minPartVisibleFraction).length === 0) return { ok: false, reason: 'no-hidden-part' };
-  if (pairsWith(truth, o).length === 0) return { ok: false, reason: 'similar-depth' };
+  const pairs = pairsWith(truth, o);
+  if (pairs.length === 0) return { ok: false, reason: 'similar-depth' };
+  if (ofClass(pairs, answerClass).length === 0) return { ok: false, reason: 'no-pair-of-class' };
   return { ok: true };
 }
 
@@ -158,16 +175,16 @@ function appliesWith(truth: GroundTruth, o: RelativeDepthOptions): Applicability
  * question names the parts in, option order.
  * @throws Error when the sample does not apply (call {@link relativeDepthApplies} first).
  */
-export function buildRelativeDepthQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<RelativeDepthOptions> = {}): BuiltQuestion {
-  return buildWith(truth, rng, answerSlot, resolveOptions(options));
+export function buildRelativeDepthQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<RelativeDepthOptions> = {}, answerClass?: number): BuiltQuestion {
+  return buildWith(truth, rng, answerSlot, resolveOptions(options), answerClass);
 }
 
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: RelativeDepthOptions): BuiltQuestion {
-  const verdict = appliesWith(truth, o);
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: RelativeDepthOptions, answerClass?: number): BuiltQuestion {
+  const verdict = appliesWith(truth, o, answerClass);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
-  const pair = rng.pick(pairsWith(truth, o));
+  const pair = rng.pick(ofClass(pairsWith(truth, o), answerClass));
   const [carried, seenB] = pair;
   const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
   const facts = relativeDepthFacts(x, y);
@@ -206,8 +223,9 @@ export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions>
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,
-    applies: (truth: GroundTruth) => appliesWith(truth, o),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
+    answerClasses: 2,
+    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * `prepareCardSections(outDir, manifest)`: writes the plots (`<out>/plots/*.svg`) and returns the
- * dataset card sections this folder contributes — "Assets and rendering", "Statistics" and
- * "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
+ * dataset card sections this folder contributes — "Assets and rendering", "Statistics",
+ * "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
  * built (its `stats.distributions` from {@link readDatasetStats}) and the shards are sealed.
  *
  * @example
@@ -11,6 +11,7 @@
  */
 import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
+import { buildBlindPriorSection, readBlindPrior } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
@@ -20,5 +21,6 @@ export async function prepareCardSections(outDir: string, manifest: Manifest): P
   const plots = listStatsPlots(manifest);
   await writeStatsPlots(outDir, plots);
   const examples = await readExampleRecords(outDir, manifest.shards);
-  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), buildExamplesSection(examples)];
+  const blind = await readBlindPrior(outDir, manifest.shards);
+  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), buildBlindPriorSection(blind), buildExamplesSection(examples)];
 }

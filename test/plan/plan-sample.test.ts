@@ -111,3 +111,51 @@ describe('planSample for the SAT families', () => {
     }
   });
 });
+
+describe('planSample: answer contents balanced by the answer class', () => {
+  const families = ['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation'];
+  const cfg = { seed: 7, width: 256, height: 256, schedule: buildFamilySchedule(families.map((family) => ({ family, weight: 1 }))) };
+  const classOf: Record<string, (p: ReturnType<typeof planSample>) => string> = {
+    orbit: (p) => {
+      const d = ((p.orbits[1].azimuthDeg - p.orbits[0].azimuthDeg + 540) % 360) - 180;
+      return `${d > 0 ? 'right' : 'left'} ${[30, 60, 90, 135, 180.001].findIndex((e) => Math.abs(d) < e)}`;
+    },
+    'orbit-direction': (p) => (((p.orbits[1].azimuthDeg - p.orbits[0].azimuthDeg + 540) % 360) - 180 > 0 ? 'right' : 'left'),
+    elevation: (p) => {
+      const d = p.orbits[1].elevationDeg - p.orbits[0].elevationDeg;
+      return Math.abs(d) <= 3 ? 'same' : d > 0 ? 'higher' : 'lower';
+    },
+    distance: (p) => {
+      const r = p.orbits[1].radiusM / p.orbits[0].radiusM;
+      return r < 0.9 ? 'closer' : r > 1.1 ? 'farther' : 'same';
+    },
+    'ego-turn': (p) => {
+      const t = p.orbits[1].panDeg - p.orbits[0].panDeg;
+      return `${t > 0 ? 'right' : 'left'} ${[10, 20, 30].findIndex((e) => Math.abs(t) < e)}`;
+    },
+    'object-rotation': (p) => {
+      const t = p.job.objectYawDeg[1] - p.job.objectYawDeg[0];
+      return `${t > 0 ? 'ccw' : 'cw'} ${[30, 60, 90, 135, 180].findIndex((e) => Math.abs(t) < e)}`;
+    },
+  };
+  const counts: Record<string, number> = { orbit: 10, 'orbit-direction': 2, elevation: 3, distance: 3, 'ego-turn': 6, 'object-rotation': 10 };
+
+  it('draws every answer content equally often in each family, whatever the re-draws', () => {
+    for (const family of families) {
+      const n = counts[family];
+      // 20 blocks of n questions, each question re-drawn a different number of times: the content follows the question, not the draw.
+      const seen = new Map<string, number>();
+      let found = 0;
+      for (let index = 0; found < 20 * n; index++) {
+        const first = planSample(cfg, index, 0);
+        if (first.family !== family) continue;
+        found++;
+        const plan = planSample(cfg, index, index % 5);
+        expect(classOf[family](plan)).toBe(classOf[family](first));
+        seen.set(classOf[family](plan), (seen.get(classOf[family](plan)) ?? 0) + 1);
+      }
+      expect(seen.size, family).toBe(n);
+      for (const [content, k] of seen) expect(k, `${family} ${content}`).toBe(20);
+    }
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * Test helper: draws samples of one family the way the run loop does — `planSample` with a
  * schedule that asks only that family, `computeGroundTruth`, re-drawing with attempt + 1 while
- * `applies` says no — and builds each question with the balanced answer slot.
+ * `applies` says no — and builds each question with the balanced answer slot and answer class.
  */
 import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
-import { answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
+import { answerClass, answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../../pipeline/plan/plan-sample.js';
 import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
 import type { BuiltQuestion, QuestionFamily } from '../../pipeline/questions/question-family.js';
@@ -50,14 +50,15 @@ export function drawSamples(family: QuestionFamily, count: number, seed = 202406
       const plan = planSample(config, index, attempt);
       const truth = computeGroundTruth(plan);
       attempts++;
-      const verdict = family.applies(truth);
+      const cls = answerClass(seed, family.name, plan.familyIndex, family.answerClasses ?? 1);
+      const verdict = family.applies(truth, cls);
       if (!verdict.ok) {
         redraws[verdict.reason] = (redraws[verdict.reason] ?? 0) + 1;
         rejected.push({ plan, truth, reason: verdict.reason });
         continue;
       }
       const slot = answerSlot(seed, family.name, plan.familyIndex, family.optionCount);
-      const question = family.build(truth, sampleRng(seed, 'question', index, attempt), slot);
+      const question = family.build(truth, sampleRng(seed, 'question', index, attempt), slot, cls);
       samples.push({ plan, truth, question, slot });
       break;
     }

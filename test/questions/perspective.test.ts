@@ -71,12 +71,11 @@ describe('perspective on planned samples', () => {
     }
   });
 
-  it('balances letters exactly and left/right roughly; uses every template; counts re-draws', () => {
+  it('balances letters and left/right exactly; uses every template; counts re-draws', () => {
     const h = letterHistogram(drawn.samples.map((s) => s.question));
     expect(h).toEqual({ A: 200, B: 200 });
-    const left = drawn.samples.filter((s) => s.question.answerText === 'left').length;
-    expect(left / 400).toBeGreaterThan(0.4);
-    expect(left / 400).toBeLessThan(0.6);
+    // The answer class decides the side: exactly half left.
+    expect(drawn.samples.filter((s) => s.question.answerText === 'left').length).toBe(200);
     expect(new Set(drawn.samples.map((s) => s.question.templateId)).size).toBe(PERSPECTIVE_TEMPLATES.length);
     expect(Object.values(drawn.redraws).reduce((a, b) => a + b, 0)).toBe(drawn.attempts - drawn.samples.length);
     for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'no-hidden-part', 'parts-too-close']).toContain(reason);

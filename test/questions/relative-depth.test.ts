@@ -62,6 +62,15 @@ describe('relative-depth on planned samples', () => {
     }
   });
 
+  it('balances its answer classes exactly: for each pair, the alphabetically first name is the nearer one in half the questions', () => {
+    const first = drawn.samples.filter(({ question, truth }) => {
+      const [x, y] = question.namedParts!.map((p) => truth.views[1].parts.find((v) => v.name === p.name)!);
+      const [a, b] = x.name < y.name ? [x, y] : [y, x];
+      return a.depthM < b.depthM;
+    }).length;
+    expect(first).toBe(200);
+  });
+
   it('balances letters exactly, and which named part is nearer roughly; uses every template; counts re-draws', () => {
     expect(letterHistogram(drawn.samples.map((s) => s.question))).toEqual({ A: 200, B: 200 });
     const firstNearer = drawn.samples.filter((s) => s.question.difficulty.value < 0).length;
@@ -69,7 +78,7 @@ describe('relative-depth on planned samples', () => {
     expect(firstNearer / 400).toBeLessThan(0.6);
     expect(new Set(drawn.samples.map((s) => s.question.templateId)).size).toBe(RELATIVE_DEPTH_TEMPLATES.length);
     expect(Object.values(drawn.redraws).reduce((a, b) => a + b, 0)).toBe(drawn.attempts - drawn.samples.length);
-    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'no-hidden-part', 'similar-depth']).toContain(reason);
+    for (const reason of Object.keys(drawn.redraws)) expect(['out-of-frame', 'too-small', 'too-few-parts', 'no-hidden-part', 'similar-depth', 'no-pair-of-class']).toContain(reason);
   });
 });
 
