@@ -5,7 +5,7 @@
  * they looked nearest to) and the share of samples that would be re-drawn for colour.
  */
 import { Command } from 'commander';
-import { nearestNamedColour } from '../assets/procedural/colour-lab.js';
+import { nearestNamedColour, showsNamedColour } from '../assets/procedural/colour-lab.js';
 import { RUN_DEFAULTS } from '../pipeline/config.js';
 import { computeGroundTruth } from '../pipeline/geometry/ground-truth.js';
 import { buildFamilySchedule } from '../pipeline/plan/family-schedule.js';
@@ -66,7 +66,7 @@ try {
         rows.set(spec.colorName, row);
         row.seen += 1;
         const nearest = nearestNamedColour(part.meanColour!).name;
-        if (nearest !== spec.colorName) {
+        if (!showsNamedColour(part.meanColour!, spec.colorName)) {
           row.failed += 1;
           row.nearest[nearest] = (row.nearest[nearest] ?? 0) + 1;
           failed = true;

@@ -38,6 +38,22 @@ export function deltaE(a: Lab, b: Lab): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
+/**
+ * How much nearer (ΔE*ab) a rendered part must be to its own colour word than to any other of the
+ * palette for the word to be used: a margin, so that the colour read from the ID pass's samples and
+ * the colour of the written image's pixels (other sampling, JPEG) cannot name different words.
+ */
+export const COLOUR_NAME_MARGIN = 4;
+
+/** Whether `srgb` reads as `name`: nearer to it than to every other palette colour by at least {@link COLOUR_NAME_MARGIN}. */
+export function showsNamedColour(srgb: readonly [number, number, number], name: string, palette: readonly NamedColor[] = PART_COLORS): boolean {
+  const lab = srgbToLab(srgb);
+  const own = palette.find((c) => c.name === name);
+  if (own === undefined) return false;
+  const d = deltaE(lab, hexToLab(own.hex));
+  return palette.every((c) => c.name === name || deltaE(lab, hexToLab(c.hex)) >= d + COLOUR_NAME_MARGIN);
+}
+
 /** The colour of `palette` nearest to `srgb` in CIELAB, with its distance. */
 export function nearestNamedColour(srgb: readonly [number, number, number], palette: readonly NamedColor[] = PART_COLORS): { name: string; deltaE: number } {
   const lab = srgbToLab(srgb);

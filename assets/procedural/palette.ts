@@ -1,7 +1,10 @@
 /**
  * Named part colours: saturated, far apart in hue, each with a plain English name used in
  * questions and reasoning ("the red handle"). Backgrounds are drawn from pale tones that none of
- * these resemble.
+ * these resemble. Every colour must stay nearest to its own word under the lighting the planner
+ * draws (the run's colour-name check, docs/look.md#light-and-colour-words): brown was dropped
+ * (lit orange and red read as brown, shaded brown as black), orange moved towards yellow and
+ * purple towards magenta (away from red and blue).
  */
 export interface NamedColor {
   name: string;
@@ -12,12 +15,11 @@ export const PART_COLORS: readonly NamedColor[] = [
   { name: 'red', hex: '#d62728' },
   { name: 'blue', hex: '#1f57c4' },
   { name: 'green', hex: '#2ca02c' },
-  { name: 'orange', hex: '#ff7f0e' },
-  { name: 'purple', hex: '#8e44c9' },
+  { name: 'orange', hex: '#ff9214' },
+  { name: 'purple', hex: '#a23cbc' },
   { name: 'yellow', hex: '#f2d21b' },
   { name: 'cyan', hex: '#17becf' },
   { name: 'pink', hex: '#f06eb4' },
-  { name: 'brown', hex: '#8c564b' },
   { name: 'black', hex: '#222222' },
 ];
 

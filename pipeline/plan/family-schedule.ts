@@ -132,3 +132,18 @@ export function answerSlot(seed: number, family: string, familyIndex: number, op
 export function answerClass(seed: number, family: string, familyIndex: number, classCount: number): number {
   return classCount <= 1 ? 0 : balancedDraw(seed, 'classes', family, familyIndex, classCount);
 }
+
+/** Draws of a sample that keep its balanced answer class; later draws take a class of their own. */
+export const CLASS_KEPT_DRAWS = 16;
+
+/**
+ * The answer class of draw `attempt` of a question: its balanced {@link answerClass} for the first
+ * {@link CLASS_KEPT_DRAWS} draws, then one drawn per attempt, so a class the sample cannot take
+ * (an object turn that the object's symmetry hides, no pair of the wanted kind) never dead-ends
+ * the sample. The balance is exact for every question that needs fewer draws.
+ */
+export function answerClassOfDraw(seed: number, family: string, familyIndex: number, classCount: number, index: number, attempt: number): number {
+  if (classCount <= 1) return 0;
+  if (attempt < CLASS_KEPT_DRAWS) return answerClass(seed, family, familyIndex, classCount);
+  return sampleRng(seed, `classes:${family}`, index, attempt).int(0, classCount - 1);
+}

@@ -11,7 +11,7 @@ import { sampleRng, type Rng } from '../rng.js';
 import type { LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, MOTION_CLASS_COUNTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
-import { answerClass, type FamilySchedule } from './family-schedule.js';
+import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from './sample-plan.js';
 
 /** Procedural generators of the embedded default, with their share of samples. */
@@ -82,7 +82,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const ranges = config.camera ?? CAMERA_DEFAULTS;
   const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
-  const motionClass = answerClass(config.seed, family, familyIndex, MOTION_CLASS_COUNTS[family] ?? 1);
+  const motionClass = answerClassOfDraw(config.seed, family, familyIndex, MOTION_CLASS_COUNTS[family] ?? 1, index, attempt);
   const { orbits, objectTurnDeg } = drawCameraMotion(family, fovYDeg, rng, ranges, motionClass);
   // --- Look
   const lighting = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);

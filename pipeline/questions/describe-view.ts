@@ -65,10 +65,12 @@ export interface Observations {
   /** Visible in both, centre in another horizontal third; most visible (in the second) first. */
   shifted: PartShift[];
   /**
-   * Visible in one image and only a sliver in the other (some ID-pass pixels, no solid patch):
-   * neither "the same parts are visible" nor "comes into view"/"drops out of sight" would be true.
+   * Names of the parts whose state differs between the images other than seen ↔ hidden: seen in
+   * one and only a sliver in the other (some ID-pass pixels, no solid patch), or a sliver in one
+   * and hidden in the other. Neither "the same parts are visible" nor "comes into view" / "drops
+   * out of sight" would be true of them.
    */
-  unclear: PartMention[];
+  unclear: string[];
   /** {@link ViewFacts.coverage} of each view, 0..1. */
   coverage: [number, number];
 }
@@ -224,6 +226,23 @@ export function isHidden(view: ViewFacts, name: string): boolean {
   return p.idPixels !== undefined ? p.idPixels === 0 : !p.visible;
 }
 
+/** A part's state in one view: seen (a solid patch), hidden (no pixel) or a sliver in between. */
+function partState(view: ViewFacts, name: string): 'seen' | 'hidden' | 'sliver' {
+  const p = view.parts.find((q) => q.name === name)!;
+  return p.visible ? 'seen' : isHidden(view, name) ? 'hidden' : 'sliver';
+}
+
+/** See {@link Observations.unclear}. */
+function unclearParts(truth: GroundTruth): string[] {
+  return truth.object.parts
+    .map((p) => p.name)
+    .filter((name) => {
+      const a = partState(truth.views[0], name);
+      const b = partState(truth.views[1], name);
+      return a !== b && (a === 'sliver' || b === 'sliver');
+    });
+}
+
 /** Reads the {@link Observations} of a sample off its ground truth. Pure. */
 export function observeViews(truth: GroundTruth): Observations {
   const a = mentions(truth.views[0], truth);
@@ -241,7 +260,7 @@ export function observeViews(truth: GroundTruth): Observations {
     appeared: b.filter((m) => !inA.has(m.name) && isHidden(viewA, m.name)),
     disappeared: a.filter((m) => !inB.has(m.name) && isHidden(viewB, m.name)),
     shifted,
-    unclear: [...b.filter((m) => !inA.has(m.name) && !isHidden(viewA, m.name)), ...a.filter((m) => !inB.has(m.name) && !isHidden(viewB, m.name))],
+    unclear: unclearParts(truth),
     coverage: [truth.views[0].coverage, truth.views[1].coverage],
   };
 }

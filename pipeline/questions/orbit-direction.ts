@@ -10,11 +10,11 @@
  *   image. Did you walk to your left or to your right?
  * Options:  A. right   B. left
  * Answer:   B
- * Reasoning: The first image shows the black body, the brown nose and the purple handle in the
- *   centre, with the brown nose the nearest of them to the camera. The second image shows the
+ * Reasoning: The first image shows the black body, the orange nose and the purple handle in the
+ *   centre, with the orange nose the nearest of them to the camera. The second image shows the
  *   black body in the centre and the green fin on the left, with the green fin the nearest of them
  *   to the camera. Compared with the first image, the second image newly shows the green fin but
- *   no longer shows the brown nose and the purple handle. Comparing the two camera positions, the
+ *   no longer shows the orange nose and the purple handle. Comparing the two camera positions, the
  *   camera moved about 106° around the object, to its left. So the answer is B: left.
  * ```
  * (Generated: seed 0, sample 1, 512 px.)

@@ -12,8 +12,8 @@
  *    (≥ {@link ID_PASS_RULES.rayClearlyVisible} of its samples seen) has no ID pixel, or one the
  *    ray cast sees nothing of shows a solid patch: a pose or geometry bug, never written.
  * 3. {@link COLOUR_MISMATCH}: a seen procedural part whose mean interior colour (ID mask over the
- *    colour image, rims dropped) is nearer, in CIELAB, to another palette colour than to its own
- *    colour word.
+ *    colour image, rims dropped) is not nearer, in CIELAB, to its own colour word than to every
+ *    other palette colour by {@link COLOUR_NAME_MARGIN} ΔE.
  *
  * A part is *seen* when its ID pass shows at least {@link ID_PASS_RULES.minSeenInterior}
  * interior pixels (a solid patch, not a rim), *hidden* when it has no ID pixel at all, and a
@@ -23,7 +23,7 @@
  *
  * Renderers without an ID pass (fakes in tests) leave the truth as the ray cast made it.
  */
-import { nearestNamedColour } from '../../assets/procedural/colour-lab.js';
+import { COLOUR_NAME_MARGIN, nearestNamedColour, showsNamedColour } from '../../assets/procedural/colour-lab.js';
 import type { GroundTruth, IdPass, PartView, RawImage, ViewFacts } from '../types.js';
 
 /** Re-draw reason when the ray cast and the ID pass disagree about a part. */
@@ -86,12 +86,11 @@ function groundView(truth: GroundTruth, facts: ViewFacts, idPass: IdPass, view: 
         message: `part "${ray.name}" has ${Math.round(ray.visibleFraction * 100)} % of its ray-cast samples seen but ${id.pixels} ID-pass pixel(s) in view ${viewName}`,
       };
     }
-    if (seen && truth.object.kind === 'procedural') {
+    if (seen && truth.object.kind === 'procedural' && !showsNamedColour(id.meanColour!, spec.colorName)) {
       const nearest = nearestNamedColour(id.meanColour!);
-      if (nearest.name !== spec.colorName) {
-        const shown = id.meanColour!.map((c) => Math.round(c)).join(', ');
-        return { ok: false, reason: COLOUR_MISMATCH, view, part: ray.name, message: `the ${spec.colorName} ${ray.name} shows rgb(${shown}) in view ${viewName}, nearest to "${nearest.name}"` };
-      }
+      const shown = id.meanColour!.map((c) => Math.round(c)).join(', ');
+      const why = nearest.name === spec.colorName ? `within ${COLOUR_NAME_MARGIN} ΔE of another colour word` : `nearest to "${nearest.name}"`;
+      return { ok: false, reason: COLOUR_MISMATCH, view, part: ray.name, message: `the ${spec.colorName} ${ray.name} shows rgb(${shown}) in view ${viewName}, ${why}` };
     }
     const region = id.centroidPx === null ? { horizontal: ray.horizontal, vertical: ray.vertical } : thirds(id.centroidPx[0], id.centroidPx[1], width, height);
     parts.push({ ...ray, visible: seen, idPixels: id.pixels, ...region });

@@ -23,7 +23,7 @@ import { EnvironmentError, RunFailedError, RunInterruptedError } from '../errors
 import { computeGroundTruth } from '../geometry/ground-truth.js';
 import type { HandoffReport, HandoffSink } from '../handoff/handoff-queue.js';
 import type { Logger } from '../logger.js';
-import { answerClass, answerSlot, buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
+import { answerClassOfDraw, answerSlot, buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../plan/plan-sample.js';
 import type { SamplePlan } from '../plan/sample-plan.js';
 import { getFamily } from '../questions/index.js';
@@ -201,7 +201,7 @@ export function getRecordKinds(family: string, stages: RunConfig['stages']): ('s
  */
 export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; question: BuiltQuestion } | { ok: false; reason: string } {
   const family = getFamily(plan.family);
-  const cls = answerClass(plan.seed, plan.family, plan.familyIndex, family.answerClasses ?? 1);
+  const cls = answerClassOfDraw(plan.seed, plan.family, plan.familyIndex, family.answerClasses ?? 1, plan.index, plan.attempt);
   const verdict = family.applies(truth, cls);
   if (!verdict.ok) return verdict;
   const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);

@@ -4,7 +4,7 @@
  * `applies` says no — and builds each question with the balanced answer slot and answer class.
  */
 import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
-import { answerClass, answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
+import { answerClassOfDraw, answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../../pipeline/plan/plan-sample.js';
 import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
 import type { BuiltQuestion, QuestionFamily } from '../../pipeline/questions/question-family.js';
@@ -50,7 +50,7 @@ export function drawSamples(family: QuestionFamily, count: number, seed = 202406
       const plan = planSample(config, index, attempt);
       const truth = computeGroundTruth(plan);
       attempts++;
-      const cls = answerClass(seed, family.name, plan.familyIndex, family.answerClasses ?? 1);
+      const cls = answerClassOfDraw(seed, family.name, plan.familyIndex, family.answerClasses ?? 1, index, attempt);
       const verdict = family.applies(truth, cls);
       if (!verdict.ok) {
         redraws[verdict.reason] = (redraws[verdict.reason] ?? 0) + 1;

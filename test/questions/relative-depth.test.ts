@@ -8,6 +8,7 @@ import {
   relativeDepthApplies,
   relativeDepthFamily,
 } from '../../pipeline/questions/relative-depth.js';
+import { CLASS_KEPT_DRAWS } from '../../pipeline/plan/family-schedule.js';
 import { createRng } from '../../pipeline/rng.js';
 import type { PartView } from '../../pipeline/types.js';
 import { letterHistogram, reasoningProblems, shapeProblems, splitSentences } from './check-reasoning.js';
@@ -68,7 +69,10 @@ describe('relative-depth on planned samples', () => {
       const [a, b] = x.name < y.name ? [x, y] : [y, x];
       return a.depthM < b.depthM;
     }).length;
-    expect(first).toBe(200);
+    // Exact, but for the questions that needed more draws than keep their class (each of those may tip it by one).
+    const late = drawn.samples.filter(({ plan }) => plan.attempt >= CLASS_KEPT_DRAWS).length;
+    expect(late).toBeLessThan(10);
+    expect(Math.abs(first - 200)).toBeLessThanOrEqual(late);
   });
 
   it('balances letters exactly, and which named part is nearer roughly; uses every template; counts re-draws', () => {
