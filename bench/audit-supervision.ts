@@ -163,17 +163,26 @@ for await (const r of readShardRecords(out, listJsonlShards(manifest.shards))) {
       claim(flips.length === 0, `"${s}" but ${flips.map((p) => p.name).join(', ')} is seen in one image and hidden in the other`);
       continue;
     }
-    const hiddenSecond = /cannot be seen in the second image|the second image does not show|no longer shows|drops? out of sight/i;
-    const newly = /newly shows|comes? into view/i;
-    if (hiddenSecond.test(s) || newly.test(s)) {
-      // "A comes into view and B drops out of sight": split on the conjunction when both occur.
-      const parts = s.split(/ but | and (?=the \w+ (?:\w+ )?(?:drops|drop)|no longer)/);
-      for (const piece of parts) {
-        for (const { j, label } of labels.filter(({ label }) => piece.toLowerCase().includes(label))) {
-          if (hiddenSecond.test(piece)) claim(hiddenIn(1, j) && (!/drops? out of sight|no longer/.test(piece) || seenIn(0, j)), `"${piece}" but ${label} covers ${views[1].count[j + 1]} px of mask B`);
-          if (newly.test(piece)) claim(hiddenIn(0, j) && seenIn(1, j), `"${piece}" but ${label} covers ${views[0].count[j + 1]} px of mask A / ${views[1].count[j + 1]} of B`);
-          if (/the first image shows it|the first image does/.test(piece)) claim(seenIn(0, j), `"${piece}" but ${label} is not seen in image A`);
-        }
+    // Change and carried-part sentences: which labels the sentence says are hidden in image B, or new in B, by position.
+    const at = (re: RegExp) => {
+      const m = re.exec(lower);
+      return m === null ? -1 : m.index;
+    };
+    const intoView = at(/comes? into view/);
+    const outOfSight = at(/drops? out of sight/);
+    const newly = at(/newly shows/);
+    const noLonger = at(/no longer shows/);
+    const cannot = at(/cannot be seen in the second image/);
+    const doesNot = at(/the second image does not show/);
+    if ([intoView, outOfSight, newly, noLonger, cannot, doesNot].some((i) => i >= 0)) {
+      for (const { j, label } of named) {
+        const p = lower.indexOf(label);
+        const appeared = (intoView >= 0 && p < intoView) || (newly >= 0 && p > newly && (noLonger < 0 || p < noLonger));
+        const dropped = (outOfSight >= 0 && p < outOfSight && (intoView < 0 || p > intoView)) || (noLonger >= 0 && p > noLonger);
+        const carried = (cannot >= 0 && p < cannot) || (doesNot >= 0 && p > doesNot && p < doesNot + 40 + label.length);
+        if (appeared) claim(hiddenIn(0, j) && seenIn(1, j), `"${s}": ${label} is said to come into view but covers ${views[0].count[j + 1]} px of mask A / ${views[1].count[j + 1]} of B`);
+        if (dropped) claim(seenIn(0, j) && hiddenIn(1, j), `"${s}": ${label} is said to drop out of sight but covers ${views[0].count[j + 1]} px of mask A / ${views[1].count[j + 1]} of B`);
+        if (carried) claim(hiddenIn(1, j) && seenIn(0, j), `"${s}": ${label} is said to be hidden in image B and seen in A but covers ${views[0].count[j + 1]} px of mask A / ${views[1].count[j + 1]} of B`);
       }
       continue;
     }

@@ -65,10 +65,9 @@ export interface Observations {
   /** Visible in both, centre in another horizontal third; most visible (in the second) first. */
   shifted: PartShift[];
   /**
-   * Names of the parts whose state differs between the images other than seen ↔ hidden: seen in
-   * one and only a sliver in the other (some ID-pass pixels, no solid patch), or a sliver in one
-   * and hidden in the other. Neither "the same parts are visible" nor "comes into view" / "drops
-   * out of sight" would be true of them.
+   * Names of the parts that are a sliver (some ID-pass pixels, no solid patch) in either image. A
+   * sliver may be a thin strip at full size: "the same parts are visible in both images" is not
+   * said while there is one, and it is never said to come into view or drop out of sight.
    */
   unclear: string[];
   /** {@link ViewFacts.coverage} of each view, 0..1. */
@@ -234,13 +233,7 @@ function partState(view: ViewFacts, name: string): 'seen' | 'hidden' | 'sliver' 
 
 /** See {@link Observations.unclear}. */
 function unclearParts(truth: GroundTruth): string[] {
-  return truth.object.parts
-    .map((p) => p.name)
-    .filter((name) => {
-      const a = partState(truth.views[0], name);
-      const b = partState(truth.views[1], name);
-      return a !== b && (a === 'sliver' || b === 'sliver');
-    });
+  return truth.object.parts.map((p) => p.name).filter((name) => partState(truth.views[0], name) === 'sliver' || partState(truth.views[1], name) === 'sliver');
 }
 
 /** Reads the {@link Observations} of a sample off its ground truth. Pure. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordMeta } from '../../pipeline/records/record-meta.js';
-import { checkViewPixels, viewClaims } from '../../pipeline/verify/check-pixels.js';
+import { checkViewPixels, MAX_HIDDEN_MASK_SHARE, viewClaims } from '../../pipeline/verify/check-pixels.js';
 import { verifyDataset } from '../../pipeline/verify/verify-dataset.js';
 import { decodePass, encodeDepth, encodeMask } from '../../renderers/encode-image.js';
 import { runCli } from '../e2e/run-cli.js';
@@ -75,6 +75,52 @@ describe('--passes mask,depth (Chromium)', () => {
     }
     const report = await verifyDataset(out);
     expect(report.faults).toEqual([]);
+  });
+
+  it('every colour word, every cross-view question and every instruction holds against the written files', async () => {
+    const { showsNamedColour } = await import('../../assets/procedural/colour-lab.js');
+    const { formatOfInstruction } = await import('../../pipeline/records/answer-instruction.js');
+    let colours = 0;
+    for (const { meta } of records) {
+      const masks = await Promise.all(meta.images.map(async (im) => (await decodePass(await readFile(join(out, im.mask!.path)), 'mask')).values as Uint8Array));
+      const pixels = await Promise.all(meta.images.map(async (im) => (await sharp(await readFile(join(out, im.path))).removeAlpha().raw().toBuffer()) as Buffer));
+      // A seen part's mask interior (2 px from any other label) in the JPEG reads as its colour word.
+      meta.images.forEach((im, v) => {
+        const { width } = im;
+        meta.parts.forEach((p, j) => {
+          if (!(v === 0 ? p.view_a : p.view_b).visible) return;
+          const sum = [0, 0, 0, 0];
+          const m = masks[v];
+          for (let k = 2 * width; k < m.length - 2 * width; k++) {
+            if (m[k] !== j + 1 || k % width < 2 || k % width >= width - 2) continue;
+            let inside = true;
+            for (let dy = -2; inside && dy <= 2; dy++) for (let dx = -2; inside && dx <= 2; dx++) if (m[k + dy * width + dx] !== j + 1) inside = false;
+            if (!inside) continue;
+            for (let c = 0; c < 3; c++) sum[c] += pixels[v][3 * k + c];
+            sum[3]++;
+          }
+          if (sum[3] < 40) return; // too thin to read at this size
+          colours++;
+          expect(showsNamedColour([sum[0] / sum[3], sum[1] / sum[3], sum[2] / sum[3]], p.color), `${meta.id} view ${v}: the ${p.color} ${p.name}`).toBe(true);
+        });
+      });
+      // Cross-view: a named part is hidden in the asked view's mask and seen in the other's.
+      if (meta.family === 'perspective' || meta.family === 'relative-depth') {
+        const v = meta.question_view!;
+        const count = (view: number, j: number) => masks[view].reduce((n: number, l: number) => n + (l === j + 1 ? 1 : 0), 0);
+        expect(meta.question_parts.some((j) => count(v, j) <= MAX_HIDDEN_MASK_SHARE * masks[v].length && count(1 - v, j) > 50), meta.id).toBe(true);
+      }
+    }
+    expect(colours).toBeGreaterThan(50);
+    // Every instruction asks for its target's format.
+    for (const file of ['sft/shard-00000.jsonl', 'rl/shard-00000.jsonl']) {
+      for (const line of (await readFile(join(out, file), 'utf8')).trimEnd().split('\n')) {
+        const rec = JSON.parse(line);
+        const user: string = rec.messages ? rec.messages.find((m: { role: string }) => m.role === 'user').content : rec.prompt[0].content;
+        const target: string = rec.messages ? rec.messages.find((m: { role: string }) => m.role === 'assistant').content : '<think>';
+        expect(formatOfInstruction(user.split('\n').at(-1)!)).toBe(target.startsWith('<think>') ? 'think-answer' : 'answer-only');
+      }
+    }
   });
 
   it('verify finds a seen part called hidden, an erased part, a depth pass off the mask and a blank image', async () => {

@@ -1,0 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeBoxGlb, makeHostileLibrary } from './test/assets/library-fixtures.js';
+const { dir } = await makeHostileLibrary();
+const corners = [-0.5, -0.5, -0.5, 0.5, -0.5, -0.5, -0.5, 0.5, -0.5, 0.5, 0.5, -0.5, -0.5, -0.5, 0.5, 0.5, -0.5, 0.5, -0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+const unit = { min: [-0.5, -0.5, -0.5], max: [0.5, 0.5, 0.5] };
+await writeFile(join(dir, 'broken', 'nan.glb'), await makeBoxGlb({ positions: corners.map((v, i) => (i === 4 ? Number.NaN : v)), declared: unit }));
+await writeFile(join(dir, 'broken', 'huge.glb'), await makeBoxGlb({ positions: corners.map((v) => v * 2e37) }));
+await writeFile(join(dir, 'broken', 'lying.glb'), await makeBoxGlb({ positions: corners.map((v, i) => (i === 0 ? -50 : v)), declared: unit }));
+console.log(dir);
