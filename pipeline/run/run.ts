@@ -16,7 +16,7 @@
  * {@link RunFailedError} (sealed shards intact, `--resume` finishes the run).
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError } from '../errors.js';
@@ -430,7 +430,14 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   // --- A sealed shard: its sidecar (from now on the shard is done), then the hand-off
   const commit = async (shard: number, sealed: readonly SealedShard[]) => {
     await deps.hooks?.beforeSidecar?.(shard);
-    await work.commitShard(shard, writer.getSealedFiles().filter((f) => f.shard === shard));
+    const files = writer.getSealedFiles().filter((f) => f.shard === shard);
+    try {
+      await work.commitShard(shard, files);
+    } catch (err) {
+      // Without its sidecar the shard is not done: its files go again (a full disk, say), so no shard file stands without one.
+      await Promise.all(files.map((f) => rm(join(outDir, f.path), { force: true }).catch(() => undefined)));
+      throw err;
+    }
     for (const s of sealed) await deps.handoff?.enqueue(s); // --- Hand-off (waits only when its queue is full)
   };
 

@@ -44,7 +44,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RlRecord } from '../records/rl-record.js';
 import type { SftRecord } from '../records/sft-record.js';
@@ -306,6 +306,9 @@ export class ShardWriter {
       }
     } catch (err) {
       this.failure = err;
+      // A shard is sealed whole or not at all: files of it already renamed into place (say the JSONL, before the
+      // parquet copy met a full disk) are removed again, so no reader or resume sees half a shard.
+      await Promise.all(done.map((f) => rm(join(this.outDir, f.path), { force: true }).catch(() => undefined)));
       const reason = err instanceof Error ? err.message : String(err);
       throw new Error(`${NAME}: could not seal shard ${open.shard} in "${this.outDir}": ${reason}`, { cause: err });
     }
