@@ -85,13 +85,26 @@ export class FaultInjectingRenderer implements Renderer {
   async render(job: RenderJob, options?: RenderOptions): Promise<[RawImage, RawImage]> {
     this.calls += 1;
     const due = (every?: number) => every !== undefined && this.calls % every === 0;
-    const page = this.inner.listPages()[0];
-    if (page) {
-      if (due(this.faults.crashEvery)) await this.crash(page);
-      else if (due(this.faults.hangEvery)) await this.hang(page);
-      else if (due(this.faults.killBrowserEvery)) this.killBrowser(page);
+    const fault = due(this.faults.crashEvery) ? 'crash' : due(this.faults.hangEvery) ? 'hang' : due(this.faults.killBrowserEvery) ? 'kill' : null;
+    // A fault that is due waits for a live page (one may be being replaced after the last fault), so every fault that is
+    // due is injected, however few renders the run makes.
+    const page = fault === null ? undefined : await this.livePage();
+    if (page !== undefined) {
+      if (fault === 'crash') await this.crash(page);
+      else if (fault === 'hang') await this.hang(page);
+      else this.killBrowser(page);
     }
     return this.inner.render(job, options);
+  }
+
+  /** The first live page, waiting up to 30 s for one; undefined when none comes. */
+  private async livePage(): Promise<Page | undefined> {
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      const page = this.inner.listPages().find((p) => !p.isClosed());
+      if (page !== undefined) return page;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
   }
 
   close(): Promise<void> {

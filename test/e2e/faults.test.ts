@@ -72,7 +72,7 @@ describe('renderer faults', () => {
 
   it('replaces crashed and hung pages and a killed Chromium, retries, and writes the same bytes', async () => {
     const out = join(tmp, 'faulty');
-    const res = await runCli([...COMMON, '--out', out, '--render-timeout', '5000'], { VIEWFORGE_TEST_FAULTS: 'crash-every=3,hang-every=5,kill-browser-every=4' });
+    const res = await runCli([...COMMON, '--out', out, '--render-timeout', '5000'], { VIEWFORGE_TEST_FAULTS: 'crash-every=3,hang-every=5,kill-browser-every=7' });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/FaultInjectingRenderer: crashing a page/);
     expect(res.stderr).toMatch(/FaultInjectingRenderer: hanging a page/);
