@@ -171,6 +171,14 @@ export function computeViewFacts(
  * the image area (vertices behind the camera are left out of the box).
  * `options.maxSamplesPerPart` is ignored here (fixed when the model was built).
  */
+/** The image thirds holding pixel position (u, v): u < W/3 is 'left', u ≥ 2W/3 'right', else 'centre'; the same vertically. */
+export function imageThirds(u: number, v: number, width: number, height: number): Pick<PartView, 'horizontal' | 'vertical'> {
+  return {
+    horizontal: u < width / 3 ? 'left' : u >= (2 * width) / 3 ? 'right' : 'centre',
+    vertical: v < height / 3 ? 'top' : v >= (2 * height) / 3 ? 'bottom' : 'middle',
+  };
+}
+
 export function viewFactsFromModel(
   model: VisibilityModel,
   objectYawDeg: number,
@@ -212,8 +220,7 @@ export function viewFactsFromModel(
       depthM: centre.depthM,
       visibleFraction,
       visible: visibleFraction >= opts.minVisibleFraction,
-      horizontal: centre.u < width / 3 ? 'left' : centre.u >= (2 * width) / 3 ? 'right' : 'centre',
-      vertical: centre.v < height / 3 ? 'top' : centre.v >= (2 * height) / 3 ? 'bottom' : 'middle',
+      ...imageThirds(centre.u, centre.v, width, height),
     };
   });
 

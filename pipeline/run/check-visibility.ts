@@ -24,6 +24,7 @@
  * Renderers without an ID pass (fakes in tests) leave the truth as the ray cast made it.
  */
 import { COLOUR_NAME_MARGIN, nearestNamedColour, showsNamedColour } from '../../assets/procedural/colour-lab.js';
+import { imageThirds } from '../geometry/view-facts.js';
 import type { GroundTruth, IdPass, PartView, RawImage, ViewFacts } from '../types.js';
 
 /** Re-draw reason when the ray cast and the ID pass disagree about a part. */
@@ -56,14 +57,6 @@ export interface GroundingFailure {
 
 export type GroundingResult = { ok: true; truth: GroundTruth } | GroundingFailure;
 
-/** The image third holding `u` (or `v`), as view-facts.ts assigns it to projected centres. */
-function thirds(u: number, v: number, width: number, height: number): Pick<PartView, 'horizontal' | 'vertical'> {
-  return {
-    horizontal: u < width / 3 ? 'left' : u >= (2 * width) / 3 ? 'right' : 'centre',
-    vertical: v < height / 3 ? 'top' : v >= (2 * height) / 3 ? 'bottom' : 'middle',
-  };
-}
-
 function groundView(truth: GroundTruth, facts: ViewFacts, idPass: IdPass, view: 0 | 1): { ok: true; facts: ViewFacts } | GroundingFailure {
   const viewName = view === 0 ? 'A' : 'B';
   const objectPixels = idPass.parts.reduce((n, p) => n + p.pixels, 0);
@@ -92,7 +85,7 @@ function groundView(truth: GroundTruth, facts: ViewFacts, idPass: IdPass, view: 
       const why = nearest.name === spec.colorName ? `within ${COLOUR_NAME_MARGIN} ΔE of another colour word` : `nearest to "${nearest.name}"`;
       return { ok: false, reason: COLOUR_MISMATCH, view, part: ray.name, message: `the ${spec.colorName} ${ray.name} shows rgb(${shown}) in view ${viewName}, ${why}` };
     }
-    const region = id.centroidPx === null ? { horizontal: ray.horizontal, vertical: ray.vertical } : thirds(id.centroidPx[0], id.centroidPx[1], width, height);
+    const region = id.centroidPx === null ? { horizontal: ray.horizontal, vertical: ray.vertical } : imageThirds(id.centroidPx[0], id.centroidPx[1], width, height);
     parts.push({ ...ray, visible: seen, idPixels: id.pixels, ...region });
   }
   return { ok: true, facts: { ...facts, parts } };
