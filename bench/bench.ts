@@ -9,7 +9,7 @@
  * (`--parquet-compare`), and Blender Cycles rendering a GLB from the same camera set as our
  * renderer (`--blender auto|off`, on when `blender` is installed). Prints one table and writes
  * the figures as JSON (`--json`). `--library <dir|off>` adds pairs/s on an asset library against the
- * procedural default in one pair of runs of `--library-count` pairs (default: the shared glTF fixtures).
+ * procedural default in one pair of runs of `--library-count` pairs (default: the generated glTF fixtures of `test/fixtures/`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,9 @@ import { compareWithBlender, type BlenderComparison } from './blender-compare.js
 import { benchLibrary, FIXTURE_LIBRARY, type LibraryBenchResult } from './library-bench.js';
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureParquet, type ParquetFigures } from './parquet-figures.js';
+import { ensureFixtures, FIXTURES } from '../test/fixtures/fixture-files.js';
 
-const DEFAULT_GLB = new URL('../../shared/fixtures/gltf/DamagedHelmet.glb', import.meta.url).pathname;
+const DEFAULT_GLB = join(FIXTURES, 'Helmet.glb');
 
 const intArg = (name: string) => (v: string) => {
   const n = Number(v);
@@ -69,6 +70,7 @@ const opts = program.opts<{
 }>();
 const checkpoints = opts.checkpoints === '' ? [] : opts.checkpoints.split(',').map((s) => intArg('--checkpoints')(s.trim()));
 
+await ensureFixtures();
 const MB = 1024 * 1024;
 const config: RunConfig = { ...RUN_DEFAULTS, count: opts.count, size: opts.size, concurrency: opts.concurrency, gl: opts.gl, out: '', seed: 1 };
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));

@@ -17,9 +17,10 @@ import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
 import type { Logger } from '../pipeline/logger.js';
 import { run } from '../pipeline/run/run.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
+import { ensureFixtures, FIXTURES } from '../test/fixtures/fixture-files.js';
 
-/** The shared glTF fixtures (Box, BoxTextured, BoxVertexColors, DamagedHelmet). */
-export const FIXTURE_LIBRARY = fileURLToPath(new URL('../../shared/fixtures/gltf/', import.meta.url));
+/** The generated glTF fixtures (Box, BoxTextured, BoxVertexColors, Helmet): `test/fixtures/`, built by {@link ensureFixtures}. */
+export const FIXTURE_LIBRARY = FIXTURES;
 
 export interface LibraryBenchOptions {
   count: number;
@@ -78,6 +79,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1] : fallback;
   };
+  await ensureFixtures();
   const result = await benchLibrary({
     count: Number(arg('--count', '50')),
     size: Number(arg('--size', '512')),

@@ -12,12 +12,12 @@ describe('indexLibrary', () => {
   it('indexes the fixtures sorted by content hash, with external files and a unit-sphere normalisation', async () => {
     const lib = await indexLibrary(FIXTURES, { maxAssetBytes: 100 * MB });
     expect(lib.skipped).toEqual([]);
-    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'DamagedHelmet.glb']);
+    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'Helmet.glb']);
     const hashes = lib.assets.map((a) => a.contentHash);
     expect(hashes).toEqual([...hashes].sort());
     lib.assets.forEach((a, i) => expect(a.index).toBe(i));
     const textured = lib.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
-    expect(textured.files).toEqual(['BoxTextured/BoxTextured.gltf', 'BoxTextured/BoxTextured0.bin', 'BoxTextured/CesiumLogoFlat.png']);
+    expect(textured.files).toEqual(['BoxTextured/BoxTextured.gltf', 'BoxTextured/BoxTextured.bin', 'BoxTextured/checker.png']);
     for (const a of lib.assets) {
       // Normalised box: centred, half-diagonal 0.98 (inside the unit sphere).
       expect(Math.hypot(...a.halfExtents)).toBeCloseTo(0.98, 9);
@@ -43,7 +43,7 @@ describe('indexLibrary', () => {
       'broken/missing-buffer.gltf': 'missing-file',
       'broken/escape.glb': 'outside-root',
       'broken/huge.glb': 'too-large',
-      'DamagedHelmet.glb': 'too-large',
+      'Helmet.glb': 'too-large',
     });
     expect(seen).toHaveLength(5);
     expect(lib.skipped.find((s) => s.path === 'broken/truncated.glb')!.message).toMatch(/truncated/);

@@ -1,16 +1,17 @@
-/** Builds throw-away asset libraries for the asset tests: the shared fixtures plus broken and hostile files. */
+/** Builds throw-away asset libraries for the asset tests: the generated fixture models plus broken and hostile files. */
 import { copyFile, cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** The shared glTF fixtures (Box.glb, BoxTextured/, BoxVertexColors.glb, DamagedHelmet.glb). */
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gltf/', import.meta.url));
+import { FIXTURES } from '../fixtures/fixture-files.js';
+
+/** The generated glTF fixtures (Box.glb, BoxTextured/, BoxVertexColors.glb, Helmet.glb); see `test/fixtures/`. */
+export { FIXTURES };
 
 /**
  * A fresh folder `<tmp>/lib` holding the fixtures plus: a truncated GLB, a JSON-only `.gltf` whose
  * buffer file is missing, a symlink to a model outside the folder, a 3 MiB padded GLB that is
- * over a 2 MiB limit (the helmet is 3.6 MiB too), a GLB that passes the index but fails in
+ * over a 2 MiB limit (the helmet is 3.3 MiB too), a GLB that passes the index but fails in
  * the page (`broken/bad-accessor.glb`), and one that passes both but renders nothing
  * (`broken/empty.glb`). Returns the folder.
  */
@@ -31,7 +32,8 @@ export async function makeHostileLibrary(): Promise<{ dir: string; outside: stri
   // Passes the index (header, chunks, JSON, sizes all agree) but the page cannot build it: its
   // index accessor points past the end of its buffer view, which GLTFLoader refuses.
   await writeFile(join(dir, 'broken', 'bad-accessor.glb'), withJson(box, (json) => {
-    (json.accessors as { count: number }[])[0].count = 1_000_000; // the 36 indices' 72-byte view cannot hold a million
+    const indices = (json.accessors as { count: number; type: string }[]).find((acc) => acc.type === 'SCALAR')!;
+    indices.count = 1_000_000; // the 36 indices' 72-byte view cannot hold a million
   }));
   // Well-formed, finite, a unit cube's bounds, but every triangle has zero area: it renders nothing (blank views).
   await writeFile(join(dir, 'broken', 'empty.glb'), await makeBoxGlb({ faces: Array.from({ length: 36 }, () => 0) }));

@@ -1,5 +1,5 @@
 /**
- * `render --assets` end to end (real CLI, Chromium): a library holding the shared fixtures plus a
+ * `render --assets` end to end (real CLI, Chromium): a library holding the generated fixtures plus a
  * truncated GLB, a `.gltf` with a missing buffer, a symlink out of the root and oversized files
  * still writes exactly `--count` samples, logs each skipped file with its reason and counts them
  * in the manifest's `stats.skipped`; a model that fails in the page is quarantined and its samples
@@ -27,7 +27,7 @@ describe('render --assets', () => {
       ['broken/missing-buffer.gltf', 'missing-file'],
       ['broken/escape.glb', 'outside-root'],
       ['broken/huge.glb', 'too-large'],
-      ['DamagedHelmet.glb', 'too-large'],
+      ['Helmet.glb', 'too-large'],
     ]) {
       expect(log).toContain(`skipped "${path}" (${reason})`);
     }

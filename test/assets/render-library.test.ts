@@ -1,5 +1,5 @@
 /**
- * Library models in the real page (Chromium, three's GLTFLoader): every shared fixture model, a
+ * Library models in the real page (Chromium, three's GLTFLoader): every fixture model, a
  * meshopt-compressed copy and a Draco-compressed copy (decoded in a worker from the locally
  * served decoder) render a non-empty silhouette in both views, and the silhouette's
  * bounding box matches the hull of the normalised bounding-box corners projected with the
@@ -79,7 +79,7 @@ function silhouetteBox(img: RawImage): { u0: number; u1: number; v0: number; v1:
   return pixels === 0 ? null : { u0, u1, v0, v1, pixels };
 }
 
-const MODELS = ['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'DamagedHelmet.glb', 'BoxMeshopt.glb', 'BoxDraco.glb'];
+const MODELS = ['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'Helmet.glb', 'BoxMeshopt.glb', 'BoxDraco.glb'];
 
 describe('library models in the page', () => {
   it.each(MODELS)('%s: silhouette in both views matches the projected bounding box', async (path) => {
@@ -99,7 +99,7 @@ describe('library models in the page', () => {
       const corners = boxCorners(object).map((c) => project(truth.views[view].camera, yawPoint(c, plan.job.objectYawDeg[view])));
       const hull = { u0: Math.min(...corners.map((c) => c.u)), u1: Math.max(...corners.map((c) => c.u)), v0: Math.min(...corners.map((c) => c.v)), v1: Math.max(...corners.map((c) => c.v)) };
       const b = box!;
-      if (path === 'DamagedHelmet.glb') {
+      if (path === 'Helmet.glb') {
         // Not a box: its silhouette lies inside the projected box's hull (an upper bound for a rounded
         // shape seen obliquely) and spans at least half of it on each axis.
         expect(b.u0).toBeGreaterThanOrEqual(hull.u0 - BOX_TOLERANCE_PX);
@@ -130,13 +130,13 @@ describe('library models in the page', () => {
   it('serves only the files of indexed assets', async () => {
     const server = (renderer as unknown as { server: { isOwnUrl(url: string): boolean; origin: string } }).server;
     const textured = library.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
-    expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured0.bin`)).toBe(true);
+    expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured.bin`)).toBe(true);
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/Box.glb`)).toBe(false);
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/../../../etc/passwd`)).toBe(false);
     expect(server.isOwnUrl(`${server.origin}/assets/999/Box.glb`)).toBe(false);
     expect(server.isOwnUrl(`${server.origin}/decoders/draco/draco_decoder.wasm`)).toBe(true);
     expect(server.isOwnUrl(`${server.origin}/favicon.ico`)).toBe(false);
-    const bin = await fetch(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured0.bin`);
+    const bin = await fetch(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured.bin`);
     expect(bin.status).toBe(200);
     expect((await bin.arrayBuffer()).byteLength).toBeGreaterThan(0);
     expect((await fetch(`${server.origin}/assets/${textured.index}/Box.glb`)).status).toBe(404);

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, ROOT, type CliResult } from '../e2e/run-cli.js';
+import { runCli, type CliResult } from '../e2e/run-cli.js';
+import { FIXTURE_HDR, HDR_DIR } from '../fixtures/fixture-files.js';
 
-const HDR_DIR = resolve(ROOT, '../shared/fixtures/hdr');
 const LOOK = ['--env', HDR_DIR, '--ground', '1', '--background', 'gradient', '--fov', '40,50', '--distance', '1.1,2'];
 const COMMON = ['render', '--count', '3', '--size', '64', '--format', 'png', '--seed', '5', '--families', 'orbit,object-rotation', '--no-parquet', ...LOOK];
 
@@ -46,10 +46,10 @@ describe('render with a look', () => {
     const b = await readTree(join(tmp, 'b'));
     for (const [path, bytes] of a) if (path.endsWith('.jsonl') || path.endsWith('.png')) expect(b.get(path)?.equals(bytes), path).toBe(true);
     const manifest = JSON.parse((await readFile(join(tmp, 'a', 'manifest.json'), 'utf8')) as string) as { config: { look: Record<string, unknown> } };
-    expect(manifest.config.look).toMatchObject({ fov: [40, 50], distance: [1.1, 2], background: 'gradient', env: { files: ['royal_esplanade_1k.hdr'] }, env_share: 1, ground: 1 });
+    expect(manifest.config.look).toMatchObject({ fov: [40, 50], distance: [1.1, 2], background: 'gradient', env: { files: [FIXTURE_HDR] }, env_share: 1, ground: 1 });
     const lines = (await readFile(join(tmp, 'a', 'sft', 'shard-00000.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { meta: { look: Record<string, unknown>; views: { K: { fov_y_deg: number } }[] } });
     for (const { meta } of lines) {
-      expect(meta.look.env_map).toBe('royal_esplanade_1k.hdr');
+      expect(meta.look.env_map).toBe(FIXTURE_HDR);
       expect(meta.look.background_bottom).toMatch(/^#[0-9a-f]{6}$/);
       expect(meta.views[0].K.fov_y_deg).toBeGreaterThanOrEqual(40);
       expect(meta.views[0].K.fov_y_deg).toBeLessThan(50);

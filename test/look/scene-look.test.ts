@@ -1,21 +1,21 @@
 /**
  * The look in real Chromium/WebGL: gradient backgrounds, HDR environment maps served by the page
- * server's `/env/` route (the fixture royal_esplanade_1k.hdr), and the shadow-catching ground plane,
+ * server's `/env/` route (the generated fixture sky map), and the shadow-catching ground plane,
  * which only darkens the background and leaves the ID pass alone.
  */
 import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEnvMaps } from '../../assets/env/list-env-maps.js';
 import { getLowestY } from '../../pipeline/plan/draw-look.js';
 import type { LightingSpec, RawImage, RenderJob } from '../../pipeline/types.js';
 import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
 import { PageServer } from '../../renderers/chromium/page-server.js';
+import { FIXTURE_HDR, HDR_DIR } from '../fixtures/fixture-files.js';
 import { camera, gadgetObject, jobOf } from '../renderers/fixtures.js';
 
-const HDR_DIR = resolve(process.cwd(), '../shared/fixtures/hdr');
-const HDR = 'royal_esplanade_1k.hdr';
+const HDR = FIXTURE_HDR;
 const SIZE = 96;
 const object = gadgetObject('look-gadget');
 const BASE: LightingSpec = { background: '#e9eef5', ambientIntensity: 0.7, keyAzimuthDeg: 40, keyElevationDeg: 55, keyIntensity: 2.2 };

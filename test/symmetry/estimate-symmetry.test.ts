@@ -24,10 +24,10 @@ describe('estimateSymmetry (Chromium)', () => {
   let renderer: ChromiumRenderer;
   let library: AssetLibrary;
   beforeAll(async () => {
-    // A library of two shared fixture models: Khronos' Box (a plain cube) and DamagedHelmet.
+    // A library of two fixture models: Box (a plain cube) and Helmet (lop-sided, finned).
     const dir = await mkdtemp(join(tmpdir(), 'vf-symmetry-'));
     await copyFile(join(FIXTURES, 'Box.glb'), join(dir, 'Box.glb'));
-    await copyFile(join(FIXTURES, 'DamagedHelmet.glb'), join(dir, 'DamagedHelmet.glb'));
+    await copyFile(join(FIXTURES, 'Helmet.glb'), join(dir, 'Helmet.glb'));
     library = await indexLibrary(dir, { maxAssetBytes: 100 * 1048576 });
     renderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 2, assets: assetRoutes(library) });
   }, 60_000);
@@ -58,6 +58,6 @@ describe('estimateSymmetry (Chromium)', () => {
   it('labels library models: the cube c4, the helmet none', async () => {
     const byName = new Map(library.assets.map((a) => [a.path, toLibraryObject(a, 'none')]));
     expect((await estimateSymmetry(renderer, byName.get('Box.glb')!)).symmetry).toBe('c4');
-    expect((await estimateSymmetry(renderer, byName.get('DamagedHelmet.glb')!)).symmetry).toBe('none');
+    expect((await estimateSymmetry(renderer, byName.get('Helmet.glb')!)).symmetry).toBe('none');
   }, 60_000);
 });
