@@ -16,8 +16,7 @@
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { REVISION } from 'three';
-import { ConfigError, RUN_DEFAULTS, parseMix, validateConfig, type RunConfig } from './config.js';
+import { ConfigError, RUN_DEFAULTS, parseMix, type RunConfig } from './config.js';
 import { applyConfigFile, readConfigFile } from './config-file.js'; // --- Config files and nightly builds (docs/nightly.md)
 import { addNightlyCommand } from './cli-nightly.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError, type ShardProgress } from './errors.js';
@@ -29,7 +28,8 @@ import { RETRY_DEFAULTS } from './handoff/retry.js';
 import type { Logger } from './logger.js';
 import { FAMILIES } from './questions/index.js';
 import { readSystemPrompt } from './run/read-system-prompt.js';
-import { run, type RunHooks, type RunProgress } from './run/run.js';
+import type { RunHooks, RunProgress } from './run/run.js';
+import { renderDataset, resolveRunConfig } from './render-dataset.js';
 import { getWorkerLabel, type WorkerSpec } from './scale/assign-shards.js';
 import { mergeOutputs } from './scale/merge-outputs.js';
 import { createPauseHook } from './scale/pause-hook.js';
@@ -41,10 +41,7 @@ import { formatScoreReport } from './score/score-predictions.js';
 import { scoreFiles, ScoreInputError } from './score/score-files.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium/fault-injecting-renderer.js';
-import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
 import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
-import { assetRoutes } from '../assets/library/library-objects.js';
-import { listEnvMaps, type EnvMaps } from '../assets/env/list-env-maps.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };
@@ -282,15 +279,12 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   let config: RunConfig;
   try {
     if (flags.config !== undefined) applyConfigFile(flags as unknown as Record<string, unknown>, command, await readConfigFile(flags.config)); // --- Config file
-    // --mix without --families: the families are the mix's, in its order.
     const mix = flags.mix === undefined ? null : parseMix(flags.mix);
+    // Without --families, resolveRunConfig picks them: the mix's, a library's part-free ones, or all.
     const familiesGiven = command.getOptionValueSource('families') !== 'default';
-    const families =
-      mix !== null && !familiesGiven ? Object.keys(mix)
-      : flags.assets !== undefined && !familiesGiven ? [...LIBRARY_FAMILIES] // a library has no named parts: only the part-free families
-      : flags.families.split(',').map((s) => s.trim()).filter(Boolean);
+    const families = familiesGiven ? flags.families.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const split = readWorkerFlags({ shardIndex: flags.shardIndex, shardCount: flags.shardCount }, process.env); // flags, else the Job's variables
-    config = validateConfig(
+    config = resolveRunConfig(
       {
         count: flags.count,
         seed: flags.seed,
@@ -323,7 +317,6 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
         ground: flags.ground,
         passes: flags.passes,
       },
-      FAMILIES.map((f) => f.name),
     );
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`${err.message} (see --help)`, EXIT_USAGE);
@@ -347,30 +340,6 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   process.on('SIGTERM', onSignal);
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
   const faults = process.env.VIEWFORGE_TEST_FAULTS ? parseRenderFaults(process.env.VIEWFORGE_TEST_FAULTS) : undefined; // test only
-  // --- Asset library: indexed once, before the browser starts (its page server serves the files)
-  let library: AssetLibrary | undefined;
-  if (config.assets !== null) {
-    try {
-      library = await indexLibrary(config.assets, {
-        maxAssetBytes: config.maxAssetMb * 1048576,
-        onSkip: (s) => consoleLogger.warn(`assets: skipped "${s.path}" (${s.reason}): ${s.message}`),
-      });
-    } catch (err) {
-      throw new CliError(`${(err as Error).message} (--assets)`, EXIT_USAGE);
-    }
-    if (library.assets.length === 0) throw new CliError(`assets: "${config.assets}" holds no usable .glb/.gltf model (${library.skipped.length} skipped, see above) (--assets)`, EXIT_USAGE);
-    consoleLogger.info(`assets: ${library.assets.length} model(s) indexed from ${library.root}, ${library.skipped.length} skipped`);
-  }
-  // --- Environment maps (docs/look.md): listed once; the page server serves exactly these
-  let envMaps: EnvMaps | undefined;
-  if (config.env !== null) {
-    try {
-      envMaps = await listEnvMaps(config.env);
-    } catch (err) {
-      throw new CliError(`${(err as Error).message} (--env)`, EXIT_USAGE);
-    }
-    consoleLogger.info(`env: ${envMaps.files.length} environment map(s) in ${envMaps.root}`);
-  }
   let chromium: ChromiumRenderer | undefined;
   const reportRepairs = () => {
     const s = chromium?.stats;
@@ -379,33 +348,15 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   try {
     // --- Hand-off: opened here (reads the ledger), handed to run() which enqueues each sealed shard
     const handoff = handoffConfig && (await openHandoff({ ...handoffConfig, outDir: config.out, datasetName: config.datasetName, logger: consoleLogger, random: Math.random, now: Date.now }));
-    const result = await run(config, {
-      createRenderer: async () => {
-        try {
-          chromium = await ChromiumRenderer.create({
-            glMode: config.gl,
-            pages: config.concurrency,
-            renderTimeoutMs: config.renderTimeoutMs,
-            maxRetries: config.renderRetries,
-            env: process.env,
-            logger: consoleLogger,
-            ...(library !== undefined ? { assets: assetRoutes(library) } : {}),
-            ...(envMaps !== undefined ? { envMaps } : {}),
-          });
-        } catch (err) {
-          throw new EnvironmentError((err as Error).message, { cause: err });
-        }
-        return faults ? new FaultInjectingRenderer(chromium, faults, consoleLogger) : chromium;
-      },
+    const result = await renderDataset(config, {
+      onChromium: (c) => (chromium = c),
+      ...(faults ? { wrapRenderer: (c: ChromiumRenderer) => new FaultInjectingRenderer(c, faults, consoleLogger) } : {}),
       onRenderer: (r) => consoleLogger.info(`renderer: ${r.info.name}, ${r.info.browserVersion}, ${r.info.glRenderer}`),
       logger: consoleLogger,
-      versions: { viewforge: PKG.version, three: `r${REVISION}`, node: process.version },
       onProgress: progress.update,
       handoff,
       signal: stop.signal,
       hooks: readTestHooks(stop.signal),
-      library,
-      envMaps,
     });
     progress.stop();
     reportRepairs();
@@ -427,6 +378,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
       console.error(`interrupted: ${describeProgress(err.progress, worker)}; rerun the same command with --resume to finish`);
       throw new CliError('', EXIT_SIGNAL[err.reason as NodeJS.Signals] ?? EXIT_FAILED);
     }
+    if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE); // --assets, --env
     if (err instanceof RunFailedError) {
       console.error(`error: ${err.message}`);
       console.error(`run: ${describeProgress(err.progress, worker)} and intact; fix the cause, then rerun the same command with --resume to finish`);

@@ -34,6 +34,7 @@
  * This is the only place where the camelCase pipeline types are mapped to snake_case record
  * keys (STYLE §7).
  */
+import { getFamily } from '../questions/index.js';
 import type { Difficulty, Stage } from '../questions/question-family.js';
 import type { CameraPose, LightingSpec, PartView } from '../types.js';
 import type { ImageInfo, SampleRecordInput } from './record-input.js';
@@ -44,22 +45,6 @@ const NAME = 'buildMeta';
 
 /** Value of `split` in every record (training data only; evaluation sets are built elsewhere). */
 export const RECORD_SPLIT = 'train';
-
-/**
- * Training stage of each question family (SPEC §4). Records need it and
- * {@link SampleRecordInput} does not carry it, so it is listed here; a family missing from this
- * table makes {@link buildMeta} throw.
- */
-export const FAMILY_STAGES: Readonly<Record<string, Stage>> = {
-  orbit: 'sft',
-  'orbit-direction': 'sft',
-  elevation: 'sft',
-  distance: 'sft',
-  'ego-turn': 'rl',
-  'object-rotation': 'rl',
-  perspective: 'rl',
-  'relative-depth': 'rl',
-};
 
 /**
  * Strings that must never appear in question, option, reasoning or system text: the image
@@ -169,7 +154,7 @@ export interface RecordMeta {
   attempt: number;
   family: string;
   /**
-   * Training stage of the family ({@link FAMILY_STAGES}): the kind of shard the record is written
+   * Training stage of the family (the family's own `stage`): the kind of shard the record is written
    * to by default (`--stages family`); with `--stages both` the sample is in both kinds and this
    * still names its family's stage.
    */
@@ -240,13 +225,9 @@ export function getOptionLetter(i: number): string {
   return String.fromCharCode(65 + i);
 }
 
-/** Training stage of a family, from {@link FAMILY_STAGES}. @throws Error for an unknown family. */
+/** Training stage of a family: the registry's (each family declares its own). @throws Error for an unknown family. */
 export function getFamilyStage(family: string): Stage {
-  const stage = Object.hasOwn(FAMILY_STAGES, family) ? FAMILY_STAGES[family] : undefined;
-  if (stage === undefined) {
-    throw new Error(`${NAME}: unknown family "${family}"; add it to FAMILY_STAGES in pipeline/records/record-meta.ts`);
-  }
-  return stage;
+  return getFamily(family).stage;
 }
 
 /**

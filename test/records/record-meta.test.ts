@@ -96,6 +96,6 @@ describe('buildMeta', () => {
   it('knows the stage of every SPEC family', () => {
     expect(getFamilyStage('distance')).toBe('sft');
     expect(getFamilyStage('relative-depth')).toBe('rl');
-    expect(() => getFamilyStage('toString')).toThrow(/unknown family "toString"/);
+    expect(() => getFamilyStage('toString')).toThrow(/unknown question family "toString"/);
   });
 });
