@@ -7,7 +7,6 @@ import { ConfigError } from './config.js';
 import { readConfigFile } from './config-file.js';
 import { BuildLockedError } from './nightly/build-lock.js';
 import { getNightlySettings, type NightlyFlags } from './nightly/nightly-settings.js';
-import { formatNightlySummary, runNightly } from './nightly/run-nightly.js';
 
 export interface NightlyWiring {
   /** Runs `render <args>` in this process; resolves with its exit code. */
@@ -54,12 +53,14 @@ export function addNightlyCommand(program: Command, wiring: NightlyWiring): void
       }
       let report;
       try {
+        const { runNightly } = await import('./nightly/run-nightly.js'); // lazy: it loads the whole pipeline
         report = await runNightly(file, settings, { render: wiring.render, now: () => new Date(), log: wiring.log, warn: wiring.warn });
       } catch (err) {
         if (err instanceof BuildLockedError) throw wiring.fail(err.message, NIGHTLY_EXIT.locked);
         if (err instanceof ConfigError) throw wiring.fail(err.message, NIGHTLY_EXIT.usage); // e.g. a --build-id that exists
         throw wiring.fail((err as Error).message, NIGHTLY_EXIT.failed);
       }
+      const { formatNightlySummary } = await import('./nightly/run-nightly.js');
       for (const line of formatNightlySummary(report, settings.root)) wiring.print(line);
       if (report.verdict === 'render-failed') throw wiring.fail('', report.renderExitCode);
       if (report.verdict !== 'passed' && report.verdict !== 'worker-done') throw wiring.fail(`nightly: build ${report.id} failed its checks; latest stays on ${report.latest ?? '(none)'}`, NIGHTLY_EXIT.rejected);

@@ -21,26 +21,15 @@ import { applyConfigFile, readConfigFile } from './config-file.js'; // --- Confi
 import { addNightlyCommand } from './cli-nightly.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError, type ShardProgress } from './errors.js';
 import { formatHandoffReport, HANDOFF_FLAG_HELP, readHandoffFlags, type HandoffFlags } from './handoff/handoff-flags.js';
-import { getLedgerTarget, handoffPending } from './handoff/handoff-pending.js';
 import type { HandoffReport } from './handoff/handoff-queue.js';
-import { openHandoff } from './handoff/open-handoff.js';
 import { RETRY_DEFAULTS } from './handoff/retry.js';
 import type { Logger } from './logger.js';
 import { FAMILIES } from './questions/index.js';
-import { readSystemPrompt } from './run/read-system-prompt.js';
 import type { RunHooks, RunProgress } from './run/run.js';
-import { renderDataset, resolveRunConfig } from './render-dataset.js';
 import { getWorkerLabel, type WorkerSpec } from './scale/assign-shards.js';
-import { mergeOutputs } from './scale/merge-outputs.js';
-import { createPauseHook } from './scale/pause-hook.js';
-import { createPoseCorruptionHook } from './nightly/corrupt-poses.js';
 import { readWorkerFlags, WORKER_ENV } from './scale/read-worker-flags.js';
-import { verifyDataset } from './verify/verify-dataset.js';
-import { PREVIEW_DEFAULTS, writePreview } from './preview/write-preview.js';
-import { formatScoreReport } from './score/score-predictions.js';
-import { scoreFiles, ScoreInputError } from './score/score-files.js';
-import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
-import { FaultInjectingRenderer, parseRenderFaults } from '../renderers/chromium/fault-injecting-renderer.js';
+import { PREVIEW_DEFAULTS } from './preview/preview-options.js';
+import type { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 
 const require = createRequire(import.meta.url);
@@ -153,6 +142,7 @@ function printHandoffReport(report: HandoffReport, outDir: string): void {
 }
 
 async function handoffCommand(out: string, flags: HandoffFlags): Promise<void> {
+  const { getLedgerTarget, handoffPending } = await import('./handoff/handoff-pending.js');
   const target = flags.handoff ?? (await getLedgerTarget(out));
   if (target === null) throw new CliError(`handoff: no --handoff <target> given, and no ledger in "${out}" names one`, EXIT_USAGE);
   const settings = handoffSettings(target, flags);
@@ -169,10 +159,12 @@ async function handoffCommand(out: string, flags: HandoffFlags): Promise<void> {
 
 async function scoreCommand(flags: { dataset: string; predictions: string; report?: string }): Promise<void> {
   try {
-    const { report, reportPath } = await scoreFiles(flags);
+    const { report, reportPath } = await (await import('./score/score-files.js')).scoreFiles(flags);
+    const { formatScoreReport } = await import('./score/score-predictions.js');
     for (const line of formatScoreReport(report)) console.log(line);
     console.log(`report: ${reportPath}`);
   } catch (err) {
+    const { ScoreInputError } = await import('./score/score-files.js');
     throw new CliError((err as Error).message, err instanceof ScoreInputError ? EXIT_USAGE : EXIT_FAILED);
   }
 }
@@ -220,7 +212,9 @@ interface RenderFlags extends HandoffFlags {
 // --- Scale-out and crash safety (pipeline/scale/, docs/scale-out.md): test hooks, stop lines, verify, merge
 
 /** Test hooks from `VIEWFORGE_TEST_PAUSE_*` (undefined when none is set). */
-function readTestHooks(signal: AbortSignal): RunHooks | undefined {
+async function readTestHooks(signal: AbortSignal): Promise<RunHooks | undefined> {
+  const { createPauseHook } = await import('./scale/pause-hook.js');
+  const { createPoseCorruptionHook } = await import('./nightly/corrupt-poses.js');
   const hook = (name: string, label: string) => {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return undefined;
@@ -241,6 +235,7 @@ function describeProgress(progress: ShardProgress, worker: WorkerSpec): string {
 }
 
 async function verifyCommand(out: string): Promise<void> {
+  const { verifyDataset } = await import('./verify/verify-dataset.js');
   const report = await verifyDataset(out);
   const { checked } = report;
   const what = `${checked.samples} samples, ${checked.records} records in ${checked.shardFiles} shard files, ${checked.images} images`;
@@ -256,6 +251,7 @@ async function verifyCommand(out: string): Promise<void> {
 
 async function mergeCommand(outDirs: string[], flags: { into: string; overwrite: boolean }): Promise<void> {
   try {
+    const { mergeOutputs } = await import('./scale/merge-outputs.js');
     const result = await mergeOutputs({ inputs: outDirs, into: flags.into, overwrite: flags.overwrite, logger: consoleLogger });
     console.log(`merge: ${result.shards} shards, ${result.manifest.counts.samples} samples from ${outDirs.length} folder(s) → ${flags.into} (manifest.json written)`);
   } catch (err) {
@@ -268,6 +264,7 @@ async function mergeCommand(outDirs: string[], flags: { into: string; overwrite:
 async function previewCommand(out: string, flags: { n: number; out?: string; embedImages: boolean }): Promise<void> {
   if (flags.n < 1) throw new CliError(`preview: --n must be at least 1, got ${flags.n}`, EXIT_USAGE);
   try {
+    const { writePreview } = await import('./preview/write-preview.js');
     const result = await writePreview(out, { n: flags.n, file: flags.out, embed: flags.embedImages });
     console.log(`preview: ${result.samples} samples → ${result.path}`);
   } catch (err) {
@@ -276,6 +273,8 @@ async function previewCommand(out: string, flags: { n: number; out?: string; emb
 }
 
 async function renderCommand(flags: RenderFlags, command: Command): Promise<void> {
+  const { renderDataset, resolveRunConfig } = await import('./render-dataset.js');
+  const { readSystemPrompt } = await import('./run/read-system-prompt.js');
   let config: RunConfig;
   try {
     if (flags.config !== undefined) applyConfigFile(flags as unknown as Record<string, unknown>, command, await readConfigFile(flags.config)); // --- Config file
@@ -339,7 +338,8 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
-  const faults = process.env.VIEWFORGE_TEST_FAULTS ? parseRenderFaults(process.env.VIEWFORGE_TEST_FAULTS) : undefined; // test only
+  const { FaultInjectingRenderer, parseRenderFaults } = await import('../renderers/chromium/fault-injecting-renderer.js'); // test only
+  const faults = process.env.VIEWFORGE_TEST_FAULTS ? parseRenderFaults(process.env.VIEWFORGE_TEST_FAULTS) : undefined;
   let chromium: ChromiumRenderer | undefined;
   const reportRepairs = () => {
     const s = chromium?.stats;
@@ -347,6 +347,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   };
   try {
     // --- Hand-off: opened here (reads the ledger), handed to run() which enqueues each sealed shard
+    const { openHandoff } = await import('./handoff/open-handoff.js');
     const handoff = handoffConfig && (await openHandoff({ ...handoffConfig, outDir: config.out, datasetName: config.datasetName, logger: consoleLogger, random: Math.random, now: Date.now }));
     const result = await renderDataset(config, {
       onChromium: (c) => (chromium = c),
@@ -356,7 +357,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
       onProgress: progress.update,
       handoff,
       signal: stop.signal,
-      hooks: readTestHooks(stop.signal),
+      hooks: await readTestHooks(stop.signal),
     });
     progress.stop();
     reportRepairs();

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Command } from 'commander';
 import { ConfigError } from './config.js';
 
@@ -34,7 +34,9 @@ export function getConfigFileSchema(): { type: 'object'; additionalProperties: f
   return { type: 'object', additionalProperties: false, properties: { ...RUN_SCHEMA.properties, ...FILE_EXTRAS.properties } };
 }
 
-const validateFile = new Ajv({ allErrors: false, strict: false }).compile(getConfigFileSchema());
+/** The config-file validator, compiled on first use (not on every CLI start). */
+let fileValidator: ValidateFunction | undefined;
+const getFileValidator = (): ValidateFunction => (fileValidator ??= new Ajv({ allErrors: false, strict: false }).compile(getConfigFileSchema()));
 
 export interface ConfigFile {
   path: string;
@@ -70,6 +72,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   } catch (err) {
     throw new ConfigError('config', `config file ${path}: not valid JSON: ${(err as Error).message}`);
   }
+  const validateFile = getFileValidator();
   if (!validateFile(data)) throw describeError(path, validateFile.errors![0], data);
   const dir = dirname(resolve(path));
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));

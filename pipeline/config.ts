@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { GlMode } from '../renderers/chromium/gl-flags.js';
 import { mixToCycleWeights } from './plan/family-schedule.js';
 import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
@@ -155,8 +155,9 @@ export const RUN_DEFAULTS: RunConfig = {
 /** Smallest max/min of the `distance` range that the distance family's closest class (ratio 0.6) fits in. */
 export const DISTANCE_FAMILY_MIN_SPAN = 1 / 0.6;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<RunConfig>(CONFIG_SCHEMA);
+/** The schema's validator, compiled on first use (compiling costs ~0.1 s of every CLI start, `--help` included). */
+let validator: ValidateFunction<RunConfig> | undefined;
+const getValidator = (): ValidateFunction<RunConfig> => (validator ??= new Ajv({ allErrors: true, strict: true }).compile<RunConfig>(CONFIG_SCHEMA));
 
 /** Thrown for a configuration that cannot run; `key` names the offending setting. */
 export class ConfigError extends Error {
@@ -201,6 +202,7 @@ export function parseMix(text: string): Record<string, number> {
  * families: every mix weight is a positive number and the mix names exactly `families`.
  */
 export function validateConfig(config: unknown, knownFamilies: readonly string[]): RunConfig {
+  const validate = getValidator();
   if (!validate(config)) {
     const e = validate.errors![0];
     const mixPath = /^\/mix\/(.+)$/.exec(e.instancePath);

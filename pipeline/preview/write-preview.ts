@@ -15,6 +15,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
+import { PREVIEW_DEFAULTS, type PreviewOptions } from './preview-options.js';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { readShardRecords } from '../stats/read-shard-records.js';
 import { buildPreviewHtml } from './preview-html.js';
@@ -25,16 +26,7 @@ const NAME = 'preview';
 /** File name of the preview in the output root. */
 export const PREVIEW_FILE = 'preview.html';
 
-export interface PreviewOptions {
-  /** Samples shown at most. @default 48 */
-  n: number;
-  /** Embed the images as data URIs instead of linking them. @default false */
-  embed: boolean;
-  /** Where to write the page (its folder is created). @default `<outDir>/preview.html` */
-  file?: string;
-}
-
-export const PREVIEW_DEFAULTS: PreviewOptions = { n: 48, embed: false };
+export { PREVIEW_DEFAULTS, type PreviewOptions } from './preview-options.js';
 
 export interface PreviewResult {
   /** Path of the page written. */
