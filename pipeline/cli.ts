@@ -19,6 +19,8 @@ import cliProgress from 'cli-progress';
 import { ConfigError, RUN_DEFAULTS, parseMix, type RunConfig } from './config.js';
 import { applyConfigFile, readConfigFile } from './config-file.js'; // --- Config files and nightly builds (docs/nightly.md)
 import { addNightlyCommand } from './cli-nightly.js';
+import { nameSetting } from './name-setting.js';
+import { EtaEstimator } from './progress-eta.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError, type ShardProgress } from './errors.js';
 import { formatHandoffReport, HANDOFF_FLAG_HELP, readHandoffFlags, type HandoffFlags } from './handoff/handoff-flags.js';
 import type { HandoffReport } from './handoff/handoff-queue.js';
@@ -86,39 +88,51 @@ function passesFlag(value: string): RunConfig['passes'] {
   return names as RunConfig['passes'];
 }
 
+/** While a progress bar is drawn on the terminal: clears its line before a log line and redraws it after. */
+let barOnScreen: { render: () => void } | null = null;
+const logLine = (line: string) => {
+  if (barOnScreen !== null) process.stderr.write('\r\x1b[K');
+  console.error(line);
+  barOnScreen?.render();
+};
 const consoleLogger: Logger = {
-  info: (m) => console.error(m),
-  warn: (m) => console.error(`warning: ${m}`),
-  error: (m) => console.error(`error: ${m}`),
+  info: (m) => logLine(m),
+  warn: (m) => logLine(`warning: ${m}`),
+  error: (m) => logLine(`error: ${m}`),
 };
 
 /** Progress display: a bar with rate and ETA on a terminal, plain lines every few seconds otherwise. */
 function progressReporter(total: number, isTTY: boolean): { update: (p: RunProgress) => void; stop: () => void } {
   const started = performance.now();
+  const estimate = new EtaEstimator();
   if (isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'render |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_formatted} | redraws {redraws}', hideCursor: true },
+      { format: 'render |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta} | redraws {redraws}', hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { rate: '0.0', redraws: 0 });
+    bar.start(total, 0, { rate: '0.0', redraws: 0, eta: estimate.eta(total) });
+    barOnScreen = bar;
     return {
       update: (p) => {
         if (p.total !== bar.getTotal()) bar.setTotal(p.total); // a resumed or split run builds fewer than --count
-        bar.update(p.done, { rate: (p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws });
+        estimate.note(p.done, performance.now());
+        bar.update(p.done, { rate: (estimate.rate() ?? p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws, eta: estimate.eta(p.total) });
       },
-      stop: () => bar.stop(),
+      stop: () => {
+        barOnScreen = null;
+        bar.stop();
+      },
     };
   }
   let last = 0;
   return {
     update: (p) => {
       const now = performance.now();
+      estimate.note(p.done, now);
       if (now - last < 5000 && p.done !== p.total) return;
       last = now;
-      const secs = (now - started) / 1000;
-      const rate = p.done / secs;
-      const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : 0;
-      console.error(`render: ${p.done}/${p.total} pairs, ${rate.toFixed(1)} pairs/s, ETA ${eta}s, redraws ${p.redraws}`);
+      const rate = estimate.rate() ?? p.done / ((now - started) / 1000);
+      console.error(`render: ${p.done}/${p.total} pairs, ${rate.toFixed(1)} pairs/s, ETA ${estimate.eta(p.total)}, redraws ${p.redraws}`);
     },
     stop: () => {},
   };
@@ -318,7 +332,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
       },
     );
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(`${err.message} (see --help)`, EXIT_USAGE);
+    if (err instanceof ConfigError) throw new CliError(`${nameSetting(err, command, flags.config)} (see --help)`, EXIT_USAGE);
     throw err;
   }
   const handoffConfig = flags.handoff === undefined ? undefined : handoffSettings(flags.handoff, flags); // --- Hand-off
@@ -392,6 +406,16 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   }
 }
 
+/** Example command lines shown at the end of `render --help`. */
+const RENDER_EXAMPLES = `
+Examples:
+  npm run render -- --count 100000 --seed 7 --out /data/vf-nightly     the main job (every family, SFT + RL shards)
+  npm run render -- --assets ./models --count 5000 --out out-lib       library models instead of procedural objects
+  npm run render -- --count 100000 --shard-index 0 --shard-count 4 --out /shared/vf
+                                                                       worker 0 of a 4-way split (one command per worker)
+  npm run render -- --count 100000 --out /data/vf --resume             finish a stopped run (sealed shards are kept)
+  npm run nightly -- --config nightly.json                             a versioned nightly build with quality gates`;
+
 /** Builds the command tree (exported for in-process tests). */
 export function buildProgram(): Command {
   const program = new Command('viewforge')
@@ -462,6 +486,7 @@ export function buildProgram(): Command {
       '\nEnvironment: CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium); JOB_COMPLETION_INDEX and JOB_COMPLETION_COUNT (Kubernetes Indexed Job) default --shard-index and --shard-count.' +
         '\nExit codes: 0 done, 1 run failed (rerun with --resume), 2 bad flag, 3 environment (browser, WebGL, output folder), 130/143 stopped by SIGINT/SIGTERM (rerun with --resume).',
     )
+    .addHelpText('after', RENDER_EXAMPLES)
     .action(renderCommand);
   // --- Hand-off subcommand
   program

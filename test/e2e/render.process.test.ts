@@ -127,8 +127,8 @@ describe('render: a valid dataset', () => {
 describe('render: bad input', () => {
   const cases: { name: string; args: string[]; env?: Record<string, string>; code: number; message: RegExp }[] = [
     { name: 'non-numeric --size', args: ['--size', 'big'], code: 2, message: /--size must be an integer, got "big"/ },
-    { name: '--count 0', args: ['--count', '0'], code: 2, message: /"count" must be >= 1, got 0/ },
-    { name: '--cot-ratio out of range', args: ['--cot-ratio', '1.5'], code: 2, message: /"cotRatio" must be <= 1, got 1.5/ },
+    { name: '--count 0', args: ['--count', '0'], code: 2, message: /error: --count must be >= 1, got 0/ },
+    { name: '--cot-ratio out of range', args: ['--cot-ratio', '1.5'], code: 2, message: /error: --cot-ratio must be <= 1, got 1.5/ },
     { name: 'unknown family', args: ['--families', 'orbit,spin'], code: 2, message: /unknown family "spin"/ },
     { name: 'unknown family in --mix', args: ['--mix', 'orbit=0.5,spin=0.5'], code: 2, message: /unknown family "spin"/ },
     { name: 'bad --mix weight', args: ['--mix', 'orbit=0.5,perspective=-1'], code: 2, message: /weight of "perspective" must be a positive number, got "-1"/ },
