@@ -132,7 +132,7 @@ describe('render: bad input', () => {
     { name: 'unknown family', args: ['--families', 'orbit,spin'], code: 2, message: /unknown family "spin"/ },
     { name: 'unknown family in --mix', args: ['--mix', 'orbit=0.5,spin=0.5'], code: 2, message: /unknown family "spin"/ },
     { name: 'bad --mix weight', args: ['--mix', 'orbit=0.5,perspective=-1'], code: 2, message: /weight of "perspective" must be a positive number, got "-1"/ },
-    { name: '--mix family not in --families', args: ['--families', 'orbit', '--mix', 'orbit=1,perspective=1'], code: 2, message: /"mix" gives family "perspective" a weight but "families" does not list it/ },
+    { name: '--mix family not in --families', args: ['--families', 'orbit', '--mix', 'orbit=1,perspective=1'], code: 2, message: /--mix gives family "perspective" a weight but "families" does not list it/ },
     { name: 'unknown --stages', args: ['--stages', 'all'], code: 2, message: /--stages.*all/ },
     { name: 'unknown format', args: ['--format', 'gif'], code: 2, message: /--format.*gif/ },
     { name: 'missing Chromium', args: [], env: { CHROMIUM_PATH: '/nonexistent/chromium' }, code: 3, message: /\/nonexistent\/chromium/ },

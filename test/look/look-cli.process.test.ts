@@ -59,9 +59,9 @@ describe('render with a look', () => {
 
 describe('render: bad look flags', () => {
   const cases: { name: string; args: string[]; message: RegExp }[] = [
-    { name: '--fov min above max', args: ['--fov', '60,30'], message: /"fov" minimum 60 is above its maximum 30/ },
+    { name: '--fov min above max', args: ['--fov', '60,30'], message: /error: --fov minimum 60 is above its maximum 30/ },
     { name: '--env missing folder', args: ['--env', '/nonexistent/hdr'], message: /env: "\/nonexistent\/hdr" is not a readable folder.*\(--env\)/ },
-    { name: '--distance too narrow for the distance family', args: ['--distance', '1,1.2'], message: /"distance" range 1,1.2 is too narrow for the distance family/ },
+    { name: '--distance too narrow for the distance family', args: ['--distance', '1,1.2'], message: /error: --distance range 1,1.2 is too narrow for the distance family/ },
   ];
   for (const c of cases) {
     it(`${c.name}: exit 2 naming the flag, nothing written`, async () => {
