@@ -71,10 +71,12 @@ function familyTable(manifest: Pick<Manifest, 'config'>, d: DatasetStats): strin
   const families = listFamilies(manifest, d);
   const letters = listLetters(d);
   const rows = families.map((f) => {
-    const counts = letters.map((l) => d.answer_letters[f]?.[l] ?? 0);
-    const own = counts.slice(0, d.option_count[f] ?? 0); // the family's letters: A to its option count
+    const optionCount = d.option_count[f] ?? 0;
+    const own = letters.slice(0, optionCount).map((l) => d.answer_letters[f]?.[l] ?? 0); // the family's letters: A to its option count
     const balance = own.length === 0 || Math.min(...own) === 0 ? '–' : (Math.max(...own) / Math.min(...own)).toFixed(2);
-    return [f, d.families[f] ?? 0, percent(d.families[f] ?? 0, d.samples), ...counts, balance];
+    // A letter the family has no option for reads "·", not a count of 0 that looks like an imbalance.
+    const cells = letters.map((l, i) => (i < optionCount ? (d.answer_letters[f]?.[l] ?? 0) : '·'));
+    return [f, d.families[f] ?? 0, percent(d.families[f] ?? 0, d.samples), ...cells, balance];
   });
   return table(['family', 'samples', 'share', ...letters, 'max/min letter'], rows);
 }
@@ -132,7 +134,7 @@ export function buildStatsSection(manifest: Pick<Manifest, 'stats' | 'config' | 
     '',
     'Answer letters are balanced per family by construction: each block of k consecutive samples of a family (k = its ' +
       'number of options) puts the correct option once in every slot, in a seeded order. "max/min letter" is the ratio of ' +
-      'the most to the least frequent letter among the letters of the family ("–" while a letter has not come up yet).',
+      'the most to the least frequent letter among the letters of the family ("–" while a letter has not come up yet); "·" marks a letter the family has no option for.',
     '',
     familyTable(manifest, d),
     '',

@@ -37,7 +37,7 @@ describe('buildStatsSection', () => {
     const m = manifest();
     const s = buildStatsSection(m as never, listStatsPlots(m as never));
     expect(s.title).toBe('Statistics');
-    expect(s.body).toContain('| orbit-direction | 4 | 44.4 % | 2 | 2 | 0 | 0 | 1.00 |'); // two options: C, D not counted
+    expect(s.body).toContain('| orbit-direction | 4 | 44.4 % | 2 | 2 | · | · | 1.00 |'); // two options: C and D are not its letters
     expect(s.body).toContain('| ego-turn | 5 | 55.6 % | 2 | 1 | 1 | 1 | 2.00 |');
     expect(s.body).toContain('| re-drawn plans (ambiguous or unusable, never written) | 6 |');
     expect(s.body).toContain('| skipped inputs | 1 |');
