@@ -43,13 +43,14 @@ export interface HistogramSpec {
 /**
  * The histograms, keyed as written. Edges are fixed (not fitted to the data), so two data sets
  * can be compared bin by bin. `delta_azimuth_deg` and `delta_elevation_deg` are the orbit changes
- * B − A (`relative.delta_azimuth_deg`, `.delta_elevation_deg`), `rotation_angle_deg` the angle of
+ * B − A (`relative.delta_azimuth_deg`, `.delta_elevation_deg`) of the samples whose camera centre
+ * moved (`baseline_m` > 0; the others are 0 by construction), `rotation_angle_deg` the angle of
  * `R_AB` (`relative.angle_deg`), `baseline_m` the distance between the camera centres
  * (`relative.baseline_m`).
  */
 export const HISTOGRAMS = {
-  delta_azimuth_deg: { min: -180, max: 180, binWidth: 15, label: 'Δ azimuth B − A (degrees)' },
-  delta_elevation_deg: { min: -90, max: 90, binWidth: 10, label: 'Δ elevation B − A (degrees)' },
+  delta_azimuth_deg: { min: -180, max: 180, binWidth: 15, label: 'Δ azimuth B − A (degrees; samples whose camera moved)' },
+  delta_elevation_deg: { min: -90, max: 90, binWidth: 10, label: 'Δ elevation B − A (degrees; samples whose camera moved)' },
   rotation_angle_deg: { min: 0, max: 180, binWidth: 10, label: 'rotation angle of R_AB (degrees)' },
   baseline_m: { min: 0, max: 12, binWidth: 0.5, label: 'baseline |C_B − C_A| (metres)' },
 } as const satisfies Record<string, HistogramSpec>;
@@ -249,8 +250,13 @@ export function addRecordToStats(acc: StatsAccumulator, kind: 'sft' | 'rl', meta
     addToRange(acc.bytes, image.bytes);
   }
   const r = meta.relative;
-  addToHistogram(acc.histograms.delta_azimuth_deg, r.delta_azimuth_deg);
-  addToHistogram(acc.histograms.delta_elevation_deg, r.delta_elevation_deg);
+  // Orbit changes mean something only when the camera centre moved: a camera that turned on the
+  // spot (ego-turn) or watched the object turn (object-rotation) has Δazimuth = Δelevation = 0 by
+  // construction, which would pile up in one bin as a spurious spike.
+  if (r.baseline_m > 0) {
+    addToHistogram(acc.histograms.delta_azimuth_deg, r.delta_azimuth_deg);
+    addToHistogram(acc.histograms.delta_elevation_deg, r.delta_elevation_deg);
+  }
   addToHistogram(acc.histograms.rotation_angle_deg, r.angle_deg);
   addToHistogram(acc.histograms.baseline_m, r.baseline_m);
 }

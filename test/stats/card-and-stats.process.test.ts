@@ -147,14 +147,18 @@ describe('manifest stats.distributions agree with the records', () => {
       rotation_angle_deg: 'angle_deg',
       baseline_m: 'baseline_m',
     };
+    const moved = samples.filter((l) => l.meta.relative.baseline_m > 0);
+    expect(moved.length).toBeLessThan(samples.length); // ego-turn and object-rotation keep the camera centre
     for (const [name, field] of Object.entries(fields)) {
       const h = manifest.stats.distributions.histograms[name];
-      const values = samples.map((l) => l.meta.relative[field]);
+      // The orbit changes count only samples whose camera centre moved (the others are 0 by construction).
+      const counted = name.startsWith('delta_') ? moved : samples;
+      const values = counted.map((l) => l.meta.relative[field]);
       const want = recountHistogram(values, h.min, h.max, h.bin_width);
       const keys = Object.keys(h.bins);
       expect(keys, name).toEqual([...keys].sort()); // written in bin order
       expect(keys.map((k) => h.bins[k]), name).toEqual(want.bins);
-      expect([h.n, h.underflow, h.overflow], name).toEqual([16, want.under, want.over]);
+      expect([h.n, h.underflow, h.overflow], name).toEqual([counted.length, want.under, want.over]);
       expect(h.mean, name).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 2);
     }
     expect(manifest.stats.distributions.histograms.delta_azimuth_deg).toMatchObject({ min: -180, max: 180, bin_width: 15 });
@@ -198,7 +202,8 @@ describe('dataset card', () => {
     expect(card).toContain(`| SFT records with \`<think>\` reasoning | ${d.cot.with_cot} (`);
     const letters = ['A', 'B', 'C', 'D'];
     for (const [family, n] of Object.entries(d.families as Record<string, number>)) {
-      const counts = letters.map((l) => d.answer_letters[family]?.[l] ?? 0).join(' | ');
+      // Letters past the family's option count are not its letters: "·".
+      const counts = letters.map((l, i) => (i < d.option_count[family] ? (d.answer_letters[family]?.[l] ?? 0) : '·')).join(' | ');
       expect(card).toContain(`| ${family} | ${n} | ${((100 * n) / 16).toFixed(1)} % | ${counts} |`);
     }
     const az = d.histograms.delta_azimuth_deg;
