@@ -15,7 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
+import type cliProgressModule from 'cli-progress';
 import { ConfigError, RUN_DEFAULTS, parseMix, type RunConfig } from './config.js';
 import { applyConfigFile, readConfigFile } from './config-file.js'; // --- Config files and nightly builds (docs/nightly.md)
 import { addNightlyCommand } from './cli-nightly.js';
@@ -102,7 +102,7 @@ const consoleLogger: Logger = {
 };
 
 /** Progress display: a bar with rate and ETA on a terminal, plain lines every few seconds otherwise. */
-function progressReporter(total: number, isTTY: boolean): { update: (p: RunProgress) => void; stop: () => void } {
+function progressReporter(cliProgress: typeof cliProgressModule, total: number, isTTY: boolean): { update: (p: RunProgress) => void; stop: () => void } {
   const started = performance.now();
   const estimate = new EtaEstimator();
   if (isTTY) {
@@ -337,7 +337,7 @@ async function renderCommand(flags: RenderFlags, command: Command): Promise<void
   }
   const handoffConfig = flags.handoff === undefined ? undefined : handoffSettings(flags.handoff, flags); // --- Hand-off
   const started = performance.now();
-  const progress = progressReporter(config.count, Boolean(process.stderr.isTTY));
+  const progress = progressReporter((await import('cli-progress')).default, config.count, Boolean(process.stderr.isTTY));
   // --- SIGINT/SIGTERM: stop taking samples, seal nothing partial, say how to resume; a second signal exits at once
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
