@@ -107,16 +107,16 @@ function progressReporter(cliProgress: typeof cliProgressModule, total: number, 
   const estimate = new EtaEstimator();
   if (isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'render |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta} | redraws {redraws}', hideCursor: true },
+      { format: 'render |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_text} | redraws {redraws}', hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { rate: '0.0', redraws: 0, eta: estimate.eta(total) });
+    bar.start(total, 0, { rate: '0.0', redraws: 0, eta_text: estimate.eta(total) });
     barOnScreen = bar;
     return {
       update: (p) => {
         if (p.total !== bar.getTotal()) bar.setTotal(p.total); // a resumed or split run builds fewer than --count
         estimate.note(p.done, performance.now());
-        bar.update(p.done, { rate: (estimate.rate() ?? p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws, eta: estimate.eta(p.total) });
+        bar.update(p.done, { rate: (estimate.rate() ?? p.done / ((performance.now() - started) / 1000)).toFixed(1), redraws: p.redraws, eta_text: estimate.eta(p.total) });
       },
       stop: () => {
         barOnScreen = null;
