@@ -172,13 +172,13 @@ async function handoffCommand(out: string, flags: HandoffFlags): Promise<void> {
 // --- End of hand-off helpers
 
 async function scoreCommand(flags: { dataset: string; predictions: string; report?: string }): Promise<void> {
+  const { scoreFiles, ScoreInputError } = await import('./score/score-files.js');
+  const { formatScoreReport } = await import('./score/score-predictions.js');
   try {
-    const { report, reportPath } = await (await import('./score/score-files.js')).scoreFiles(flags);
-    const { formatScoreReport } = await import('./score/score-predictions.js');
+    const { report, reportPath } = await scoreFiles(flags);
     for (const line of formatScoreReport(report)) console.log(line);
     console.log(`report: ${reportPath}`);
   } catch (err) {
-    const { ScoreInputError } = await import('./score/score-files.js');
     throw new CliError((err as Error).message, err instanceof ScoreInputError ? EXIT_USAGE : EXIT_FAILED);
   }
 }
