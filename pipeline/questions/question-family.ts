@@ -74,8 +74,13 @@ export interface QuestionFamily {
    * class. Absent for families whose answer content the planner's camera motion already balances.
    */
   readonly answerClasses?: number;
-  /** Whether this sample can be asked about without ambiguity (for answer class `answerClass`, when the family has classes). */
-  applies(truth: GroundTruth, answerClass?: number): Applicability;
+  /**
+   * Whether this sample can be asked about without ambiguity (for answer class `answerClass`, when
+   * the family has classes). `draw` is a stream of the sample's own for a family that keeps only a
+   * share of the samples it could ask about (`relative-depth`'s pair balance,
+   * pipeline/questions/pair-balance.ts); without it such a family keeps them all.
+   */
+  applies(truth: GroundTruth, answerClass?: number, draw?: Rng): Applicability;
   /**
    * Builds the question. `answerSlot` (0-based, < optionCount) is where the correct option must
    * go; the caller balances it over the dataset. Other options are ordered with `rng`.

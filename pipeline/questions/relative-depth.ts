@@ -25,8 +25,13 @@
  * order are drawn with the question's RNG. `difficulty`: margin = the depth gap (m), bin = the gap
  * as a share of the nearer depth ({@link getDepthGapBin}), value = depth of the first-named part
  * minus the second's (m). Re-draw rules ({@link relativeDepthApplies}), in this
- * order: 'out-of-frame' / 'too-small' (either view), 'too-few-parts' (fewer than two candidates
- * in view B), 'similar-depth' (no qualifying pair).
+ * order: 'out-of-frame' / 'too-small' (either view), 'too-few-parts' (no candidate in view B),
+ * 'no-hidden-part' (none carried over from view A), 'similar-depth' (no qualifying pair),
+ * 'no-pair-of-class' (none whose nearer part is the balanced answer class's), 'pair-balance'
+ * (kept with the mean acceptance of the class's pairs, pipeline/questions/pair-balance.ts, so
+ * that every pair kind is asked with each part the nearer one equally often: without it the part
+ * names alone gave the answer 81.6 % of the time). The pair is then picked with probability
+ * proportional to its acceptance.
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
@@ -34,7 +39,9 @@ import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { answerSentence, carriedSentence, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
 import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { meanAcceptance, pickBalancedPair, type PairBalance } from './pair-balance.js';
 import { MIN_NAMED_PART_VISIBLE_FRACTION, listCarriedParts, listCrossViewPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
+import { RELATIVE_DEPTH_BALANCE } from './relative-depth-balance.js';
 
 const FAMILY = 'relative-depth';
 
@@ -140,8 +147,8 @@ export function relativeDepthFacts(a: QuestionPart, b: QuestionPart): RelativeDe
 }
 
 /** Whether the sample can be asked about; see the file header for the rules and their order. */
-export function relativeDepthApplies(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}, answerClass?: number): Applicability {
-  return appliesWith(truth, resolveOptions(options), answerClass);
+export function relativeDepthApplies(truth: GroundTruth, options: Partial<RelativeDepthOptions> = {}, answerClass?: number, draw?: Rng): Applicability {
+  return appliesWith(truth, resolveOptions(options), RELATIVE_DEPTH_BALANCE, answerClass, draw);
 }
 
 /**
@@ -159,14 +166,27 @@ function ofClass(pairs: [QuestionPart, QuestionPart][], answerClass: number | un
   });
 }
 
-function appliesWith(truth: GroundTruth, o: RelativeDepthOptions, answerClass?: number): Applicability {
+/**
+ * The pairs a sample of `answerClass` may compare (none when the sample cannot be asked about at
+ * all): what the pair balance is measured on (pipeline/plan/pair-balance-calibration.ts). Pure.
+ */
+export function listRelativeDepthPairsOfClass(truth: GroundTruth, answerClass: number, options: Partial<RelativeDepthOptions> = {}): [QuestionPart, QuestionPart][] {
+  const o = resolveOptions(options);
+  if (!checkFraming(truth, o).ok) return [];
+  return ofClass(pairsWith(truth, o), answerClass);
+}
+
+function appliesWith(truth: GroundTruth, o: RelativeDepthOptions, balance: PairBalance, answerClass?: number, draw?: Rng): Applicability {
   const framing = checkFraming(truth, o);
   if (!framing.ok) return framing;
   if (listQuestionParts(truth, 1, o.minPartVisibleFraction).length < 1) return { ok: false, reason: 'too-few-parts' };
   if (listCarriedParts(truth, 1, o.minPartVisibleFraction).length === 0) return { ok: false, reason: 'no-hidden-part' };
   const pairs = pairsWith(truth, o);
   if (pairs.length === 0) return { ok: false, reason: 'similar-depth' };
-  if (ofClass(pairs, answerClass).length === 0) return { ok: false, reason: 'no-pair-of-class' };
+  const ofItsClass = ofClass(pairs, answerClass);
+  if (ofItsClass.length === 0) return { ok: false, reason: 'no-pair-of-class' };
+  // Pair balance (pipeline/questions/pair-balance.ts): keep the sample with the mean acceptance of its class's pairs.
+  if (answerClass !== undefined && draw !== undefined && !(draw.next() < meanAcceptance(balance, ofItsClass, answerClass))) return { ok: false, reason: 'pair-balance' };
   return { ok: true };
 }
 
@@ -176,15 +196,16 @@ function appliesWith(truth: GroundTruth, o: RelativeDepthOptions, answerClass?: 
  * @throws Error when the sample does not apply (call {@link relativeDepthApplies} first).
  */
 export function buildRelativeDepthQuestion(truth: GroundTruth, rng: Rng, answerSlot: number, options: Partial<RelativeDepthOptions> = {}, answerClass?: number): BuiltQuestion {
-  return buildWith(truth, rng, answerSlot, resolveOptions(options), answerClass);
+  return buildWith(truth, rng, answerSlot, resolveOptions(options), RELATIVE_DEPTH_BALANCE, answerClass);
 }
 
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: RelativeDepthOptions, answerClass?: number): BuiltQuestion {
-  const verdict = appliesWith(truth, o, answerClass);
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: RelativeDepthOptions, balance: PairBalance, answerClass?: number): BuiltQuestion {
+  const verdict = appliesWith(truth, o, balance, answerClass);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
-  const pair = rng.pick(ofClass(pairsWith(truth, o), answerClass));
+  const candidates = ofClass(pairsWith(truth, o), answerClass);
+  const pair = answerClass === undefined ? rng.pick(candidates) : pickBalancedPair(balance, candidates, answerClass, rng);
   const [carried, seenB] = pair;
   const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
   const facts = relativeDepthFacts(x, y);
@@ -216,16 +237,20 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Relative
   };
 }
 
-/** Makes the `relative-depth` family with `options` over {@link RELATIVE_DEPTH_DEFAULTS}. @throws RangeError on bad options. */
-export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions> = {}): QuestionFamily {
+/**
+ * Makes the `relative-depth` family with `options` over {@link RELATIVE_DEPTH_DEFAULTS}; `balance`
+ * is the pair-balance table (default: the one measured on the planner's default scenes; `{}` keeps
+ * every pair). @throws RangeError on bad options.
+ */
+export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions> = {}, balance: PairBalance = RELATIVE_DEPTH_BALANCE): QuestionFamily {
   const o = resolveOptions(options);
   return Object.freeze({
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,
     answerClasses: 2,
-    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
+    applies: (truth: GroundTruth, answerClass?: number, draw?: Rng) => appliesWith(truth, o, balance, answerClass, draw),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, balance, answerClass),
   });
 }
 

@@ -63,7 +63,15 @@ export function getLookConfig(config: RunConfig, envMaps: EnvMapRoutes | undefin
 export const ASSET_FAILED = 'asset-render-failed';
 
 /** A sample whose plan could not be made unambiguous within this many draws fails the run. */
-export const MAX_ATTEMPTS = 64;
+export const MAX_ATTEMPTS = 128;
+
+/**
+ * Draws of a sample on which a family may thin the samples it could ask about (the `accept`
+ * stream given to `applies`: `relative-depth`'s pair balance keeps about 1 in 4); later draws
+ * take what comes, so the thinning never makes a sample fail (it keeps 1 in 11 draws of
+ * `relative-depth`, and reaches this many draws for about 0.3 % of its samples).
+ */
+export const BALANCE_KEPT_DRAWS = 64;
 
 const EXTENSIONS: Record<RunConfig['format'], string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
 
@@ -195,14 +203,16 @@ export function getRecordKinds(family: string, stages: RunConfig['stages']): ('s
 
 /**
  * Asks the question of `plan`'s family about `truth` (the ray-cast truth while planning, the
- * truth grounded in the ID pass after rendering): whether the family applies, then its question
+ * truth grounded in the ID pass after rendering): whether the family applies (with the draw's own
+ * `accept` stream for the first {@link BALANCE_KEPT_DRAWS} draws), then its question
  * with the sample's balanced answer slot and its own `question` stream, so asking twice of the
  * same truth gives the same question. Pure.
  */
 export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; question: BuiltQuestion } | { ok: false; reason: string } {
   const family = getFamily(plan.family);
   const cls = answerClassOfDraw(plan.seed, plan.family, plan.familyIndex, family.answerClasses ?? 1, plan.index, plan.attempt);
-  const verdict = family.applies(truth, cls);
+  const draw = plan.attempt < BALANCE_KEPT_DRAWS ? sampleRng(plan.seed, 'accept', plan.index, plan.attempt) : undefined;
+  const verdict = family.applies(truth, cls, draw);
   if (!verdict.ok) return verdict;
   const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
   return { ok: true, question: family.build(truth, sampleRng(plan.seed, 'question', plan.index, plan.attempt), slot, cls) };
