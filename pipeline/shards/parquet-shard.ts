@@ -12,6 +12,8 @@
  * ability       string
  * reward_model  struct<style: string, ground_truth: string>
  * extra_info    struct<…>   the record's meta object, typed by schemas/meta.schema.json
+ * masks         list<struct<bytes: binary, path: string>>    only with --passes mask: [view A, view B]
+ * depths        list<struct<bytes: binary, path: string>>    only with --passes depth: [view A, view B]
  * ```
  *
  * The parquet schema is derived from the RL record schema ({@link getRecordType}), never from the
@@ -20,6 +22,10 @@
  * run has the same schema and verl's `concatenate_datasets` of the shards works. Every field is
  * nullable, as pyarrow and `datasets` write them. `images` is the one column that differs from
  * the JSONL: each path becomes `{bytes: <the file's bytes>, path: <the same relative path>}`.
+With `--passes`, the mask and depth PNGs named in `extra_info.images[i].mask` / `.depth` follow
+as `masks` / `depths` in the same layout (a `datasets.Image` feature decodes them: the mask as an
+8-bit and the depth as a 16-bit image); a shard has these columns exactly when its rows name such
+files, which every row of a run does or none.
  *
  * Written with hyparquet-writer (pure JavaScript; see README "Parquet shards"): snappy
  * compression, {@link PARQUET_ROW_GROUP_ROWS} rows per row group (a reader streams one row group,
@@ -97,14 +103,48 @@ function fromFieldType(type: FieldType): ParquetType {
 
 let rlColumns: ParquetField[] | undefined;
 
-/** The columns of the RL parquet shards, in record key order (see the file header). */
-export function getRlParquetColumns(): ParquetField[] {
+/** The pass files a row may embed, by the column they go to (after the record's own columns). */
+export const PASS_COLUMNS = [
+  { pass: 'mask', column: 'masks' },
+  { pass: 'depth', column: 'depths' },
+] as const;
+
+/** A pass with a parquet column. */
+export type PassName = (typeof PASS_COLUMNS)[number]['pass'];
+
+/** The columns of the RL parquet shards: the record's, in key order, then one per pass in `passes` (see the file header). */
+export function getRlParquetColumns(passes: readonly PassName[] = []): ParquetField[] {
   if (rlColumns === undefined) {
     const fields = getRecordType('rl').fields.map((f) => ({ name: f.name, type: f.name === 'images' ? PARQUET_IMAGE_TYPE : fromFieldType(f.type) }));
     if (!fields.some((f) => f.name === 'images')) throw new Error(`${NAME}: the RL record schema has no "images" field`);
     rlColumns = fields;
   }
-  return rlColumns;
+  return [...rlColumns, ...PASS_COLUMNS.filter((c) => passes.includes(c.pass)).map((c) => ({ name: c.column, type: PARQUET_IMAGE_TYPE }))];
+}
+
+/** The pass files a row names, per view: `extra_info.images[i].mask` / `.depth` paths (null where absent). */
+function passPaths(row: RlRecord, pass: PassName): (string | null)[] {
+  const images = (row.extra_info as { images?: ({ [k in PassName]?: { path: string } | null } | null)[] } | undefined)?.images ?? [];
+  return images.map((im) => im?.[pass]?.path ?? null);
+}
+
+/**
+ * The passes whose files the rows name (every view of every row, or none of any).
+ * @throws TypeError naming the first row that names a pass file the first row does not, or the reverse.
+ */
+export function getRowPasses(rows: readonly RlRecord[]): PassName[] {
+  if (rows.length === 0) return [];
+  const passes = PASS_COLUMNS.map((c) => c.pass).filter((p) => passPaths(rows[0], p).some((x) => x !== null));
+  rows.forEach((row, i) => {
+    for (const c of PASS_COLUMNS) {
+      const paths = passPaths(row, c.pass);
+      const want = passes.includes(c.pass);
+      if (want ? paths.length === 0 || paths.some((x) => x === null) : paths.some((x) => x !== null)) {
+        throw new TypeError(`${NAME}: row ${i} ${want ? 'lacks' : 'names'} a ${c.pass} file that ${want ? 'the first row names' : 'the first row lacks'}: every row of a shard must come from the same --passes`);
+      }
+    }
+  });
+  return passes;
 }
 
 function pushElements(name: string, type: ParquetType, out: SchemaElement[]): void {
@@ -232,7 +272,9 @@ export type ReadImage = (relPath: string) => Promise<Uint8Array>;
 export async function* encodeRlParquet(rows: readonly RlRecord[], readImage: ReadImage, rowGroupRows = PARQUET_ROW_GROUP_ROWS): AsyncGenerator<Uint8Array> {
   if (rows.length === 0) throw new Error(`${NAME}: a parquet shard needs at least one row`);
   if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) throw new TypeError(`${NAME}: rowGroupRows must be a positive integer, got ${rowGroupRows}`);
-  const columns = getRlParquetColumns();
+  const passes = getRowPasses(rows);
+  const columns = getRlParquetColumns(passes);
+  const passColumn = new Map<string, PassName>(PASS_COLUMNS.map((c) => [c.column, c.pass]));
   const writer = new ByteWriter(1 << 20);
   const pq = new ParquetWriter({ writer, schema: buildParquetSchema(columns), codec: PARQUET_CODEC, createdBy: PARQUET_CREATED_BY });
   const take = (): Uint8Array => {
@@ -248,12 +290,18 @@ export async function* encodeRlParquet(rows: readonly RlRecord[], readImage: Rea
         return Promise.all(row.images.map(async (path) => ({ bytes: await readImage(path), path })));
       }),
     );
+    const passFiles = new Map<string, { bytes: Uint8Array; path: string }[][]>();
+    for (const pass of passes) {
+      const column = PASS_COLUMNS.find((c) => c.pass === pass)!.column;
+      passFiles.set(column, await Promise.all(group.map((row) => Promise.all(passPaths(row, pass).map(async (path) => ({ bytes: await readImage(path!), path: path! }))))));
+    }
     const columnData: ColumnSource[] = columns.map((c) => {
-      const data = c.name === 'images' ? images : group.map((row, i) => (row as unknown as Record<string, unknown>)[c.name]);
+      const binary = c.name === 'images' || passColumn.has(c.name);
+      const data = c.name === 'images' ? images : passFiles.get(c.name) ?? group.map((row) => (row as unknown as Record<string, unknown>)[c.name]);
       return {
         name: c.name,
         data: data.map((v, i) => toParquetCell(v, c.type, start + i, c.name)),
-        ...(c.name === 'images' ? { encoding: 'PLAIN' as const, statistics: false } : {}),
+        ...(binary ? { encoding: 'PLAIN' as const, statistics: false } : {}),
       };
     });
     await pq.write({ columnData, rowGroupSize: group.length });

@@ -73,6 +73,16 @@ def open_image_bytes(data):
         return im.size
 
 
+def image_mode(data):
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return im.mode
+
+
+# --passes files embedded in the parquet rows: column, pass name in extra_info.images[k], PIL modes.
+PASS_COLUMNS = (("masks", "mask", ("L",)), ("depths", "depth", ("I;16", "I;16B", "I")))
+
+
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -152,6 +162,8 @@ def normalise_row(row):
     """A parquet row as the JSONL line it came from: image structs back to their paths."""
     out = dict(row)
     out["images"] = [im["path"] for im in row["images"]]
+    for column, _, _ in PASS_COLUMNS:  # the pass files have no JSONL key: extra_info names them
+        out.pop(column, None)
     return out
 
 
@@ -188,6 +200,10 @@ def check_rl(out, report):
     images_type = ds.features["images"]
     report.check(str(images_type) == str(datasets.List({"bytes": datasets.Value("binary"), "path": datasets.Value("string")})),
                  f"rl images column is {images_type}, expected list<struct<bytes: binary, path: string>>")
+    pass_columns = [c for c, _, _ in PASS_COLUMNS if c in ds.column_names]
+    report.facts["pass_columns"] = pass_columns
+    for column in pass_columns:
+        report.check(str(ds.features[column]) == str(images_type), f"rl {column} column is {ds.features[column]}, expected the images column's type")
     twins = [line for f in jsonl_files for line in read_jsonl(f)]
     report.check(len(ds) == len(twins), f"rl: {len(ds)} parquet rows, {len(twins)} JSONL lines")
     families = {}
@@ -206,6 +222,20 @@ def check_rl(out, report):
             digest = hashlib.sha256(im["bytes"]).hexdigest()
             report.check(digest == info["images"][k]["sha256"], f"rl {rid}: embedded image {k} has sha256 {digest}, extra_info says {info['images'][k]['sha256']}")
             report.check(im["path"] == info["images"][k]["path"], f"rl {rid}: image {k} path {im['path']!r} differs from extra_info")
+        for column, pass_name, modes in PASS_COLUMNS:
+            if column not in pass_columns:
+                continue
+            files = row[column]
+            report.check(len(files) == len(row["images"]), f"rl {rid}: {len(files)} {column} for {len(row['images'])} images")
+            for k, f in enumerate(files):
+                ref = info["images"][k][pass_name]
+                report.check(ref is not None and f["path"] == ref["path"], f"rl {rid}: {pass_name} {k} path {f['path']!r} differs from extra_info ({ref!r})")
+                report.check(ref is not None and hashlib.sha256(f["bytes"]).hexdigest() == ref["sha256"], f"rl {rid}: embedded {pass_name} {k} differs from the sha256 in extra_info")
+                try:
+                    mode = image_mode(f["bytes"])
+                    report.check(mode in modes, f"rl {rid}: {pass_name} {k} decodes as mode {mode}, expected one of {modes}")
+                except Exception as err:
+                    report.fail(f"rl {rid}: {pass_name} {k} does not decode from its embedded bytes: {err!r}")
         gt = row["reward_model"]["ground_truth"]
         report.check(gt in letters(info["options"]), f"rl {rid}: ground truth {gt!r} is not one of the option letters")
         if i < len(twins):

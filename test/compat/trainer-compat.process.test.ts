@@ -2,7 +2,7 @@
  * Trainer compatibility: the output folder loads unmodified in the real trainers' loaders.
  *
  * Renders a real dataset with the CLI (every default family, several shards, a system prompt
- * from a file), then runs `test/compat/check_dataset.py` in a Python virtual environment that
+ * from a file, mask and depth passes), then runs `test/compat/check_dataset.py` in a Python virtual environment that
  * this test creates itself (`.venv-compat/`, git-ignored, reused while it imports) with Hugging
  * Face `datasets`, `pyarrow` and `Pillow` installed by pip. The check loads `sft/` with the `json`
  * builder as LLaMA-Factory does and `rl/*.parquet` with the `parquet` builder as verl does, opens
@@ -97,6 +97,7 @@ interface CheckReport {
   rl_rows: number;
   sft_shards: number;
   rl_shards: number;
+  pass_columns: string[];
   reward_table: { case: string; python: Record<string, number>; typescript: Record<string, number>; equal: boolean }[];
   versions: Record<string, string>;
 }
@@ -115,7 +116,7 @@ beforeAll(async () => {
   // The venv and the dataset are independent: build both at once.
   const [py, cli] = await Promise.all([
     ensureVenv(),
-    runCli(['render', '--count', '32', '--shard-size', '4', '--size', '128', '--seed', '5', '--out', out, '--system-prompt', `@${promptFile}`]),
+    runCli(['render', '--count', '32', '--shard-size', '4', '--size', '128', '--seed', '5', '--out', out, '--system-prompt', `@${promptFile}`, '--passes', 'mask,depth']),
   ]);
   python = py;
   render = cli;
@@ -166,6 +167,8 @@ describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', (
     expect(Object.keys(report.families).sort()).toEqual([...manifest.config.families].sort());
     expect(report.sft_rows + report.rl_rows).toBe(32);
     expect(report.rl_shards).toBeGreaterThanOrEqual(2);
+    // --passes mask,depth: the PNGs ride in the parquet rows too, and decode as 8- and 16-bit images.
+    expect(report.pass_columns).toEqual(['masks', 'depths']);
     expect(report.reward_table).toHaveLength(table.length);
     for (const row of report.reward_table) expect({ case: row.case, ...row.typescript }).toEqual({ case: row.case, ...row.python });
   }, 300_000);

@@ -113,6 +113,32 @@ describe('RL parquet shards', () => {
     expect((await readdir(join(outDir, 'rl'))).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
+  it('embeds the --passes mask and depth files as masks / depths columns after the record columns', async () => {
+    const rows = await makeRows(3);
+    const passFile = async (image: string, pass: 'mask' | 'depth') => {
+      const path = image.replace(/\.jpg$/, `.${pass}.png`);
+      await writeFile(join(outDir, path), imageBytes(path));
+      return { path, sha256: createHash('sha256').update(imageBytes(path)).digest('hex') };
+    };
+    for (const row of rows) {
+      for (const [i, im] of row.extra_info.images.entries()) Object.assign(im, { mask: await passFile(row.images[i], 'mask'), depth: await passFile(row.images[i], 'depth') });
+    }
+    await writeRlParquetShard(outDir, 0, rows, { firstIndex: 0, lastIndex: 2 });
+    const read = (await parquetReadObjects({ file: toArrayBuffer(await readFile(join(outDir, 'rl/shard-00000.parquet'))), utf8: false })).map(plain) as Record<string, unknown>[];
+    read.forEach((row, i) => {
+      expect(Object.keys(row)).toEqual([...Object.keys(rows[i]), 'masks', 'depths']);
+      for (const [column, pass] of [['masks', 'mask'], ['depths', 'depth']] as const) {
+        const files = row[column] as { bytes: Uint8Array; path: string }[];
+        expect(files.map((f) => f.path)).toEqual(rows[i].extra_info.images.map((im) => im[pass]!.path));
+        files.forEach((f) => expect(Buffer.from(f.bytes).equals(imageBytes(f.path))).toBe(true));
+      }
+    });
+    expect(getRlParquetColumns(['mask']).map((c) => c.name).slice(-2)).toEqual(['extra_info', 'masks']);
+    // Rows of a shard come from one run, so from one --passes: a row without the mask is an error naming it.
+    rows[1].extra_info.images[0].mask = null;
+    await expect(collect(encodeRlParquet(rows, async (p) => imageBytes(p)))).rejects.toThrow(/row 1 lacks a mask file/);
+  });
+
   it('types columns from the schema: whole floats stay double, integers int64, images binary', async () => {
     const rows = await makeRows(2);
     // Every value of these float fields is whole in the fixture; the column must still be double.
