@@ -20,6 +20,7 @@ import { writeDatasetCard } from '../card/dataset-card.js';
 import { createRunStats, mergeRunStats, sortedStats } from '../run-stats.js';
 import { writeDatasetInfo } from '../shards/dataset-info.js';
 import type { DatasetStats } from '../stats/dataset-stats.js';
+import { BlindPriorCollector } from '../stats/blind-prior.js';
 import { prepareCardSections } from '../stats/prepare-card-sections.js';
 import { readDatasetStats } from '../stats/read-dataset-stats.js';
 import { buildManifest, MANIFEST_FILE, writeManifest, type Manifest, type ManifestConfig, type ManifestRendererInput } from '../shards/manifest.js';
@@ -74,13 +75,15 @@ export function buildManifestFromSidecars(input: Omit<FinalizeInput, 'outDir'>, 
  * temporary files of these are removed first. Resolves to the manifest written.
  */
 export async function finalizeDataset(input: FinalizeInput): Promise<Manifest> {
-  const distributions = await readDatasetStats(input.outDir, input.sidecars.flatMap((s) => s.files)); // pipeline/stats/
+  // One pass over the records: the stats of the manifest, and the blind prior of the card.
+  const blind = new BlindPriorCollector();
+  const distributions = await readDatasetStats(input.outDir, input.sidecars.flatMap((s) => s.files), (meta) => blind.add(meta)); // pipeline/stats/
   const manifest = buildManifestFromSidecars(input, distributions);
   for (const name of await readdir(input.outDir)) {
     if (/^(manifest\.json|dataset_info\.json|README\.md)\.tmp-/.test(name)) await rm(join(input.outDir, name), { force: true });
   }
   await writeDatasetInfo(input.outDir, input.config.dataset_name);
-  await writeDatasetCard(input.outDir, manifest, { sections: await prepareCardSections(input.outDir, manifest) }); // plots/*.svg; README.md: dataset card (configs for `datasets`)
+  await writeDatasetCard(input.outDir, manifest, { sections: await prepareCardSections(input.outDir, manifest, blind.measure()) }); // plots/*.svg; README.md: dataset card (configs for `datasets`)
   await writeManifest(input.outDir, manifest);
   return manifest;
 }

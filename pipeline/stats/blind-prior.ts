@@ -96,17 +96,30 @@ export function measureBlindPrior(records: Iterable<BlindPriorRecord>): BlindPri
   return [...rows].map(([family, row]) => ({ family, scored: row.scored, accuracy: row.right / row.scored, chance: row.chance / row.scored }));
 }
 
+/** Collects what the prior reads of each record, each sample once (`--stages both` writes a sample in sft/ and rl/). */
+export class BlindPriorCollector {
+  private readonly records: BlindPriorRecord[] = [];
+  private readonly seen = new Set<number>();
+
+  /** Adds a record's meta (`meta` of SFT, `extra_info` of RL). */
+  add(meta: Readonly<Record<string, unknown>>): void {
+    const m = meta as unknown as BlindPriorRecord;
+    if (this.seen.has(m.index)) return;
+    this.seen.add(m.index);
+    this.records.push({ index: m.index, family: m.family, template_id: m.template_id, question: m.question, options: m.options, answer: m.answer });
+  }
+
+  /** The blind prior of the records added so far ({@link measureBlindPrior}). */
+  measure(): BlindPriorRow[] {
+    return measureBlindPrior(this.records);
+  }
+}
+
 /** Reads the JSONL shards of a data set (each sample once) and measures their blind prior. */
 export async function readBlindPrior(outDir: string, shards: readonly ShardFileRef[]): Promise<BlindPriorRow[]> {
-  const records: BlindPriorRecord[] = [];
-  const seen = new Set<number>();
-  for await (const r of readShardRecords(outDir, listJsonlShards(shards))) {
-    const meta = getRecordMeta(r) as unknown as BlindPriorRecord;
-    if (seen.has(meta.index)) continue; // --stages both: the same sample in sft/ and rl/
-    seen.add(meta.index);
-    records.push({ index: meta.index, family: meta.family, template_id: meta.template_id, question: meta.question, options: meta.options, answer: meta.answer });
-  }
-  return measureBlindPrior(records);
+  const collector = new BlindPriorCollector();
+  for await (const r of readShardRecords(outDir, listJsonlShards(shards))) collector.add(getRecordMeta(r) as unknown as Record<string, unknown>);
+  return collector.measure();
 }
 
 /** The dataset card section that reports the blind prior next to chance. */

@@ -11,16 +11,19 @@
  */
 import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
-import { buildBlindPriorSection, readBlindPrior } from './blind-prior.js';
+import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
-/** Writes the plots and returns the card sections; see the file header. */
-export async function prepareCardSections(outDir: string, manifest: Manifest): Promise<CardSection[]> {
+/**
+ * Writes the plots and returns the card sections; see the file header. `blindPrior`: the rows
+ * measured while the shards were read for the stats; without it the shards are read again.
+ */
+export async function prepareCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<CardSection[]> {
   const plots = listStatsPlots(manifest);
   await writeStatsPlots(outDir, plots);
   const examples = await readExampleRecords(outDir, manifest.shards);
-  const blind = await readBlindPrior(outDir, manifest.shards);
+  const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
   return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), buildBlindPriorSection(blind), buildExamplesSection(examples)];
 }

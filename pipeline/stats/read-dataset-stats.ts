@@ -14,12 +14,20 @@ import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } f
 
 const KIND_ORDER = ['sft', 'rl'];
 
-/** Reads the JSONL shards among `shards` and returns their statistics; see the file header. */
-export async function readDatasetStats(outDir: string, shards: readonly ShardFileRef[]): Promise<DatasetStats> {
+/**
+ * Reads the JSONL shards among `shards` and returns their statistics; see the file header.
+ * `onRecord` sees every record's meta in the same pass (finalize collects the blind prior's
+ * records there instead of reading the shards again).
+ */
+export async function readDatasetStats(outDir: string, shards: readonly ShardFileRef[], onRecord?: (meta: Record<string, unknown>) => void): Promise<DatasetStats> {
   const ordered = [...listJsonlShards(shards)].sort(
     (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
   const acc = createStatsAccumulator();
-  for await (const r of readShardRecords(outDir, ordered)) addRecordToStats(acc, r.kind, getRecordMeta(r) as unknown as StatsMeta);
+  for await (const r of readShardRecords(outDir, ordered)) {
+    const meta = getRecordMeta(r);
+    addRecordToStats(acc, r.kind, meta as unknown as StatsMeta);
+    onRecord?.(meta as unknown as Record<string, unknown>);
+  }
   return finishDatasetStats(acc);
 }
