@@ -26,22 +26,11 @@ import { measureBlindPrior } from '../pipeline/stats/blind-prior.js';
 import { listJsonlShards, readShardRecords } from '../pipeline/stats/read-shard-records.js';
 import { MAX_HIDDEN_MASK_SHARE, MIN_OBJECT_SHARE, MIN_SEEN_MASK_SHARE, REGION_SLACK } from '../pipeline/verify/check-pixels.js';
 import { decodePass } from '../renderers/encode-image.js';
+import { firstRegion } from '../test/questions/check-reasoning.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: npx tsx bench/audit-supervision.ts <out>');
 const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-
-const REGIONS: Record<string, [string, string]> = {
-  'in the upper left': ['top', 'left'],
-  'at the top centre': ['top', 'centre'],
-  'in the upper right': ['top', 'right'],
-  'on the left': ['middle', 'left'],
-  'in the centre': ['middle', 'centre'],
-  'on the right': ['middle', 'right'],
-  'in the lower left': ['bottom', 'left'],
-  'at the bottom centre': ['bottom', 'centre'],
-  'in the lower right': ['bottom', 'right'],
-};
 
 interface ViewPixels {
   width: number;
@@ -191,13 +180,7 @@ for await (const r of readShardRecords(out, listJsonlShards(manifest.shards))) {
       for (const { j, label } of named) {
         const at = listPart.toLowerCase().indexOf(label);
         if (at < 0) continue;
-        const after = listPart.slice(at + label.length);
-        let best: string | null = null;
-        let bestAt = Infinity;
-        for (const phrase of Object.keys(REGIONS)) {
-          const k = after.indexOf(phrase);
-          if (k >= 0 && k < bestAt) [best, bestAt] = [phrase, k];
-        }
+        const region = firstRegion(listPart.slice(at + label.length));
         const pv = views[view];
         if (!seenIn(view, j)) {
           claim(false, `"${s}" but ${label} covers only ${pv.count[j + 1]} px of mask ${view === 0 ? 'A' : 'B'}`);
@@ -205,7 +188,7 @@ for await (const r of readShardRecords(out, listJsonlShards(manifest.shards))) {
         }
         const h = thirds(pv.cx[j + 1] / pv.count[j + 1], pv.width, ['left', 'centre', 'right']);
         const vv = thirds(pv.cy[j + 1] / pv.count[j + 1], pv.height, ['top', 'middle', 'bottom']);
-        claim(best !== null && vv.includes(REGIONS[best][0]) && h.includes(REGIONS[best][1]), `"${s}": ${label} has its mask centroid ${vv.join('|')}/${h.join('|')}`);
+        claim(region !== null && vv.includes(region[0]) && h.includes(region[1]), `"${s}": ${label} has its mask centroid ${vv.join('|')}/${h.join('|')}`);
       }
     }
   }

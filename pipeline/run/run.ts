@@ -364,12 +364,14 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     //     truth the family cannot ask about, is re-drawn (check-visibility.ts)
     let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
     const quarantine = (message: string, cause?: unknown) => {
+      const { object } = plan.job;
+      const path = object.kind === 'library' ? object.path : object.name; // only library assets are quarantined
       if (!quarantined.has(plan.asset.contentHash)) {
         quarantined.add(plan.asset.contentHash);
-        logger.warn(`assets: skipped "${(plan.job.object as { path: string }).path}" for the rest of the run (render-failed): ${message}`);
+        logger.warn(`assets: skipped "${path}" for the rest of the run (render-failed): ${message}`);
       }
       if (quarantined.size >= (planConfig.library?.length ?? 0)) {
-        throw new Error(`assets: every library model failed to render (last: "${(plan.job.object as { path: string }).path}": ${message})`, { cause });
+        throw new Error(`assets: every library model failed to render (last: "${path}": ${message})`, { cause });
       }
     };
     const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));

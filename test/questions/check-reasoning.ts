@@ -15,8 +15,12 @@ export function mentionedParts(text: string, truth: GroundTruth): string[] {
   return truth.object.parts.filter((p) => text.includes(`the ${p.colorName} ${p.name}`)).map((p) => p.name);
 }
 
-/** The test's own table of region words: vertical third × horizontal third. */
-const REGIONS: Record<string, [vertical: string, horizontal: string]> = {
+/**
+ * The checkers' own table of region words (vertical third × horizontal third), written apart from
+ * the families' (pipeline/questions/describe-view.ts) so that a wrong word there is caught; the
+ * supervision audit (bench/audit-supervision.ts) reads it too.
+ */
+export const REGION_WORDS: Readonly<Record<string, readonly [vertical: string, horizontal: string]>> = {
   'in the upper left': ['top', 'left'],
   'at the top centre': ['top', 'centre'],
   'in the upper right': ['top', 'right'],
@@ -27,6 +31,17 @@ const REGIONS: Record<string, [vertical: string, horizontal: string]> = {
   'at the bottom centre': ['bottom', 'centre'],
   'in the lower right': ['bottom', 'right'],
 };
+
+/** The region the first region phrase of `text` names, or null when it names none. */
+export function firstRegion(text: string): readonly [vertical: string, horizontal: string] | null {
+  let best: string | null = null;
+  let bestAt = Infinity;
+  for (const phrase of Object.keys(REGION_WORDS)) {
+    const k = text.indexOf(phrase);
+    if (k >= 0 && k < bestAt) [best, bestAt] = [phrase, k];
+  }
+  return best === null ? null : REGION_WORDS[best];
+}
 
 function partFacts(truth: GroundTruth, view: 0 | 1, name: string) {
   return truth.views[view].parts.find((p) => p.name === name)!;
@@ -43,16 +58,10 @@ function viewSentenceProblems(s: string, truth: GroundTruth, view: 0 | 1): strin
     const at = listPart.indexOf(label);
     if (at < 0) continue;
     listed.push(name);
-    const after = listPart.slice(at + label.length);
-    let best: string | null = null;
-    let bestAt = Infinity;
-    for (const phrase of Object.keys(REGIONS)) {
-      const k = after.indexOf(phrase);
-      if (k >= 0 && k < bestAt) [best, bestAt] = [phrase, k];
-    }
+    const region = firstRegion(listPart.slice(at + label.length));
     const f = partFacts(truth, view, name);
-    if (best === null) problems.push(`no region for ${label}: ${s}`);
-    else if (REGIONS[best][0] !== f.vertical || REGIONS[best][1] !== f.horizontal) problems.push(`${label} is ${f.vertical}/${f.horizontal}, text says "${best}": ${s}`);
+    if (region === null) problems.push(`no region for ${label}: ${s}`);
+    else if (region[0] !== f.vertical || region[1] !== f.horizontal) problems.push(`${label} is ${f.vertical}/${f.horizontal}, text says ${region.join('/')}: ${s}`);
   }
   if (nearestMatch) {
     const label = nearestMatch[1] ?? nearestMatch[2];
