@@ -521,7 +521,7 @@ export function buildProgram(): Command {
     .requiredOption('--dataset <out>', 'output folder of a run (reads sft/*.jsonl and rl/*.jsonl)')
     .requiredOption('--predictions <file>', 'JSONL, one {"id": "<record id>", "completion": "<model output>"} a line ("prediction" or "response" also accepted)')
     .option('--report <file>', 'where to write the JSON report (default: <predictions>.score.json beside the predictions)')
-    .addHelpText('after', '\nPrints accuracy overall, per family and per difficulty bin, and the format rate. Missing or extra ids are reported, not fatal.\nExit codes: 0 scored, 1 failed, 2 bad flag or unreadable input.')
+    .addHelpText('after', '\nPrints accuracy overall, per family, per answer content and per difficulty margin (thirds of each family), and the format rate. Missing or extra ids are reported, not fatal.\nExit codes: 0 scored, 1 failed, 2 bad flag or unreadable input.')
     .action(scoreCommand);
   // --- Preview subcommand (pipeline/preview/)
   program

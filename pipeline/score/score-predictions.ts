@@ -1,8 +1,10 @@
 /**
  * Scores model completions against a generated dataset with the reference reward
- * ({@link reward}): accuracy overall, per question family and per difficulty bin (the record's
- * `difficulty.bin`, e.g. "right 30-60°"), the format rate and the mean reward. Pure: parsing and
- * counting only; `score-files.ts` reads and writes the files.
+ * ({@link reward}): accuracy overall, per question family, per answer content (the record's
+ * `difficulty.bin`, e.g. "orbit / right 30-60°") and per difficulty margin (the record's
+ * `difficulty.margin`, the distance of the truth from the nearest decision boundary, in thirds of
+ * each family's records: accuracy against how close a question is to the edge), the format rate
+ * and the mean reward. Pure: parsing and counting only; `score-files.ts` reads and writes the files.
  *
  * Predictions are keyed by record id. Ids in the dataset without a prediction ("missing") and
  * predictions whose id is not in the dataset ("extra") are reported, never fatal; so are
@@ -16,8 +18,11 @@ export interface ScoredRecord {
   /** The answer text the completion must give (the answer letter). */
   groundTruth: string;
   family: string;
-  /** `difficulty.bin` of the record. */
+  /** `difficulty.bin` of the record: its answer content. */
   bin: string;
+  /** `difficulty.margin` and `difficulty.margin_unit` of the record. */
+  margin: number;
+  marginUnit: string;
 }
 
 /** One prediction line: an id and the model's completion. */
@@ -57,8 +62,13 @@ export interface ScoreReport {
   /** Accuracy over every dataset record, a missing prediction counting as wrong. */
   accuracy_over_dataset: number;
   by_family: Record<string, ScoreGroup>;
-  /** Keyed `"<family> / <bin>"`. */
-  by_bin: Record<string, ScoreGroup>;
+  /** Keyed `"<family> / <answer content>"` (the record's `difficulty.bin`). */
+  by_answer: Record<string, ScoreGroup>;
+  /**
+   * Keyed `"<family> / margin <k> of 3: <lo>–<hi> <unit>"`: each family's records (all of the
+   * dataset's, scored or not) in thirds by `difficulty.margin`, smallest first.
+   */
+  by_margin: Record<string, ScoreGroup>;
   missing: { count: number; ids: string[] };
   extra: { count: number; ids: string[] };
   duplicates: { count: number; ids: string[] };
@@ -115,11 +125,12 @@ export function readScoredRecord(line: unknown): ScoredRecord {
   if (typeof meta !== 'object' || meta === null) throw new Error('neither an SFT record (meta) nor an RL record (extra_info)');
   const id = meta.id;
   const truth = rec.reward_model?.ground_truth ?? meta.answer;
-  const difficulty = meta.difficulty as { bin?: unknown } | undefined;
+  const difficulty = meta.difficulty as { bin?: unknown; margin?: unknown; margin_unit?: unknown } | undefined;
   if (typeof id !== 'string' || typeof truth !== 'string' || typeof meta.family !== 'string' || typeof difficulty?.bin !== 'string') {
     throw new Error('record lacks id, ground truth, family or difficulty.bin');
   }
-  return { id, groundTruth: truth, family: meta.family, bin: difficulty.bin };
+  if (typeof difficulty.margin !== 'number' || typeof difficulty.margin_unit !== 'string') throw new Error('record lacks difficulty.margin or difficulty.margin_unit');
+  return { id, groundTruth: truth, family: meta.family, bin: difficulty.bin, margin: difficulty.margin, marginUnit: difficulty.margin_unit };
 }
 
 interface Tally {
@@ -132,6 +143,31 @@ interface Tally {
 function toGroup(t: Tally): ScoreGroup {
   const share = (x: number) => (t.n === 0 ? 0 : x / t.n);
   return { n: t.n, accuracy: share(t.correct), format_rate: share(t.formatted), mean_reward: share(t.reward) };
+}
+
+/** Three significant digits, no trailing zeros: 0.0312, 4.25, 118. */
+function short(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+/**
+ * The margin group of each record: per family, records sorted by margin (then id) and cut into
+ * thirds by count, each third named by its margin range. Pure.
+ */
+export function marginGroups(records: Iterable<ScoredRecord>): Map<string, string> {
+  const families = new Map<string, ScoredRecord[]>();
+  for (const r of records) families.set(r.family, [...(families.get(r.family) ?? []), r]);
+  const out = new Map<string, string>();
+  for (const [family, list] of families) {
+    const sorted = [...list].sort((a, b) => a.margin - b.margin || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let k = 0; k < 3; k++) {
+      const part = sorted.slice(Math.floor((k * sorted.length) / 3), Math.floor(((k + 1) * sorted.length) / 3));
+      if (part.length === 0) continue;
+      const name = `${family} / margin ${k + 1} of 3: ${short(part[0].margin)}–${short(part[part.length - 1].margin)} ${part[0].marginUnit}`;
+      for (const r of part) out.set(r.id, name);
+    }
+  }
+  return out;
 }
 
 function sortedGroups(map: Map<string, Tally>): Record<string, ScoreGroup> {
@@ -153,7 +189,9 @@ export function scorePredictions(records: readonly ScoredRecord[], predictions: 
   }
   const overall: Tally = { n: 0, correct: 0, formatted: 0, reward: 0 };
   const families = new Map<string, Tally>();
-  const bins = new Map<string, Tally>();
+  const answers = new Map<string, Tally>();
+  const margins = new Map<string, Tally>();
+  const marginOf = marginGroups(byId.values());
   const missing: string[] = [];
   const add = (map: Map<string, Tally>, key: string, s: { format: number; accuracy: number; total: number }) => {
     const t = map.get(key) ?? { n: 0, correct: 0, formatted: 0, reward: 0 };
@@ -175,7 +213,8 @@ export function scorePredictions(records: readonly ScoredRecord[], predictions: 
     overall.formatted += s.format;
     overall.reward += s.total;
     add(families, r.family, s);
-    add(bins, `${r.family} / ${r.bin}`, s);
+    add(answers, `${r.family} / ${r.bin}`, s);
+    add(margins, marginOf.get(r.id)!, s);
   }
   const extra = [...predicted.keys()].filter((id) => !byId.has(id));
   const list = (ids: string[]) => ({ count: ids.length, ids: ids.slice(0, MAX_LISTED_IDS) });
@@ -185,7 +224,8 @@ export function scorePredictions(records: readonly ScoredRecord[], predictions: 
     overall: toGroup(overall),
     accuracy_over_dataset: byId.size === 0 ? 0 : overall.correct / byId.size,
     by_family: sortedGroups(families),
-    by_bin: sortedGroups(bins),
+    by_answer: sortedGroups(answers),
+    by_margin: sortedGroups(margins),
     missing: list(missing),
     extra: list(extra),
     duplicates: list([...new Set(duplicates)]),
@@ -197,7 +237,7 @@ function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-/** The report as lines for a terminal: overall, per family, per bin, then what was missing or extra. */
+/** The report as lines for a terminal: overall, per family, per answer content, per margin third, then what was missing or extra. */
 export function formatScoreReport(report: ScoreReport): string[] {
   const row = (name: string, g: ScoreGroup) => `  ${name.padEnd(44)} n=${String(g.n).padStart(6)}  accuracy ${pct(g.accuracy).padStart(6)}  format ${pct(g.format_rate).padStart(6)}  reward ${g.mean_reward.toFixed(3)}`;
   const lines = [
@@ -206,8 +246,10 @@ export function formatScoreReport(report: ScoreReport): string[] {
     `  accuracy over the whole dataset (missing = wrong): ${pct(report.accuracy_over_dataset)}`,
     'by family:',
     ...Object.entries(report.by_family).map(([k, g]) => row(k, g)),
-    'by difficulty bin:',
-    ...Object.entries(report.by_bin).map(([k, g]) => row(k, g)),
+    'by answer content:',
+    ...Object.entries(report.by_answer).map(([k, g]) => row(k, g)),
+    'by difficulty margin (distance of the truth from the nearest decision boundary; thirds of each family):',
+    ...Object.entries(report.by_margin).map(([k, g]) => row(k, g)),
   ];
   const ids = (what: string, l: { count: number; ids: string[] }) =>
     l.count === 0 ? [] : [`${what}: ${l.count} (${l.ids.slice(0, 5).join(', ')}${l.count > 5 ? ', …' : ''})`];

@@ -10,7 +10,7 @@ import { buildProgram } from '../../pipeline/cli.js';
 import { RUN_DEFAULTS } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run/run.js';
 import { getDefaultReportPath } from '../../pipeline/score/score-files.js';
-import { parsePredictions, scorePredictions, type ScoreReport } from '../../pipeline/score/score-predictions.js';
+import { marginGroups, parsePredictions, scorePredictions, type ScoreReport } from '../../pipeline/score/score-predictions.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { runCli } from '../e2e/run-cli.js';
 
@@ -129,12 +129,16 @@ describe('score CLI on a generated dataset', () => {
       expect(report.by_family[family].n).toBe(e.n);
       expect(report.by_family[family].accuracy).toBeCloseTo(e.right / e.n, 12);
     }
-    expect(Object.fromEntries(Object.entries(report.by_bin).map(([k, g]) => [k, g.n]))).toEqual(expectBin);
+    expect(Object.fromEntries(Object.entries(report.by_answer).map(([k, g]) => [k, g.n]))).toEqual(expectBin);
+    // By margin: each family's 40 dataset records in thirds; the 35 scored fall in them, none lost.
+    expect(Object.values(report.by_margin).reduce((n, g) => n + g.n, 0)).toBe(35);
+    for (const key of Object.keys(report.by_margin)) expect(key).toMatch(/^[a-z-]+ \/ margin [123] of 3: [\d.]+–[\d.]+ (deg|ratio|px|m)$/);
     // What it printed.
     expect(res.printed).toMatch(/score: 35 of 40 record\(s\) scored/);
     expect(res.printed).toMatch(/overall\s+n=\s+35\s+accuracy\s+71\.4%\s+format\s+71\.4%/);
     expect(res.printed).toMatch(/by family:/);
-    expect(res.printed).toMatch(/by difficulty bin:/);
+    expect(res.printed).toMatch(/by answer content:/);
+    expect(res.printed).toMatch(/by difficulty margin/);
     expect(res.printed).toMatch(/missing predictions: 5/);
     expect(res.printed).toMatch(/extra predictions \(id not in the dataset\): 2/);
     expect(res.printed).toMatch(/unreadable prediction lines: 1 \(line 39: not JSON/);
@@ -163,12 +167,28 @@ describe('score CLI on a generated dataset', () => {
   });
 });
 
+describe('marginGroups', () => {
+  it('cuts each family into thirds by margin, smallest first, named by their ranges', () => {
+    const rec = (id: string, family: string, margin: number) => ({ id, groundTruth: 'A', family, bin: 'x', margin, marginUnit: family === 'orbit' ? 'deg' : 'm' });
+    const groups = marginGroups([rec('a', 'orbit', 12), rec('b', 'orbit', 3.25), rec('c', 'orbit', 30), rec('d', 'orbit', 5), rec('e', 'orbit', 0.03125), rec('f', 'orbit', 8), rec('g', 'relative-depth', 0.5)]);
+    expect(Object.fromEntries(groups)).toEqual({
+      e: 'orbit / margin 1 of 3: 0.0313–3.25 deg',
+      b: 'orbit / margin 1 of 3: 0.0313–3.25 deg',
+      d: 'orbit / margin 2 of 3: 5–8 deg',
+      f: 'orbit / margin 2 of 3: 5–8 deg',
+      a: 'orbit / margin 3 of 3: 12–30 deg',
+      c: 'orbit / margin 3 of 3: 12–30 deg',
+      g: 'relative-depth / margin 3 of 3: 0.5–0.5 m',
+    });
+  });
+});
+
 describe('scorePredictions', () => {
   it('counts a record in both sft/ and rl/ once and reads every accepted key', () => {
     const records = [
-      { id: 'a', groundTruth: 'B', family: 'orbit', bin: 'right 30-60°' },
-      { id: 'a', groundTruth: 'B', family: 'orbit', bin: 'right 30-60°' },
-      { id: 'b', groundTruth: 'A', family: 'perspective', bin: 'left' },
+      { id: 'a', groundTruth: 'B', family: 'orbit', bin: 'right 30-60°', margin: 7, marginUnit: 'deg' },
+      { id: 'a', groundTruth: 'B', family: 'orbit', bin: 'right 30-60°', margin: 7, marginUnit: 'deg' },
+      { id: 'b', groundTruth: 'A', family: 'perspective', bin: 'left', margin: 40, marginUnit: 'px' },
     ];
     const { predictions, bad } = parsePredictions('{"id":"a","response":"<think>x</think><answer>B</answer>"}\n\n{"id":"b"}\n[1]\n');
     expect(predictions).toEqual([{ id: 'a', completion: '<think>x</think><answer>B</answer>' }]);
@@ -176,7 +196,8 @@ describe('scorePredictions', () => {
     const r = scorePredictions(records, predictions, bad);
     expect(r.records).toBe(2);
     expect(r.overall).toEqual({ n: 1, accuracy: 1, format_rate: 1, mean_reward: 1 });
-    expect(r.by_bin).toEqual({ 'orbit / right 30-60°': { n: 1, accuracy: 1, format_rate: 1, mean_reward: 1 } });
+    expect(r.by_answer).toEqual({ 'orbit / right 30-60°': { n: 1, accuracy: 1, format_rate: 1, mean_reward: 1 } });
+    expect(r.by_margin).toEqual({ 'orbit / margin 3 of 3: 7–7 deg': { n: 1, accuracy: 1, format_rate: 1, mean_reward: 1 } });
     expect(r.missing).toEqual({ count: 1, ids: ['b'] });
   });
 });
