@@ -25,7 +25,7 @@ describe('measureBlindPrior', () => {
     const rows = measureBlindPrior([...records('skewed', 400, (i) => i % 20 < 18), ...records('fair', 400, () => coin.chance(0.5), 400)]);
     const skewed = rows.find((r) => r.family === 'skewed')!;
     const fair = rows.find((r) => r.family === 'fair')!;
-    expect(skewed).toMatchObject({ scored: 200, chance: 0.5 });
+    expect(skewed).toMatchObject({ scored: 400, chance: 0.5 });
     expect(skewed.accuracy).toBeCloseTo(0.9, 1);
     expect(Math.abs(fair.accuracy - 0.5)).toBeLessThan(0.1);
   });
