@@ -165,7 +165,8 @@ export interface RecordMeta {
   answer: string;
   answer_text: string;
   reasoning: string;
-  has_cot: boolean;
+  /** Whether the SFT assistant message carries `<think>`; null in RL records (an RL prompt has no target). */
+  has_cot: boolean | null;
   /** Library objects add `path`, `category`, `normalisation` (original → normalised) and `half_extents` ({@link libraryAssetMeta}). */
   asset: { source: 'procedural' | 'library'; name: string; content_hash: string; symmetry: 'none' | 'c2' | 'c4' | 'continuous' } & Partial<ReturnType<typeof libraryAssetMeta>>;
   object_pose: { yaw_deg: number[] };

@@ -48,6 +48,7 @@ export function buildRlRecord(input: SampleRecordInput): RlRecord {
     images: meta.images.map((im) => im.path),
     ability: 'spatial',
     reward_model: { style: 'rule', ground_truth: meta.answer },
-    extra_info: meta,
+    // An RL prompt has no target, so no reasoning either way: has_cot is the SFT record's fact.
+    extra_info: { ...meta, has_cot: null },
   };
 }

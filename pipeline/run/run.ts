@@ -479,8 +479,8 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       const sealed = await writer.append(index, done.records);
       if (done.records.sft !== undefined) recordCounts.sft++;
       if (done.records.rl !== undefined) recordCounts.rl++;
-      countSample(stats, done.input.plan.family, done.input.question.answerLetter, done.input.withCot, done.input.images.map((i) => i.bytes));
-      work.countSample(index, { family: done.input.plan.family, answerLetter: done.input.question.answerLetter, withCot: done.input.withCot, images: done.input.images });
+      countSample(stats);
+      work.countSample(index, { images: done.input.images });
       if (sealed.length > 0) await commit(shard, sealed);
       nextFlush++;
       deps.onProgress?.({ done: nextFlush, total: work.positions, redraws: Object.values(stats.redraws).reduce((s, r) => s + Object.values(r).reduce((a, b) => a + b, 0), 0) });

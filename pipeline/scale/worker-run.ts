@@ -145,9 +145,9 @@ export class WorkerRun {
   }
 
   /** Counts a finished sample (appended to the writer) into its shard, with its images in record order. */
-  countSample(index: number, sample: { family: string; answerLetter: string; withCot: boolean; images: readonly SidecarImage[] }): void {
+  countSample(index: number, sample: { images: readonly SidecarImage[] }): void {
     const state = this.shardState(index);
-    countSample(state.stats, sample.family, sample.answerLetter, sample.withCot, sample.images.map((i) => i.bytes));
+    countSample(state.stats);
     state.images.push(...sample.images.map((i) => ({ path: i.path, sha256: i.sha256, bytes: i.bytes })));
   }
 

@@ -121,7 +121,7 @@ export interface StatsMeta {
   stage: string;
   answer: string;
   options: readonly unknown[];
-  has_cot: boolean;
+  has_cot: boolean | null;
   asset: { source: string };
   relative: { delta_azimuth_deg: number; delta_elevation_deg: number; angle_deg: number; baseline_m: number };
   images: readonly { width: number; height: number; bytes: number; format: string }[];

@@ -16,12 +16,14 @@ describe('buildRlRecord', () => {
     expect(rec.extra_info.split).toBe('train');
   });
 
-  it('shares the user content and the meta object with the SFT record', () => {
+  it('shares the user content and the meta object with the SFT record, but for has_cot (null: an RL prompt has no target)', () => {
     const input = makeRecordInput({ systemPrompt: 'sys' });
     const rl = buildRlRecord(input);
     const sft = buildSftRecord(input);
     expect(rl.prompt).toEqual([{ role: 'user', content: sft.messages[1].content }]);
-    expect(JSON.stringify(rl.extra_info)).toBe(JSON.stringify(sft.meta));
+    expect(sft.meta.has_cot).toBe(true);
+    expect(rl.extra_info.has_cot).toBeNull();
+    expect(JSON.stringify(rl.extra_info)).toBe(JSON.stringify({ ...sft.meta, has_cot: null }));
     expect(rl.images).toEqual(sft.images);
     expect(rl.prompt[0].content.split('<image>').length - 1).toBe(rl.images.length);
   });

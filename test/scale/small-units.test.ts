@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countRedraw, countSample, createRunStats, mergeRunStats } from '../../pipeline/run-stats.js';
+import { countRedraw, countSample, countSkipped, createRunStats, mergeRunStats } from '../../pipeline/run-stats.js';
 import { describeRunFailure, findErrorCode, isOutputFailure } from '../../pipeline/scale/describe-run-failure.js';
 import { claimFinalize, FINALIZE_LOCK, releaseStaleFinalize } from '../../pipeline/scale/finalize-dataset.js';
 import { linkOrCopy } from '../../pipeline/scale/link-or-copy.js';
@@ -19,23 +19,26 @@ afterEach(async () => {
 
 describe('mergeRunStats', () => {
   it('adds per-shard stats up to the stats of one run, whatever the grouping', () => {
-    const samples = [
-      { family: 'orbit', letter: 'A', cot: true, bytes: [10, 30] },
-      { family: 'orbit', letter: 'B', cot: false, bytes: [5, 50] },
-      { family: 'distance', letter: 'A', cot: true, bytes: [20, 20] },
-    ];
+    const samples = ['orbit', 'orbit', 'distance'];
     const whole = createRunStats();
     const parts = [createRunStats(), createRunStats()];
-    samples.forEach((s, i) => {
+    samples.forEach((family, i) => {
       for (const stats of [whole, parts[i === 0 ? 0 : 1]]) {
-        countRedraw(stats, s.family, 'near-bin-edge');
-        countSample(stats, s.family, s.letter, s.cot, s.bytes);
+        countRedraw(stats, family, 'near-bin-edge');
+        countSample(stats);
       }
     });
+    countSkipped(parts[0], 'too-large', 2);
+    countSkipped(whole, 'too-large', 2);
     expect(mergeRunStats(parts[0], parts[1])).toEqual(whole);
     expect(mergeRunStats(parts[1], parts[0])).toEqual(whole);
     expect(mergeRunStats(createRunStats(), whole)).toEqual(whole);
-    expect(whole.imageBytes).toEqual({ total: 135, min: 5, max: 50 });
+    expect(whole).toEqual({ samples: 3, redraws: { orbit: { 'near-bin-edge': 2 }, distance: { 'near-bin-edge': 1 } }, skipped: { 'too-large': 2 } });
+  });
+
+  it('ignores the counters sidecars of earlier versions held (the manifest counts those from the records)', () => {
+    const old = { samples: 2, redraws: {}, families: { orbit: 2 }, answerLetters: { orbit: { A: 2 } }, cotRecords: 1, imageBytes: { total: 9, min: 4, max: 5 } };
+    expect(mergeRunStats(createRunStats(), old)).toEqual({ samples: 2, redraws: {} });
   });
 });
 

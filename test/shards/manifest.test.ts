@@ -23,7 +23,6 @@ function shard(kind: 'sft' | 'rl', n: number, records: number): SealedShard {
 /** Input as a run would pass it; `order` flips the insertion order of the free-form maps. */
 function input(order: 'a' | 'b'): ManifestInput {
   const redraws = order === 'a' ? { orbit: { 'near-bin-edge': 3, 'out-of-frame': 1 } } : { orbit: { 'out-of-frame': 1, 'near-bin-edge': 3 } };
-  const letters = order === 'a' ? { A: 3, B: 3, C: 2, D: 2 } : { D: 2, C: 2, B: 3, A: 3 };
   const shards = [shard('sft', 0, 4), shard('rl', 0, 4), shard('sft', 1, 4), shard('rl', 1, 4), shard('sft', 2, 2), shard('rl', 2, 2)];
   return {
     config: Object.assign(
@@ -33,7 +32,7 @@ function input(order: 'a' | 'b'): ManifestInput {
     versions: order === 'a' ? { viewforge: '0.1.0', three: 'r187', node: 'v20.20.2' } : { node: 'v20.20.2', three: 'r187', viewforge: '0.1.0' },
     renderer: { name: 'chromium', browserVersion: 'HeadlessChrome/140.0', glRenderer: 'ANGLE (Mesa, llvmpipe)' },
     shards: order === 'a' ? shards : [...shards].reverse(),
-    stats: { samples: 10, redraws, families: { orbit: 5, elevation: 5 }, answerLetters: { orbit: letters }, imageBytes: { total: 123, min: 1, max: 20 } },
+    stats: { samples: 10, redraws, skipped: order === 'a' ? { 'too-large': 1, unreadable: 2 } : { unreadable: 2, 'too-large': 1 } },
     counts: { samples: 10, sft_records: 10, rl_records: 10, images: 20 },
   };
 }

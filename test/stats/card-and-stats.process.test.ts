@@ -118,12 +118,10 @@ describe('manifest stats.distributions agree with the records', () => {
     expect(d.asset_sources).toEqual(tally(samples.map((l) => l.meta.asset.source)));
   });
 
-  it('agrees with the run counters the manifest already holds', () => {
+  it('holds each count once: beside the distributions only what the records cannot tell (re-draws, skips)', () => {
     const s = manifest.stats;
+    expect(Object.keys(s).sort()).toEqual(['distributions', 'redraws', 'samples']);
     expect(s.distributions.samples).toBe(s.samples);
-    expect(s.distributions.families).toEqual(s.families);
-    expect(s.distributions.answer_letters).toEqual(s.answerLetters);
-    expect(s.distributions.images.bytes.total).toBe(s.imageBytes.total);
   });
 
   it('summarises image sizes and bytes', () => {
