@@ -35,6 +35,8 @@ import { sampleRng } from '../rng.js';
 import { countRedraw, countSample, countSkipped, createRunStats, type RunStats } from '../run-stats.js';
 import type { WorkerSpec } from '../scale/assign-shards.js';
 import { describeRunFailure, isOutputFailure } from '../scale/describe-run-failure.js';
+import { findFinishedRun } from '../scale/find-finished-run.js';
+import type { ShardSidecar } from '../scale/shard-sidecar.js';
 import { openRunDir } from '../scale/open-run-dir.js';
 import { WorkerRun } from '../scale/worker-run.js';
 import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shards/manifest.js';
@@ -284,7 +286,13 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
   const manifestConfig = getManifestConfig(config, deps.library, deps.envMaps);
   // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
-  const start = await openRunDir({ outDir, worker, configHash: getConfigHash(manifestConfig), resume: config.resume, overwrite: config.overwrite });
+  const configHash = getConfigHash(manifestConfig);
+  const start = await openRunDir({ outDir, worker, configHash, resume: config.resume, overwrite: config.overwrite });
+  // --- `--resume` on a finished run: every shard sealed and verified, so nothing to build and no browser to start
+  if (start.mode === 'resume') {
+    const finished = await findFinishedRun({ outDir, worker, configHash, count: config.count, shardSize: config.shardSize });
+    if (finished !== null) return finishedRunResult(config, deps, worker, finished);
+  }
   const renderer = await deps.createRenderer();
   deps.onRenderer?.(renderer);
   let result: RunResult;
@@ -304,6 +312,22 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
     // --- Hand-off: wait for the shards still queued (also after a failure: sealed shards are complete)
     handoff = await deps.handoff?.drain();
   }
+  return handoff === undefined ? result : { ...result, handoff };
+}
+
+/** Queues the JSONL shards of kept shards for the hand-off, when there is one. */
+async function handOffKept(deps: RunDeps, kept: readonly ShardSidecar[]): Promise<void> {
+  for (const sidecar of kept) {
+    for (const f of sidecar.files) if (f.kind === 'sft' || f.kind === 'rl') await deps.handoff?.enqueue(f as SealedShard);
+  }
+}
+
+/** The result of a `--resume` that found the run finished: its kept shards still go to the hand-off (the ledger skips those acknowledged). */
+async function finishedRunResult(config: RunConfig, deps: RunDeps, worker: WorkerSpec, kept: readonly ShardSidecar[]): Promise<RunResult> {
+  deps.logger.info(`resume: the run in ${config.out} is complete (${kept.length} shard(s) sealed and verified); nothing to build, so no browser was started`);
+  await handOffKept(deps, kept);
+  const result: RunResult = { outDir: config.out, samples: 0, shards: 0, stats: createRunStats(), worker, kept: kept.length, manifestWritten: false, missing: [] };
+  const handoff = await deps.handoff?.drain();
   return handoff === undefined ? result : { ...result, handoff };
 }
 
@@ -337,9 +361,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   const madeDirs = new Set<number>();
   const aborted = () => deps.signal?.aborted === true;
   // --- Hand-off: shards kept from an earlier attempt go too (the ledger skips those already acknowledged)
-  for (const kept of work.kept) {
-    for (const f of kept.files) if (f.kind === 'sft' || f.kind === 'rl') await deps.handoff?.enqueue(f as SealedShard);
-  }
+  await handOffKept(deps, work.kept);
 
   // --- One sample, start to finish (everything but the ordered hand-over to the writer)
   const produce = async (index: number) => {
