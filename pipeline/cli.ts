@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * viewforge command line. The only file that reads `process.argv` and `process.env`, prints, and
- * sets the exit code; everything else is a library call (STYLE §6).
+ * sets the exit code; everything else is a library call (CONTRIBUTING.md, Style).
  *
  * Exit codes: 0 done; 2 bad flag or config; 3 environment unusable (no Chromium, no WebGL,
  * unwritable output); 1 the run failed part-way (sealed shards stay intact); 130 / 143 stopped by

@@ -100,7 +100,7 @@ export interface RunConfig {
   envShare: number;
   /** Share of samples with a shadow-catching ground plane, 0..1 (none when a camera is below it). @default 0 */
   ground: number;
-  // --- Extra passes (SPEC §6)
+  // --- Extra passes (README, Output)
   /**
    * Full-size passes written beside each colour image: 'mask' (`<id>_a.mask.png`, 8-bit, 1 + part
    * index, 0 = background) and 'depth' (`<id>_a.depth.png`, 16-bit z-depth in millimetres, 0 =

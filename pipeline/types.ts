@@ -1,7 +1,7 @@
 /**
  * Plain-data types shared by every stage of the pipeline.
  *
- * Conventions (SPEC §2, also in the README):
+ * Conventions (README, Conventions):
  * - World: right-handed, +Y up, metres. The object is centred at the origin.
  * - Extrinsics are OpenCV/COLMAP: camera x right, y down, z forward;
  *   `x_cam = R · X_world + t`, centre `C = −Rᵀ t`.
@@ -72,7 +72,7 @@ export interface CameraPose {
   orbit: OrbitParams;
 }
 
-/** Relative pose from view A to view B (SPEC §2). */
+/** Relative pose from view A to view B (README, Conventions). */
 export interface RelativePose {
   /** `R_AB = R_B · R_Aᵀ`: maps camera-A coordinates to camera-B coordinates. */
   R_AB: Mat3;

@@ -59,7 +59,7 @@ export async function encodeImage(img: RawImage, format: ImageFormat, quality: n
 
 /**
  * Encodes a mask pass (`width × height` label bytes, rows top-down) as an 8-bit greyscale PNG:
- * pixel = 1 + part (or object) index, 0 = background (SPEC §6). Lossless, fixed settings.
+ * pixel = 1 + part (or object) index, 0 = background (README, Output). Lossless, fixed settings.
  * @throws RangeError when the buffer does not match the size.
  */
 export async function encodeMask(labels: Uint8Array, width: number, height: number): Promise<Buffer> {
@@ -69,7 +69,7 @@ export async function encodeMask(labels: Uint8Array, width: number, height: numb
 
 /**
  * Encodes a depth pass (`width × height` millimetres, rows top-down) as a 16-bit greyscale PNG:
- * z-depth along the camera's +z (OpenCV) in millimetres, 0 = background (SPEC §6).
+ * z-depth along the camera's +z (OpenCV) in millimetres, 0 = background (README, Output).
  * @throws RangeError when the buffer does not match the size.
  */
 export async function encodeDepth(mm: Uint16Array, width: number, height: number): Promise<Buffer> {

@@ -1,6 +1,6 @@
 /**
  * The renderer boundary: a renderer turns a plain-data {@link RenderJob} into the two images of
- * a sample. Geometry, questions and answers never depend on it; only pixels do (SPEC §3).
+ * a sample. Geometry, questions and answers never depend on it; only pixels do (README, Output).
  */
 import type { RawImage, RenderJob } from '../pipeline/types.js';
 import type { GlMode } from './chromium/gl-flags.js';
@@ -26,7 +26,7 @@ export interface RenderOptions {
    */
   idPass?: readonly [boolean, boolean];
   /**
-   * Full-size passes of both views (`--passes`, SPEC §6): `mask` fills {@link RawImage.mask},
+   * Full-size passes of both views (`--passes`, README, Output): `mask` fills {@link RawImage.mask},
    * `depth` fills {@link RawImage.depth}. A renderer without them ignores it.
    * @default none
    */

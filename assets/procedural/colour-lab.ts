@@ -1,6 +1,6 @@
 /**
  * sRGB → CIELAB (D65) and the nearest named colour of the part palette: the colour-name check
- * of SPEC §4 ("a named colour must be the colour the part shows in that render").
+ * (docs/supervision.md): a named colour must be the colour the part shows in that render.
  */
 import { PART_COLORS, type NamedColor } from './palette.js';
 

@@ -1,5 +1,5 @@
 /**
- * `<out>/README.md`: the dataset card (SPEC §6). A pure function of the manifest, so it is as
+ * `<out>/README.md`: the dataset card (README, Output). A pure function of the manifest, so it is as
  * deterministic as the manifest itself (no time, no host, no absolute path).
  *
  * Front matter (YAML), what Hugging Face `datasets` and the Hub read:

@@ -1,6 +1,6 @@
 /**
  * Geometry stage: cameras, relative poses, projection and per-view facts, all from plain data.
- * Conventions (SPEC §2): world right-handed, +Y up, metres; extrinsics in OpenCV axes
+ * Conventions (README, Conventions): world right-handed, +Y up, metres; extrinsics in OpenCV axes
  * (x right, y down, z forward, `x_cam = R X + t`); `c2wGl` in OpenGL axes (x right, y up,
  * z backward); angles in degrees; matrices row-major.
  */

@@ -1,5 +1,5 @@
 /**
- * Pinhole projection with the extrinsics and intrinsics written in the records (SPEC §2).
+ * Pinhole projection with the extrinsics and intrinsics written in the records (README, Conventions).
  *
  * OpenCV camera axes (x right, y down, z forward): `x_cam = R · X_world + t`, then
  * `u = fx · x/z + cx`, `v = fy · y/z + cy`. Pixel coordinates follow {@link Intrinsics}: (0, 0) is

@@ -1,5 +1,5 @@
 /**
- * Relative pose from view A to view B (SPEC §2), from the OpenCV extrinsics of both cameras.
+ * Relative pose from view A to view B (README, Conventions), from the OpenCV extrinsics of both cameras.
  *
  * With `x_A = R_A X + t_A` and `x_B = R_B X + t_B` (OpenCV camera axes: x right, y down,
  * z forward), `x_B = R_AB x_A + t_AB` where `R_AB = R_B · R_Aᵀ` and `t_AB = t_B − R_AB · t_A`.

@@ -1,5 +1,5 @@
 /**
- * `parseHandoffTarget(text)`: reads the `--handoff` value into a {@link HandoffTarget} (SPEC §7).
+ * `parseHandoffTarget(text)`: reads the `--handoff` value into a {@link HandoffTarget} (docs/handoff.md).
  *
  * Forms:
  * - `dir:<path>`, or a bare path (`./drop`, `/data/drop`): the directory drop;

@@ -12,7 +12,7 @@
  * `delay = cap/2 + random() · cap/2`, so delays grow and two clients that failed together do not
  * come back together. A server's `Retry-After` raises the delay (never above `maxDelayMs`).
  *
- * Sleep, clock and random are passed in (STYLE §2), so tests run without waiting.
+ * Sleep, clock and random are passed in (CONTRIBUTING.md, Style), so tests run without waiting.
  *
  * @example
  * ```ts

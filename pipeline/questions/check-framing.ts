@@ -1,6 +1,6 @@
 /**
- * The framing rule every viewpoint family shares (SPEC §4, "out of frame / too small … is
- * re-drawn"): both views must show the whole object, at a usable size.
+ * The framing rule every viewpoint family shares (an object out of frame or too small is re-drawn,
+ * never asked about): both views must show the whole object, at a usable size.
  */
 import type { GroundTruth } from '../types.js';
 import type { Applicability } from './question-family.js';

@@ -1,5 +1,5 @@
 /**
- * The templated chain of thought shared by the viewpoint families (SPEC §4, "Reasoning").
+ * The templated chain of thought shared by the viewpoint families (docs/supervision.md says how its claims are checked against the pixels).
  *
  * A family computes its small `facts` object once — the answer class and its number, plus the
  * {@link Observations} made here from ground truth — and writes both the options and the

@@ -1,5 +1,5 @@
 /**
- * The question-family registry (SPEC §4). Families are listed one by one in a fixed order; the
+ * The question-family registry (docs/supervision.md). Families are listed one by one in a fixed order; the
  * order is part of the output contract (CLI help, config validation, stats keys), so new
  * families are appended, never inserted.
  */

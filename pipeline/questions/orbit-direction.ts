@@ -3,7 +3,7 @@
  * to its right around the object between the two images? Two options, "left" and "right".
  *
  * The answer is the sign of `truth.deltaAzimuthDeg` (azimuth of B − A wrapped to (−180, 180];
- * positive = the camera moved to its right, along camera A's +x axis; SPEC §2).
+ * positive = the camera moved to its right, along camera A's +x axis; README, Conventions).
  *
  * ```text
  * Question: Suppose you took the first image, then walked around the object and took the second

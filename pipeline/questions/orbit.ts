@@ -4,7 +4,7 @@
  * bins of |Δazimuth| (0–30°, 30–60°, 60–90°, 90–135°, 135–180°, each left and right).
  *
  * The answer comes from `truth.deltaAzimuthDeg` (azimuth of B − A wrapped to (−180, 180];
- * positive = the camera moved to its right, i.e. along camera A's +x axis; SPEC §2).
+ * positive = the camera moved to its right, i.e. along camera A's +x axis; README, Conventions).
  *
  * ```text
  * Question: Suppose you took the first image, then walked around the object and took the second

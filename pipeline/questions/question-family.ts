@@ -1,5 +1,5 @@
 /**
- * The interface every question family implements (SPEC §4, STYLE §3).
+ * The interface every question family implements (docs/supervision.md; CONTRIBUTING.md).
  *
  * A family decides from ground truth alone whether it can ask about a sample (`applies`), and
  * builds the question, options, answer and reasoning (`build`). A family never reads pixels,

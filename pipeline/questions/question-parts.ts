@@ -44,9 +44,9 @@ export function listQuestionParts(truth: GroundTruth, view: 0 | 1, minVisibleFra
 }
 
 /**
- * Parts a cross-view question may name in view `view` although they are hidden there (SPEC §4: "at
- * least one named part is hidden in the view it asks about and visible in the other, so its place
- * must be carried across views"): hidden in `view` ({@link isHidden}: no ID-pass pixel), clearly
+ * Parts a cross-view question may name in view `view` although they are hidden there (docs/supervision.md,
+ * "Questions that need both images": at least one named part is hidden in the view it asks about and
+ * visible in the other, so its place must be carried across views): hidden in `view` ({@link isHidden}: no ID-pass pixel), clearly
  * visible in the other view ({@link listQuestionParts} there), and with its centre in front of
  * camera `view`. Returned as seen from `view` (its facts and camera coordinates there), in
  * object-spec order.

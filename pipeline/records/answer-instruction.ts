@@ -1,6 +1,6 @@
 /**
  * The last line of every user message: the instruction that says which answer format the target
- * has (SPEC §4, "The prompt always matches its target").
+ * has (docs/supervision.md, "Prompts match targets").
  *
  * - `think-answer`: the target is `<think>…</think><answer>X</answer>`. SFT records with CoT and
  *   every RL prompt use it (the RL reward scores exactly that format, pipeline/reward/).

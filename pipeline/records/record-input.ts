@@ -21,7 +21,7 @@ export interface ImageInfo {
   depth: PassFile | null;
 }
 
-/** A pass image written beside a colour image (SPEC §6). */
+/** A pass image written beside a colour image (README, Output). */
 export interface PassFile {
   /** Path relative to the output root, e.g. "images/00000/vf-…_a.mask.png". */
   path: string;

@@ -2,7 +2,7 @@
  * Builds the fixed-shape metadata object that every record carries: `meta` in SFT lines,
  * `extra_info` in RL lines (schema: `schemas/meta.schema.json`).
  *
- * One shape for every line of every family (SPEC §3): the same keys in the same order with the
+ * One shape for every line of every family (README, Output): the same keys in the same order with the
  * same types; a value that does not apply would be `null`, never a missing key; family-specific
  * numbers live under the fixed `difficulty` keys. Key order (fixed):
  *
@@ -32,7 +32,7 @@
  * pixels and fractions.
  *
  * This is the only place where the camelCase pipeline types are mapped to snake_case record
- * keys (STYLE §7).
+ * keys (CONTRIBUTING.md, Style).
  */
 import { getFamily } from '../questions/index.js';
 import type { Difficulty, Stage } from '../questions/question-family.js';
@@ -88,7 +88,7 @@ export interface RecordView {
   orbit: RecordOrbit;
 }
 
-/** Relative pose A → B as written in records (SPEC §2). */
+/** Relative pose A → B as written in records (README, Conventions). */
 export interface RecordRelative {
   R_AB: number[][];
   t_AB: number[];

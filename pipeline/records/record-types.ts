@@ -1,6 +1,6 @@
 /**
  * The column types of SFT and RL records, read from the JSON Schemas in `schemas/` (the one source
- * of truth for the record layout, SPEC §3) and reduced to a small tree of {@link FieldType}s:
+ * of truth for the record layout, README, Output) and reduced to a small tree of {@link FieldType}s:
  * string, integer, number, boolean, array of one item type, or object with fields in declaration
  * order.
  *

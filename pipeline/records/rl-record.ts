@@ -1,5 +1,5 @@
 /**
- * Builds one RL record in verl's form (SPEC §6), one JSONL line of `rl/shard-NNNNN.jsonl` (the
+ * Builds one RL record in verl's form (README, Output), one JSONL line of `rl/shard-NNNNN.jsonl` (the
  * readable copy of the parquet rows). Schema: `schemas/record-rl.schema.json`.
  *
  * Key order (fixed): `data_source`, `prompt`, `images`, `ability`, `reward_model`,

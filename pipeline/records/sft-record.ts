@@ -1,12 +1,12 @@
 /**
- * Builds one SFT record in LLaMA-Factory's sharegpt form (SPEC §6), one JSONL line of
+ * Builds one SFT record in LLaMA-Factory's sharegpt form (README, Output), one JSONL line of
  * `sft/shard-NNNNN.jsonl`. Schema: `schemas/record-sft.schema.json`.
  *
  * Key order (fixed): `id`, `messages`, `images`, `meta`.
  * - `messages`: a `system` message only when a system prompt is given, then the `user` message
  *   ({@link buildUserContent}), then the `assistant` message
  *   (`<think>reasoning</think><answer>X</answer>` with CoT, `<answer>X</answer>` without: the
- *   hybrid cold start of SPEC §4).
+ *   hybrid cold start the README's main job describes).
  * - `images`: the two image paths relative to the output root, in the order of the two
  *   `<image>` tokens (view A, then view B).
  * - `meta`: {@link RecordMeta}, the same object RL records carry as `extra_info`.

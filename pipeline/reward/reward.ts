@@ -1,5 +1,5 @@
 /**
- * The reference GRPO reward of the RL stage (SPEC §1): `total = 0.5 · format + 0.5 · accuracy`,
+ * The reference GRPO reward of the RL stage (README): `total = 0.5 · format + 0.5 · accuracy`,
  * from one model completion and the record's ground truth (`reward_model.ground_truth`, the
  * answer letter). Pure string rules, no model, no I/O; `docs/reward.md` shows how verl and TRL
  * users plug it in, and a Python twin must apply exactly these rules.

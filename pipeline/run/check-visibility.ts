@@ -1,6 +1,6 @@
 /**
- * Grounds a sample's ground truth in its pixels (SPEC §4, "Every statement the reasoning makes
- * about what an image shows must hold in that image's pixels"): the renderer's ID pass of both
+ * Grounds a sample's ground truth in its pixels (docs/supervision.md, "The pixels are the judge": every
+ * statement the reasoning makes about what an image shows must hold in its pixels): the renderer's ID pass of both
  * views decides which parts are seen, where, and whether each seen part shows its named colour.
  * The geometry's ray cast ({@link PartView.visibleFraction}) stays as the fast prior the planner
  * used; the ID pass is the judge.

@@ -1,5 +1,5 @@
 /**
- * `run(config, deps)`: the main job. Reads as a recipe (STYLE §4):
+ * `run(config, deps)`: the main job. Reads as a recipe (CONTRIBUTING.md, Style):
  *
  *   plan (pure, seeded) → ground truth (pure) → question (pure) → render (browser; the ID pass
  *   cross-checks the parts a question names, a disagreement re-draws) → encode + write images (disk) → records (pure, ajv-validated) → shards in index order (disk)

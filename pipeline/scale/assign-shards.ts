@@ -1,5 +1,5 @@
 /**
- * Which shards a worker builds when a run is split over machines (SPEC §7, docs/scale-out.md).
+ * Which shards a worker builds when a run is split over machines (docs/scale-out.md).
  *
  * Worker `i` of `n` builds every shard `s` with `s mod n === i` (round robin). Shard `s` always
  * holds the global indices `s·shardSize … min((s+1)·shardSize, count) − 1`, and a sample is a pure

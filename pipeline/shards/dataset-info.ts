@@ -1,5 +1,5 @@
 /**
- * `<out>/dataset_info.json`: registers the SFT shards with LLaMA-Factory (SPEC §6), so that
+ * `<out>/dataset_info.json`: registers the SFT shards with LLaMA-Factory (README, Output), so that
  * `dataset_dir: <out>` and `dataset: <name>_sft` train on them. `file_name: "sft"` points at the
  * folder of JSONL shards; image paths in the records are relative to `<out>`.
  *

@@ -35,7 +35,7 @@ export const MANIFEST_FILE = 'manifest.json';
 /** Generator name used when {@link ManifestInput.createdBy} is not given. */
 export const GENERATOR_NAME = 'viewforge';
 
-/** The axis conventions of every record (SPEC §2), written into each manifest. */
+/** The axis conventions of every record (README, Conventions), written into each manifest. */
 export const CONVENTIONS = {
   world: 'right-handed, +Y up, metres; object centred at the origin',
   extrinsics: 'OpenCV/COLMAP camera axes (x right, y down, z forward); x_cam = R * X_world + t; centre = -R^T t',

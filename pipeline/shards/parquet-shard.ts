@@ -1,6 +1,6 @@
 /**
  * `rl/shard-NNNNN.parquet`: the rows of `rl/shard-NNNNN.jsonl`, in the same order, in the form
- * verl's RLHFDataset reads (`datasets.load_dataset("parquet", …)`, SPEC §6), with the images
+ * verl's RLHFDataset reads (`datasets.load_dataset("parquet", …)`, README, Output), with the images
  * embedded so that a trainer needs nothing but the file.
  *
  * Columns (Arrow types as pyarrow reads them):

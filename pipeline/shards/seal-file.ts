@@ -1,6 +1,6 @@
 /**
  * `writeFileAtomic(path, data)`: replaces a file so that a reader sees either the old bytes or
- * the new ones, never a partial file, even across a crash or power loss (SPEC §6).
+ * the new ones, never a partial file, even across a crash or power loss (README, Output).
  *
  * Steps: write to `<path>.tmp-<pid>-<n>` in the same folder (same file system, so the rename is
  * atomic; the pid and a per-process counter keep concurrent writers apart), fsync the file,

@@ -1,6 +1,6 @@
 /**
  * `ShardWriter`: turns records arriving in global index order into sealed JSONL shards,
- * `sft/shard-NNNNN.jsonl` and `rl/shard-NNNNN.jsonl`, under one output root (SPEC §6), and, with
+ * `sft/shard-NNNNN.jsonl` and `rl/shard-NNNNN.jsonl`, under one output root (README, Output), and, with
  * `parquet: true`, the verl-native copy of each RL shard, `rl/shard-NNNNN.parquet`
  * ({@link writeRlParquetShard}: the same rows in the same order, images embedded), sealed right
  * after its JSONL twin.

@@ -57,8 +57,8 @@
  * - V8 `--initial-old-space-size=256` cut the mark-compacts of a transfer-only loop (56 → 11 per
  *   300 pairs, Node 8.5 → 3.5 ms/pair), but a real run makes only ~3 per 300 pairs anyway (its
  *   larger heap raises the limit); not used.
- * - Not used: base64 through `page.evaluate` / `toDataURL` (SPEC §8: ~30 ms per image), fetch
- *   POST per image (SPEC §8: ~11 img/s; every request is also paused by the interceptor).
+ * - Not used: base64 through `page.evaluate` / `toDataURL` (measured: ~30 ms per image), fetch
+ *   POST per image (measured: ~11 img/s; every request is also paused by the interceptor).
  */
 import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import type { WebSocket } from 'ws';

@@ -3,7 +3,7 @@
  *
  * CONTRIBUTOR NOTES
  * - 'llvmpipe': ANGLE on top of the system's EGL/OpenGL driver. On a machine without a GPU,
- *   Mesa answers with llvmpipe (a multi-threaded LLVM software rasteriser); SPEC §8 measured it
+ *   Mesa answers with llvmpipe (a multi-threaded LLVM software rasteriser); we measured it
  *   about 2× faster than SwiftShader on 2 cores.
  * - 'swiftshader': ANGLE's bundled SwiftShader (Vulkan in software). Works everywhere Chromium
  *   runs; `--enable-unsafe-swiftshader` is needed since Chromium 137 to allow WebGL on it.

@@ -37,7 +37,7 @@ export const VIEW_HEADER_BYTES = 20;
  */
 export const VIEW_KINDS = { colour: 0, mask: 1, depth: 2 } as const;
 
-/** Extra full-size passes a render request may ask for (SPEC §6, `--passes`). */
+/** Extra full-size passes a render request may ask for (README, Output, `--passes`). */
 export interface PassRequest {
   mask: boolean;
   depth: boolean;

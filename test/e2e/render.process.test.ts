@@ -1,6 +1,6 @@
 /**
  * The main job end to end: real CLI process, real Chromium and WebGL, real files. Checks the
- * output against SPEC §6 and the schemas, byte-for-byte determinism across runs and
+ * output against the README's Output section and the schemas, byte-for-byte determinism across runs and
  * `--concurrency` values, and that bad input fails with its message and exit code without
  * leaving a partial shard.
  */
@@ -57,7 +57,7 @@ describe('render: a valid dataset', () => {
     expect(runB.code).toBe(0);
   });
 
-  it('writes the SPEC §6 layout with sealed shards and no temporary files', async () => {
+  it('writes the layout of the README'''s Output section with sealed shards and no temporary files', async () => {
     const files = await listFiles(outA);
     expect(files).toContain('manifest.json');
     expect(files).toContain('dataset_info.json');

@@ -1,6 +1,6 @@
 /**
  * Pose ↔ pixels: known 3D points projected with the written K, R, t (OpenCV) land on the
- * rendered pixels (SPEC §2). Markers are small unlit spheres of pure colours; each colour blob's
+ * rendered pixels (README, Conventions). Markers are small unlit spheres of pure colours; each colour blob's
  * centroid must lie within 2 px of the projection of its centre, in both views.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
