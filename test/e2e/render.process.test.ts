@@ -57,7 +57,7 @@ describe('render: a valid dataset', () => {
     expect(runB.code).toBe(0);
   });
 
-  it('writes the layout of the README'''s Output section with sealed shards and no temporary files', async () => {
+  it("writes the layout of the README's Output section with sealed shards and no temporary files", async () => {
     const files = await listFiles(outA);
     expect(files).toContain('manifest.json');
     expect(files).toContain('dataset_info.json');

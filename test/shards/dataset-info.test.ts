@@ -14,7 +14,7 @@ const SPEC_EXAMPLE = {
 };
 
 describe('buildDatasetInfo', () => {
-  it('returns the registration the README'''s Output section describes', () => {
+  it("returns the registration the README's Output section describes", () => {
     expect(JSON.stringify(buildDatasetInfo('viewforge'))).toBe(JSON.stringify(SPEC_EXAMPLE));
   });
 
