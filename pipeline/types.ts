@@ -250,8 +250,16 @@ export interface RenderJob {
 export interface RawImage {
   width: number;
   height: number;
-  /** RGBA, width*height*4 bytes, first row = top of the image. */
-  rgba: Uint8Array;
+  /**
+   * RGBA, width*height*4 bytes, first row = top of the image. Absent when the renderer encoded
+   * the image itself ({@link RawImage.encoded}); exactly one of the two is present.
+   */
+  rgba?: Uint8Array;
+  /**
+   * The image already encoded, in the format the render asked for ({@link RenderOptions}`.encode`;
+   * the Chromium renderer encodes in the page, so only compressed bytes cross the WebSocket).
+   */
+  encoded?: Uint8Array;
   /** What the renderer's ID pass measured in this view, when the renderer ran one. Never changes `rgba`. */
   idPass?: IdPass;
   /** Mask pass (`--passes mask`): width*height label bytes, rows top-down; 1 + part index, 0 = background. */

@@ -21,6 +21,15 @@ export const ENCODE_DEFAULTS = {
 } as const;
 
 /**
+ * Formats the Chromium renderer encodes in the page (`RenderOptions.encode`), so only compressed
+ * bytes cross the WebSocket: JPEG and WebP (lossy, Chromium's libjpeg-turbo and libwebp, fixed
+ * quality, same bytes for the same pixels on one browser build). PNG stays with sharp
+ * ({@link encodeImage}): the page's PNG keeps an alpha channel and is not size-optimised, and
+ * sharp's lossless RGB PNG is smaller.
+ */
+export const PAGE_ENCODED_FORMATS: readonly ImageFormat[] = ['jpeg', 'webp'];
+
+/**
  * Encodes `img` (RGBA, rows top to bottom) as `format`, dropping alpha: the renderer's background
  * is opaque. `quality` applies to JPEG and WebP only.
  *
@@ -31,6 +40,7 @@ export const ENCODE_DEFAULTS = {
  */
 export async function encodeImage(img: RawImage, format: ImageFormat, quality: number = ENCODE_DEFAULTS.quality): Promise<Buffer> {
   const { width, height, rgba } = img;
+  if (rgba === undefined) throw new TypeError('encodeImage: the image has no RGBA pixels (it arrived encoded)');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`encodeImage: expected positive integer width and height, got ${width}×${height}`);
   }

@@ -31,6 +31,13 @@ export interface RenderOptions {
    * @default none
    */
   passes?: { mask?: boolean; depth?: boolean };
+  /**
+   * Encode the colour images in the renderer, as `format` at `quality` (1–100, JPEG and WebP),
+   * filling {@link RawImage.encoded} instead of {@link RawImage.rgba}. A renderer that cannot
+   * returns RGBA, and the caller encodes.
+   * @default none: RGBA
+   */
+  encode?: { format: 'jpeg' | 'png' | 'webp'; quality: number };
 }
 
 /**

@@ -13,7 +13,7 @@ import { intrinsicsFromFov, orbitCamera } from '../../pipeline/geometry/orbit-ca
 import { minRadiusForFov } from '../../pipeline/plan/camera-motion.js';
 import type { LightingSpec, ObjectSpec, OrbitParams, RawImage, RenderJob, ViewSpec } from '../../pipeline/types.js';
 import type { Renderer } from '../../renderers/renderer.js';
-import { classifySymmetry, compareViews, SAME_VIEW_DEFAULTS, worstDifference, type SameViewThresholds, type SymmetryClass, type ViewDifference } from './compare-views.js';
+import { classifySymmetry, compareViews, SAME_VIEW_DEFAULTS, worstDifference, type RgbaImage, type SameViewThresholds, type SymmetryClass, type ViewDifference } from './compare-views.js';
 
 /** Options of {@link estimateSymmetry}. */
 export interface SymmetryOptions {
@@ -73,6 +73,12 @@ export function symmetryJob(object: ObjectSpec, yawDeg: number, sizePx: number):
  * Renders `object` at yaw 0 and turned by 90°, 180° and each odd angle, and labels its symmetry
  * about the up axis ('none', 'c2', 'c4', 'continuous'); `scores` holds the comparisons.
  */
+/** The RGBA pixels of a view rendered without `encode` (the renderer returns RGBA then). */
+function rgbaOf(image: RawImage): RgbaImage {
+  if (image.rgba === undefined) throw new Error('estimateSymmetry: the renderer returned an encoded image; the estimate needs RGBA');
+  return { width: image.width, height: image.height, rgba: image.rgba };
+}
+
 export async function estimateSymmetry(renderer: Renderer, object: ObjectSpec, options: Partial<SymmetryOptions> = {}): Promise<SymmetryEstimate> {
   const o = { ...SYMMETRY_DEFAULTS, ...options };
   const angles = [90, 180, ...o.oddAnglesDeg];
@@ -81,7 +87,7 @@ export async function estimateSymmetry(renderer: Renderer, object: ObjectSpec, o
   const byAngle = new Map<number, ViewDifference>();
   const scores: Record<string, ViewDifference> = {};
   angles.forEach((angle, i) => {
-    const d = worstDifference([0, 1].map((v) => compareViews(base[v], turned[i][v], BACKGROUND_RGB)));
+    const d = worstDifference([0, 1].map((v) => compareViews(rgbaOf(base[v]), rgbaOf(turned[i][v]), BACKGROUND_RGB)));
     byAngle.set(angle, d);
     scores[String(angle)] = d;
   });

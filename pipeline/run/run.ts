@@ -51,7 +51,7 @@ import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
 import type { LookConfig } from '../plan/draw-look.js';
-import { encodeDepth, encodeImage, encodeMask } from '../../renderers/encode-image.js';
+import { ENCODE_DEFAULTS, PAGE_ENCODED_FORMATS, encodeDepth, encodeImage, encodeMask } from '../../renderers/encode-image.js';
 import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
 import { writeImageFile } from './write-image.js';
 
@@ -271,7 +271,8 @@ async function writeAndHash(outDir: string, path: string, data: Buffer): Promise
 }
 
 async function encodeAndWrite(outDir: string, path: string, raw: RawImage, format: RunConfig['format']): Promise<ImageInfo> {
-  const data = await encodeImage(raw, format);
+  // The Chromium renderer encodes in the page (RenderOptions.encode); a renderer that returns RGBA is encoded here with sharp.
+  const data = raw.encoded !== undefined ? Buffer.from(raw.encoded.buffer, raw.encoded.byteOffset, raw.encoded.byteLength) : await encodeImage(raw, format);
   const [image, mask, depth] = await Promise.all([
     writeAndHash(outDir, path, data),
     raw.mask === undefined ? null : encodeMask(raw.mask, raw.width, raw.height).then((png) => writeAndHash(outDir, passPath(path, 'mask'), png)),
@@ -397,7 +398,11 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       }
     };
     const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
-    const renderOptions: RenderOptions = { idPass: [true, true], passes: { mask: config.passes.includes('mask'), depth: config.passes.includes('depth') } };
+    const renderOptions: RenderOptions = {
+      idPass: [true, true],
+      passes: { mask: config.passes.includes('mask'), depth: config.passes.includes('depth') },
+      ...(PAGE_ENCODED_FORMATS.includes(config.format) ? { encode: { format: config.format, quality: ENCODE_DEFAULTS.quality } } : {}),
+    };
     // A library asset that fails in the page (load error, crash or hang past the renderer's retries) is quarantined and the sample re-drawn.
     const renderPlan = async (): Promise<[RawImage, RawImage]> => {
       for (;;) {

@@ -57,13 +57,19 @@
  * - V8 `--initial-old-space-size=256` cut the mark-compacts of a transfer-only loop (56 → 11 per
  *   300 pairs, Node 8.5 → 3.5 ms/pair), but a real run makes only ~3 per 300 pairs anyway (its
  *   larger heap raises the limit); not used.
- * - Not used: base64 through `page.evaluate` / `toDataURL` (measured: ~30 ms per image), fetch
- *   POST per image (measured: ~11 img/s; every request is also paused by the interceptor).
+ * - Not used: base64 through `page.evaluate` (measured: ~30 ms per image), fetch POST per image
+ *   (measured: ~11 img/s; every request is also paused by the interceptor).
+ * - Encoding in the page (`RenderOptions.encode`, JPEG and WebP): the page puts the read-back RGBA
+ *   on a CPU-backed 2D canvas, `toDataURL` encodes it (~4–6 ms an image), and the decoded base64
+ *   goes out as one binary message of ~60 KB instead of 1 MiB of RGBA. `convertToBlob` / `toBlob`
+ *   were tried first: as fast per image alone, but every image passes through the browser's blob
+ *   store, and a run fell from 20 to 9 pairs/s after a few hundred pairs. Background tabs were
+ *   also deprioritised (renderer at nice +5, tasks throttled) until `BASE_FLAGS` turned that off.
  */
 import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import type { WebSocket } from 'ws';
 import type { IdPass, RawImage, RenderJob } from '../../pipeline/types.js';
-import type { PageGpuStats, PageReply, PageRequest } from '../page/main.js';
+import type { EncodeRequest, PageGpuStats, PageReply, PageRequest } from '../page/main.js';
 import type { RenderOptions, Renderer, RendererInfo, RendererLogger } from '../renderer.js';
 import { findChromium } from './find-chromium.js';
 import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
@@ -78,7 +84,11 @@ const VIEW_HEADER_BYTES = 20;
 const KIND_COLOUR = 0;
 const KIND_MASK = 1;
 const KIND_DEPTH = 2;
+/** A colour image encoded in the page (`RenderOptions.encode`): any number of bytes. */
+const KIND_ENCODED = 3;
 const BYTES_PER_PIXEL: Readonly<Record<number, number>> = { [KIND_COLOUR]: 4, [KIND_MASK]: 1, [KIND_DEPTH]: 2 };
+/** MIME type of each format the page encodes to. */
+const ENCODE_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 /** Largest accepted image side, pixels. */
 const MAX_SIDE = 8192;
 
@@ -182,6 +192,8 @@ interface RenderTask {
   passes: { mask: boolean; depth: boolean };
   masks: [Uint8Array | null, Uint8Array | null];
   depths: [Uint16Array | null, Uint16Array | null];
+  /** How the page encodes the colour images; null: it sends RGBA. */
+  encode: EncodeRequest | null;
   resolve(images: [RawImage, RawImage]): void;
   reject(error: Error): void;
   timer?: NodeJS.Timeout;
@@ -290,15 +302,17 @@ export class ChromiumRenderer implements Renderer {
   /** {@inheritDoc Renderer.render} */
   render(job: RenderJob, options: RenderOptions = {}): Promise<[RawImage, RawImage]> {
     if (this.closed) return Promise.reject(new Error(`${NAME}: render() called after close()`));
+    let encode: EncodeRequest | null;
     try {
       validateJob(job);
+      encode = toEncodeRequest(options.encode);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
       const idViews: [boolean, boolean] = options.idPass ? [options.idPass[0] === true, options.idPass[1] === true] : [this.options.idPass, this.options.idPass];
       const passes = { mask: options.passes?.mask === true, depth: options.passes?.depth === true };
-      this.pending.push({ kind: 'render', seq: 0, job, attempt: 0, images: [null, null], idViews, idPasses: [null, null], passes, masks: [null, null], depths: [null, null], resolve, reject });
+      this.pending.push({ kind: 'render', seq: 0, job, attempt: 0, images: [null, null], idViews, idPasses: [null, null], passes, masks: [null, null], depths: [null, null], encode, resolve, reject });
       this.pump();
     });
   }
@@ -530,7 +544,7 @@ export class ChromiumRenderer implements Renderer {
       () => this.breakSlot(slot, `job "${task.job.id}" took longer than ${this.options.renderTimeoutMs} ms`),
       this.options.renderTimeoutMs,
     );
-    const request: PageRequest = { type: 'render', seq: task.seq, job: task.job, idPass: task.idViews, passes: task.passes };
+    const request: PageRequest = { type: 'render', seq: task.seq, job: task.job, idPass: task.idViews, passes: task.passes, ...(task.encode ? { encode: task.encode } : {}) };
     slot.socket.send(JSON.stringify(request));
   }
 
@@ -564,7 +578,10 @@ export class ChromiumRenderer implements Renderer {
     const task = slot.inFlight.get(seq);
     if (!task || task.kind !== 'render' || (view !== 0 && view !== 1)) return;
     const perPixel = BYTES_PER_PIXEL[kind];
-    if (perPixel === undefined || width !== task.job.width || height !== task.job.height || data.length !== VIEW_HEADER_BYTES + width * height * perPixel) {
+    const sizeOk = kind === KIND_ENCODED ? data.length > VIEW_HEADER_BYTES : perPixel !== undefined && data.length === VIEW_HEADER_BYTES + width * height * perPixel;
+    // The colour image comes encoded exactly when the task asked for it.
+    const kindOk = kind === KIND_ENCODED ? task.encode !== null : kind !== KIND_COLOUR || task.encode === null;
+    if (!sizeOk || !kindOk || width !== task.job.width || height !== task.job.height) {
       this.finish(slot, task);
       task.reject(new Error(`${NAME}: page ${slot.id} sent a malformed view ${view} (kind ${kind}) for job "${task.job.id}" (${data.length} bytes)`));
       return;
@@ -576,6 +593,9 @@ export class ChromiumRenderer implements Renderer {
       const depth = new Uint16Array(width * height);
       new Uint8Array(depth.buffer).set(data.subarray(VIEW_HEADER_BYTES));
       task.depths[view] = depth;
+    } else if (kind === KIND_ENCODED) {
+      // The page's encoder output, in the requested format: a view of the message, no copy.
+      task.images[view] = { width, height, encoded: data.subarray(VIEW_HEADER_BYTES) };
     } else {
       // Rows arrive top-down (the page flips them on the GPU): the image is a view of the message, no copy.
       task.images[view] = { width, height, rgba: new Uint8Array(data.buffer, data.byteOffset + VIEW_HEADER_BYTES, width * height * 4) };
@@ -752,6 +772,18 @@ export class ChromiumRenderer implements Renderer {
     await this.server.close();
     this.options.logger.info(`${NAME}: closed (${this.counters.rendered} jobs rendered)`);
   }
+}
+
+/**
+ * The page's encode request for `RenderOptions.encode` (null without one).
+ * @throws RangeError for an unknown format or a quality outside 1–100.
+ */
+function toEncodeRequest(encode: RenderOptions['encode']): EncodeRequest | null {
+  if (encode === undefined) return null;
+  const type = ENCODE_TYPES[encode.format];
+  if (type === undefined) throw new RangeError(`${NAME}: cannot encode to ${JSON.stringify(encode.format)}; expected jpeg, png or webp`);
+  if (!Number.isInteger(encode.quality) || encode.quality < 1 || encode.quality > 100) throw new RangeError(`${NAME}: encode quality must be an integer in [1, 100], got ${encode.quality}`);
+  return { type, quality: encode.quality / 100 };
 }
 
 /**

@@ -46,6 +46,11 @@ export const BASE_FLAGS: readonly string[] = [
   '--disable-quic',
   '--disable-domain-reliability',
   '--no-pings',
+  // Every page renders, visible or not: without these Chromium lowers a background tab's renderer
+  // priority and throttles its tasks, which delays the page's encoder callbacks (in-page JPEG).
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
 ];
 
 const FLAGS: Record<ConcreteGlMode, readonly string[]> = {

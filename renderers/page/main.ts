@@ -11,7 +11,10 @@
  * {@link PageReply}, or a binary view message laid out as `u32le[5] = [seq, viewIndex, width,
  * height, kind]` followed by the pixels of that kind ({@link VIEW_KINDS}): `width*height*4` RGBA
  * bytes of the colour image, or, when the request asked for `passes`, the full-size mask (one
- * label byte a pixel) and depth (u16 LE millimetres a pixel) of the view.
+ * label byte a pixel) and depth (u16 LE millimetres a pixel) of the view. A render request with
+ * `encode` gets the colour image as kind `encoded` instead: the bytes of the image encoded in the
+ * page (a 2D canvas's `toDataURL`, JPEG or WebP) from the very RGBA read back, so only compressed
+ * bytes cross the WebSocket.
  *
  * ID pass (`idPass: [a, b]` on a render request, per view): after a view's image is read back, the same view
  * is drawn again into a small render target ({@link ID_PASS_SIZE} on its longer side, no MSAA),
@@ -35,7 +38,13 @@ export const VIEW_HEADER_BYTES = 20;
  * the mask pass (one byte a pixel: 1 + part index, 0 = background) or the depth pass (u16 LE a
  * pixel: z-depth in millimetres along the camera's +z, OpenCV, 0 = background).
  */
-export const VIEW_KINDS = { colour: 0, mask: 1, depth: 2 } as const;
+export const VIEW_KINDS = { colour: 0, mask: 1, depth: 2, encoded: 3 } as const;
+
+/** How the page encodes a colour image (`encode` of a render request): a MIME type and the canvas quality, 0–1. */
+export interface EncodeRequest {
+  type: 'image/jpeg' | 'image/png' | 'image/webp';
+  quality: number;
+}
 
 /** Extra full-size passes a render request may ask for (README, Output, `--passes`). */
 export interface PassRequest {
@@ -48,7 +57,7 @@ export const ID_PASS_SIZE = 128;
 
 /** Requests Node sends to the page (text messages). `idPass[i]` asks for an ID pass of view i. */
 export type PageRequest =
-  | { type: 'render'; seq: number; job: RenderJob; idPass?: [boolean, boolean]; passes?: PassRequest }
+  | { type: 'render'; seq: number; job: RenderJob; idPass?: [boolean, boolean]; passes?: PassRequest; encode?: EncodeRequest }
   | { type: 'ceiling'; seq: number; jobs: RenderJob[] }
   | { type: 'stats'; seq: number };
 
@@ -110,6 +119,8 @@ interface PageState {
   depthMaterial: THREE.ShaderMaterial | null;
   /** Bottom-up read-back before {@link readTopDown} orders the rows. */
   scratch: Uint8Array;
+  /** 2D canvas the colour image is put on to be encoded (`encode`), resized to the job. */
+  encodeCanvas: HTMLCanvasElement | null;
   jobs: number;
   /** Whether `object` is a clone of a cached library model (the cache frees its resources, not the job). */
   objectIsLibrary: boolean;
@@ -157,6 +168,7 @@ function createState(canvasKind: string): PageState {
     passBuffer: new Uint8Array(0),
     depthMaterial: null,
     scratch: new Uint8Array(0),
+    encodeCanvas: null,
     jobs: 0,
     objectIsLibrary: false,
   };
@@ -432,6 +444,31 @@ function renderDepthPass(state: PageState, job: RenderJob, index: 0 | 1, seq: nu
   return message;
 }
 
+/**
+ * Encodes view `index`'s colour image (in `state.buffer`, rows top-down, opaque) and returns its
+ * binary message: the header (kind `encoded`), then the encoded bytes. Synchronous on purpose:
+ * `canvas.toDataURL` encodes on the spot, while `convertToBlob` / `toBlob` hand every image to the
+ * browser's blob store, which slowed a long run to half its speed after a few hundred pairs.
+ */
+function encodeView(state: PageState, job: RenderJob, index: 0 | 1, seq: number, encode: EncodeRequest): ArrayBuffer {
+  const { width, height } = job;
+  if (state.encodeCanvas === null) state.encodeCanvas = document.createElement('canvas');
+  const canvas = state.encodeCanvas;
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+  // willReadFrequently keeps the canvas in CPU memory: a GPU-backed one would go through the GPU process, busy with the WebGL draws.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (ctx === null) throw new Error('the page has no 2D canvas context to encode with');
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(state.buffer, VIEW_HEADER_BYTES, width * height * 4), width, height), 0, 0);
+  const url = canvas.toDataURL(encode.type, encode.quality);
+  if (!url.startsWith(`data:${encode.type};base64,`)) throw new Error(`the page encoded ${url.slice(0, 30)}… when asked for ${encode.type}`);
+  const text = atob(url.slice(url.indexOf(',') + 1));
+  const message = new ArrayBuffer(VIEW_HEADER_BYTES + text.length);
+  new Uint32Array(message, 0, 5).set([seq, index, width, height, VIEW_KINDS.encoded]);
+  const bytes = new Uint8Array(message, VIEW_HEADER_BYTES);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return message;
+}
+
 /** Background of the ID image: ID 0. */
 const ID_BACKGROUND = new THREE.Color(0, 0, 0);
 
@@ -475,7 +512,7 @@ function disposeObject(state: PageState): void {
  * A library job: loads its asset (the only await; it touches no page state, so a job handled
  * meanwhile is not disturbed), then renders it like any job. Its ID pass labels the whole model 1.
  */
-async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest): Promise<void> {
+async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, encode?: EncodeRequest): Promise<void> {
   let loaded: THREE.Group;
   try {
     loaded = await loadLibraryObject(job.object as Extract<RenderJob['object'], { kind: 'library' }>);
@@ -484,16 +521,16 @@ async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number,
     send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  handleRender(state, ws, seq, job, idPass, passes, loaded);
+  handleRender(state, ws, seq, job, idPass, passes, encode, loaded);
 }
 
-function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, loaded?: THREE.Group): void {
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, encode?: EncodeRequest, loaded?: THREE.Group): void {
   try {
     setupJob(state, job, loaded);
     for (const index of [0, 1] as const) {
       renderView(state, job, index, seq);
       const ids = idPass[index] ? renderIdPass(state, job, index, seq) : null;
-      ws.send(state.buffer);
+      ws.send(encode !== undefined ? encodeView(state, job, index, seq, encode) : state.buffer);
       if (ids !== null) send(ws, ids);
       if (passes.mask) ws.send(renderMaskPass(state, job, index, seq));
       if (passes.depth) ws.send(renderDepthPass(state, job, index, seq));
@@ -562,8 +599,9 @@ function main(): void {
       return;
     }
     const passes: PassRequest = { mask: request.type === 'render' && request.passes?.mask === true, depth: request.type === 'render' && request.passes?.depth === true };
-    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes);
-    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes);
+    const encode = request.type === 'render' ? request.encode : undefined;
+    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
+    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
     else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
   };

@@ -67,7 +67,7 @@ function silhouetteBox(img: RawImage): { u0: number; u1: number; v0: number; v1:
   for (let j = 0; j < img.height; j++) {
     for (let i = 0; i < img.width; i++) {
       const k = (j * img.width + i) * 4;
-      const d = Math.max(Math.abs(img.rgba[k] - BACKGROUND[0]), Math.abs(img.rgba[k + 1] - BACKGROUND[1]), Math.abs(img.rgba[k + 2] - BACKGROUND[2]));
+      const d = Math.max(Math.abs(img.rgba![k] - BACKGROUND[0]), Math.abs(img.rgba![k + 1] - BACKGROUND[1]), Math.abs(img.rgba![k + 2] - BACKGROUND[2]));
       if (d <= FOREGROUND_TOLERANCE) continue;
       pixels++;
       u0 = Math.min(u0, i);
@@ -123,8 +123,8 @@ describe('library models in the page', () => {
     const first = firstRenders.get(MODELS[MODELS.length - 1])!;
     expect(first).toBeDefined();
     const again = await renderer.render(first.job, { idPass: [false, false] });
-    expect(Buffer.from(again[0].rgba).equals(Buffer.from(first.images[0].rgba))).toBe(true);
-    expect(Buffer.from(again[1].rgba).equals(Buffer.from(first.images[1].rgba))).toBe(true);
+    expect(Buffer.from(again[0].rgba!).equals(Buffer.from(first.images[0].rgba!))).toBe(true);
+    expect(Buffer.from(again[1].rgba!).equals(Buffer.from(first.images[1].rgba!))).toBe(true);
   });
 
   it('serves only the files of indexed assets', async () => {

@@ -25,7 +25,7 @@ function job(id: string, lighting: Partial<LightingSpec>): RenderJob {
   return { ...j, lighting: { ...BASE, ...lighting } };
 }
 
-const pixel = (img: RawImage, x: number, y: number) => Array.from(img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
+const pixel = (img: RawImage, x: number, y: number) => Array.from(img.rgba!.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
 const near = (a: number[], hex: string, tol: number) => {
   const n = Number.parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255].every((c, i) => Math.abs(c - a[i]) <= tol);
@@ -54,10 +54,10 @@ describe('scene look (Chromium)', () => {
     const [plain] = await renderer.render(job('plain', {}), { idPass: [false, false] });
     const [first] = await renderer.render(job('env-1', { environment: env }), { idPass: [false, false] });
     const [again] = await renderer.render(job('env-2', { environment: env }), { idPass: [false, false] });
-    expect(Buffer.compare(first.rgba, again.rgba)).toBe(0);
+    expect(Buffer.compare(first.rgba!, again.rgba!)).toBe(0);
     expect(pixel(first, 0, 0)).toEqual(pixel(plain, 0, 0)); // background stays
     let changed = 0;
-    for (let i = 0; i < plain.rgba.length; i += 4) if (Math.abs(plain.rgba[i] - first.rgba[i]) > 8) changed += 1;
+    for (let i = 0; i < plain.rgba!.length; i += 4) if (Math.abs(plain.rgba![i] - first.rgba![i]) > 8) changed += 1;
     expect(changed).toBeGreaterThan(200); // the object's shading
     const [shown] = await renderer.render(job('env-bg', { environment: { ...env, asBackground: true } }), { idPass: [false, false] });
     expect(near(pixel(shown, 0, 0), BASE.background, 6)).toBe(false);
@@ -71,8 +71,8 @@ describe('scene look (Chromium)', () => {
     const [plain] = await renderer.render(job('no-ground', {}));
     const [ground] = await renderer.render(job('ground', { ground: { y: getLowestY(object), shadowOpacity: 0.5 } }));
     let darker = 0;
-    for (let i = 0; i < plain.rgba.length; i += 4) {
-      const d = ground.rgba[i] + ground.rgba[i + 1] + ground.rgba[i + 2] - (plain.rgba[i] + plain.rgba[i + 1] + plain.rgba[i + 2]);
+    for (let i = 0; i < plain.rgba!.length; i += 4) {
+      const d = ground.rgba![i] + ground.rgba![i + 1] + ground.rgba![i + 2] - (plain.rgba![i] + plain.rgba![i + 1] + plain.rgba![i + 2]);
       expect(d).toBeLessThanOrEqual(3);
       if (d < -30) darker += 1;
     }

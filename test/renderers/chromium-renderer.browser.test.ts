@@ -3,6 +3,7 @@
  * resource use over many jobs, and repair of crashed or hung pages.
  */
 import type { Page } from 'puppeteer-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectSpec, RawImage } from '../../pipeline/types.js';
 import { measureCeiling } from '../../renderers/chromium/ceiling.js';
@@ -17,7 +18,7 @@ async function hang(page: Page): Promise<void> {
   await page.evaluate(() => void setTimeout(() => { for (;;); }, 0));
 }
 
-const same = (a: RawImage, b: RawImage) => a.width === b.width && a.height === b.height && Buffer.compare(a.rgba, b.rgba) === 0;
+const same = (a: RawImage, b: RawImage) => a.width === b.width && a.height === b.height && Buffer.compare(a.rgba!, b.rgba!) === 0;
 const warnings: string[] = [];
 const logger = { info() {}, warn: (message: string) => void warnings.push(message) };
 
@@ -42,11 +43,29 @@ describe('ChromiumRenderer (2 pages)', () => {
     job.lighting = { ...job.lighting, background: '#336699' };
     const [a, b] = await renderer.render(job);
     for (const img of [a, b]) {
-      expect([img.width, img.height, img.rgba.length]).toEqual([200, 160, 200 * 160 * 4]);
+      expect([img.width, img.height, img.rgba!.length]).toEqual([200, 160, 200 * 160 * 4]);
       // Top-left corner is background (#336699 in sRGB), alpha opaque.
-      expect([...img.rgba.subarray(0, 4)]).toEqual([0x33, 0x66, 0x99, 255]);
+      expect([...img.rgba!.subarray(0, 4)]).toEqual([0x33, 0x66, 0x99, 255]);
     }
     expect(same(a, b)).toBe(false);
+  });
+
+  it('encodes JPEG and WebP in the page: only the compressed bytes come back, the same pixels as the RGBA render, the same bytes every time', async () => {
+    const job = gadgetJobs(2, 128)[1];
+    const [rawA] = await renderer.render(job);
+    for (const [format, magic] of [['jpeg', 'ffd8ff'], ['webp', '52494646']] as const) {
+      const [first, second] = await Promise.all([renderer.render(job, { encode: { format, quality: 90 } }), renderer.render(job, { encode: { format, quality: 90 } })]);
+      const a = first[0];
+      expect(a.rgba).toBeUndefined();
+      expect(Buffer.from(a.encoded!.subarray(0, magic.length / 2)).toString('hex')).toBe(magic);
+      expect(Buffer.compare(a.encoded!, second[0].encoded!)).toBe(0);
+      // Decoded, the page's image is the RGBA render up to the lossy codec's error.
+      const decoded = await sharp(a.encoded!).removeAlpha().raw().toBuffer();
+      let diff = 0;
+      for (let i = 0, k = 0; i < rawA.rgba!.length; i += 4, k += 3) for (let c = 0; c < 3; c++) diff += Math.abs(rawA.rgba![i + c] - decoded[k + c]);
+      expect(diff / (128 * 128 * 3)).toBeLessThan(3);
+    }
+    await expect(renderer.render(job, { encode: { format: 'jpeg', quality: 0 } })).rejects.toThrow(/quality must be an integer in \[1, 100\]/);
   });
 
   it('is deterministic: same job twice, on both pages, gives identical bytes', async () => {

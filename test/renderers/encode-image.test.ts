@@ -34,13 +34,13 @@ describe('encodeImage', () => {
   it('png is lossless: the RGB bytes round-trip exactly', async () => {
     const decoded = await sharp(await encodeImage(img, 'png')).raw().toBuffer();
     const rgb = new Uint8Array(96 * 64 * 3);
-    for (let p = 0; p < 96 * 64; p++) rgb.set(img.rgba.subarray(p * 4, p * 4 + 3), p * 3);
+    for (let p = 0; p < 96 * 64; p++) rgb.set(img.rgba!.subarray(p * 4, p * 4 + 3), p * 3);
     expect(Buffer.compare(decoded, Buffer.from(rgb))).toBe(0);
   });
 
   it.each(['jpeg', 'png', 'webp'] as const)('%s: the same input gives the same bytes', async (format) => {
     const a = await encodeImage(img, format);
-    const b = await encodeImage({ ...img, rgba: img.rgba.slice() }, format);
+    const b = await encodeImage({ ...img, rgba: img.rgba!.slice() }, format);
     expect(a.equals(b)).toBe(true);
   });
 

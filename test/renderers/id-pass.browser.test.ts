@@ -85,7 +85,7 @@ describe('ID pass', () => {
     const job = gadgetJobs(2, 200)[1];
     const [withId, withoutId] = await Promise.all([renderer.render(job), plain.render(job)]);
     for (const v of [0, 1] as const) {
-      expect(Buffer.compare(withId[v].rgba, withoutId[v].rgba)).toBe(0);
+      expect(Buffer.compare(withId[v].rgba!, withoutId[v].rgba!)).toBe(0);
       expect(withoutId[v].idPass).toBeUndefined();
       expect(withId[v].idPass!.parts.map((p) => p.name)).toEqual(job.object.parts.map((p) => p.name));
     }

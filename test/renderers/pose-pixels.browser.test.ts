@@ -33,7 +33,8 @@ function blob(img: RawImage, rgb: [number, number, number]): { u: number; v: num
   let su = 0;
   let sv = 0;
   let count = 0;
-  const { rgba, width, height } = img;
+  const { width, height } = img;
+  const rgba = img.rgba!;
   for (let j = 0; j < height; j++) {
     for (let i = 0; i < width; i++) {
       const k = (j * width + i) * 4;
