@@ -156,7 +156,11 @@ function short(x: number): string {
  */
 export function marginGroups(records: Iterable<ScoredRecord>): Map<string, string> {
   const families = new Map<string, ScoredRecord[]>();
-  for (const r of records) families.set(r.family, [...(families.get(r.family) ?? []), r]);
+  for (const r of records) {
+    const list = families.get(r.family);
+    if (list === undefined) families.set(r.family, [r]);
+    else list.push(r);
+  }
   const out = new Map<string, string>();
   for (const [family, list] of families) {
     const sorted = [...list].sort((a, b) => a.margin - b.margin || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
