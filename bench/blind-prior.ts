@@ -4,22 +4,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { measureBlindPrior, optionContent, type BlindPriorRecord } from '../pipeline/stats/blind-prior.js';
+import { BlindPriorCollector, optionContent } from '../pipeline/stats/blind-prior.js';
 import { getRecordMeta, listJsonlShards, readShardRecords } from '../pipeline/stats/read-shard-records.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: npx tsx bench/blind-prior.ts <out>');
 const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-const seen = new Set<number>();
-const unique: BlindPriorRecord[] = [];
-for await (const r of readShardRecords(out, listJsonlShards(manifest.shards))) {
-  const meta = getRecordMeta(r) as unknown as BlindPriorRecord;
-  if (!seen.has(meta.index)) unique.push(meta);
-  seen.add(meta.index);
-}
+const collector = new BlindPriorCollector();
+for await (const r of readShardRecords(out, listJsonlShards(manifest.shards))) collector.add(getRecordMeta(r) as unknown as Record<string, unknown>);
+const unique = collector.records;
 console.log('| family | scored | blind prior | chance | answer contents |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const row of measureBlindPrior(unique)) {
+for (const row of collector.measure()) {
   const answers = new Map<string, number>();
   const mine = unique.filter((r) => r.family === row.family);
   for (const r of mine) {

@@ -3,7 +3,7 @@
  * browser starts. A folder holds a finished run of this configuration when its `manifest.json`
  * has this run's `config_hash` (the manifest is written only once every shard is sealed) and
  * every shard this worker owns is sealed and checks out as `--resume` checks it
- * ({@link checkShardSidecar}: sidecar, files and images with their recorded sha256 and size).
+ * ({@link verifySealedShard}: sidecar, files and images with their recorded sha256 and size).
  * Then the run keeps every shard and starts nothing; anything less (no manifest, another config,
  * a shard that does not check out) is left to the normal resume, which rebuilds what is missing.
  * Reads only: it removes and writes nothing.
@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE } from '../shards/manifest.js';
 import { assignShards, getShardTotal, type WorkerSpec } from './assign-shards.js';
-import { checkShardSidecar, readShardSidecar, type ShardSidecar } from './shard-sidecar.js';
+import { verifySealedShard, type ShardSidecar } from './shard-sidecar.js';
 
 export interface FindFinishedRunOptions {
   outDir: string;
@@ -34,8 +34,8 @@ export async function findFinishedRun(options: FindFinishedRunOptions): Promise<
   if (manifest.config_hash !== configHash) return null;
   const kept: ShardSidecar[] = [];
   for (const shard of assignShards(worker, getShardTotal(count, shardSize))) {
-    const found = await readShardSidecar(outDir, shard);
-    if (!found.sidecar || (await checkShardSidecar(outDir, found.sidecar, { configHash })).length > 0) return null;
+    const found = await verifySealedShard(outDir, shard, configHash);
+    if (!found.sidecar || found.problems.length > 0) return null;
     kept.push(found.sidecar);
   }
   return kept;

@@ -5,7 +5,7 @@
  *
  * A shard is kept only when resuming, its sidecar is present and belongs to this configuration,
  * and every file and image it lists is on disk with the recorded sha256 and size
- * ({@link checkShardSidecar}); temporary files (`*.tmp-*`) next to its files are removed. Any other shard is discarded: first its sidecar (so a crash during
+ * ({@link verifySealedShard}); temporary files (`*.tmp-*`) next to its files are removed. Any other shard is discarded: first its sidecar (so a crash during
  * the clean-up cannot leave a sidecar pointing at removed files), then its record files in every
  * kind folder (`sft/shard-NNNNN.*`, `rl/shard-NNNNN.*`, temporary `*.tmp-*` names included), its
  * image folder `images/NNNNN/`, and temporary sidecars. Only this worker's shards are touched:
@@ -15,7 +15,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Logger } from '../logger.js';
 import { getShardName, getShardPath, SHARD_KINDS, type ShardKind } from '../shards/shard-writer.js';
-import { checkShardSidecar, getSidecarPath, readShardSidecar, SIDECAR_DIR, type ShardSidecar } from './shard-sidecar.js';
+import { getSidecarPath, SIDECAR_DIR, verifySealedShard, type ShardSidecar } from './shard-sidecar.js';
 
 export interface PlanShardWorkOptions {
   outDir: string;
@@ -70,8 +70,8 @@ export async function planShardWork(options: PlanShardWorkOptions): Promise<Shar
   for (const shard of shards) {
     const name = getShardName(shard);
     if (keepSealed) {
-      const found = await readShardSidecar(outDir, shard);
-      const problems = found.sidecar ? await checkShardSidecar(outDir, found.sidecar, { configHash }) : found.problem ? [found.problem] : [];
+      const found = await verifySealedShard(outDir, shard, configHash);
+      const { problems } = found;
       if (found.sidecar && problems.length === 0) {
         // --- Keep: only temporaries of an interrupted write go
         const temps = [...(sidecarFiles.get(name) ?? []).map((f) => join(SIDECAR_DIR, f))];

@@ -205,3 +205,14 @@ export async function checkShardSidecar(outDir: string, sidecar: ShardSidecar, o
   problems.push(...imageProblems.filter((p): p is string => p !== null));
   return problems;
 }
+
+/**
+ * Whether shard `shard` is sealed as `--resume` keeps it: its sidecar is there, readable, of this
+ * configuration, and everything it lists checks out ({@link checkShardSidecar}). Resolves to the
+ * sidecar and `[]`, or to the problems (none when there is simply no sidecar). Reads only.
+ */
+export async function verifySealedShard(outDir: string, shard: number, configHash: string): Promise<{ sidecar: ShardSidecar | null; problems: string[] }> {
+  const found = await readShardSidecar(outDir, shard);
+  if (!found.sidecar) return { sidecar: null, problems: found.problem ? [found.problem] : [] };
+  return { sidecar: found.sidecar, problems: await checkShardSidecar(outDir, found.sidecar, { configHash }) };
+}

@@ -118,7 +118,8 @@ export function measureBlindPrior(records: Iterable<BlindPriorRecord>): BlindPri
 
 /** Collects what the prior reads of each record, each sample once (`--stages both` writes a sample in sft/ and rl/). */
 export class BlindPriorCollector {
-  private readonly records: BlindPriorRecord[] = [];
+  /** The records added, each sample once, in the order added. */
+  readonly records: BlindPriorRecord[] = [];
   private readonly seen = new Set<number>();
 
   /** Adds a record's meta (`meta` of SFT, `extra_info` of RL). */
