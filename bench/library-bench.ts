@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexLibrary } from '../assets/library/index-library.js';
-import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
+import { LIBRARY_FAMILIES } from '../pipeline/questions/index.js';
 import { assetRoutes } from '../assets/library/library-objects.js';
 import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
 import type { Logger } from '../pipeline/logger.js';

@@ -26,13 +26,12 @@ import { formatHandoffReport, HANDOFF_FLAG_HELP, readHandoffFlags, type HandoffF
 import type { HandoffReport } from './handoff/handoff-queue.js';
 import { RETRY_DEFAULTS } from './handoff/retry.js';
 import type { Logger } from './logger.js';
-import { FAMILIES } from './questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES } from './questions/index.js';
 import type { RunHooks, RunProgress } from './run/run.js';
 import { getWorkerLabel, type WorkerSpec } from './scale/assign-shards.js';
 import { readWorkerFlags, WORKER_ENV } from './scale/read-worker-flags.js';
 import { PREVIEW_DEFAULTS } from './preview/preview-options.js';
 import type { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
-import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 
 const require = createRequire(import.meta.url);
 const PKG = require('../package.json') as { version: string };

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { GlMode } from '../renderers/chromium/gl-flags.js';
 import { mixToCycleWeights } from './plan/family-schedule.js';
-import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
+import { LIBRARY_FAMILIES, listFamilyNames } from './questions/index.js';
 
 const require = createRequire(import.meta.url);
 const CONFIG_SCHEMA = require('../schemas/config.schema.json') as object;
@@ -128,7 +128,7 @@ export const RUN_DEFAULTS: RunConfig = {
   shardSize: 1000,
   concurrency: defaultConcurrency(),
   cotRatio: 0.5,
-  families: ['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation', 'perspective', 'relative-depth'],
+  families: listFamilyNames(),
   mix: null,
   stages: 'family',
   gl: 'auto',

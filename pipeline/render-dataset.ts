@@ -13,7 +13,6 @@
 import { createRequire } from 'node:module';
 import { REVISION } from 'three';
 import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
-import { LIBRARY_FAMILIES } from '../assets/library/library-families.js';
 import { assetRoutes } from '../assets/library/library-objects.js';
 import { listEnvMaps, type EnvMaps } from '../assets/env/list-env-maps.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
@@ -21,7 +20,7 @@ import type { Renderer } from '../renderers/renderer.js';
 import { ConfigError, RUN_DEFAULTS, validateConfig, type RunConfig } from './config.js';
 import { EnvironmentError } from './errors.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
-import { FAMILIES } from './questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES } from './questions/index.js';
 import { run, type RunDeps, type RunResult } from './run/run.js';
 
 const require = createRequire(import.meta.url);

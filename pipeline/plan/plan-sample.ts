@@ -9,7 +9,8 @@ import { GADGET, generateGadget } from '../../assets/procedural/gadget.js';
 import { intrinsicsFromFov, orbitCamera } from '../geometry/orbit-camera.js';
 import { sampleRng, type Rng } from '../rng.js';
 import type { LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
-import { drawCameraMotion, CAMERA_DEFAULTS, MOTION_CLASS_COUNTS, type CameraRanges } from './camera-motion.js';
+import { getFamily } from '../questions/index.js';
+import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
 import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from './sample-plan.js';
@@ -82,8 +83,9 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const ranges = config.camera ?? CAMERA_DEFAULTS;
   const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
-  const motionClass = answerClassOfDraw(config.seed, family, familyIndex, MOTION_CLASS_COUNTS[family] ?? 1, index, attempt);
-  const { orbits, objectTurnDeg } = drawCameraMotion(family, fovYDeg, rng, ranges, motionClass);
+  const { motion } = getFamily(family);
+  const motionClass = answerClassOfDraw(config.seed, family, familyIndex, motion.classes ?? 1, index, attempt);
+  const { orbits, objectTurnDeg } = drawCameraMotion({ motion }, fovYDeg, rng, ranges, motionClass);
   // --- Look
   const lighting = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);
   const views = orbits.map((o): ViewSpec => {

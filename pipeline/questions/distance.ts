@@ -31,7 +31,8 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import type { FamilyMotion } from './family-motion.js';
 
 const FAMILY = 'distance';
 
@@ -241,13 +242,31 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Distance
   };
 }
 
+/**
+ * The planner's motion: class 0 closer (B at 0.6–0.85 of A's distance), 1 farther (1.18–1.6),
+ * 2 about the same (0.98–1.02), both views inside the distance range; a small orbit
+ * (|Δazimuth| < 45°), nuisance elevation.
+ */
+const MOTION: FamilyMotion = {
+  classes: 3,
+  draw(m, cls) {
+    const [rMin, rMax] = m.radius;
+    const deltaAzimuthDeg = m.rng.range(-45, 45);
+    const elevationDeg = m.nuisanceElevation();
+    const ratio = cls === 2 ? m.rng.range(0.98, 1.02) : cls === 0 ? m.rng.range(0.6, 0.85) : m.rng.range(1.18, 1.6);
+    const rA = m.rng.range(Math.max(rMin, rMin / ratio), Math.min(rMax, rMax / ratio));
+    return { deltaAzimuthDeg, elevationDeg, radiusM: [rA, rA * ratio] };
+  },
+};
+
 /** Makes the `distance` family with `options` over {@link DISTANCE_DEFAULTS}. @throws RangeError on bad options. */
 export function createDistanceFamily(options: Partial<DistanceOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 3,
+    motion: MOTION,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

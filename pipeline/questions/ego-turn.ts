@@ -39,7 +39,8 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import { binnedClassCount, drawBinnedAngle, type FamilyMotion } from './family-motion.js';
 import { checkBinEdges, drawPartnerBin, formatAngleInBin, getBinIndex, getBinRange, getEdgeMargin, uniformPairWeights } from './signed-bins.js';
 
 const FAMILY = 'ego-turn';
@@ -220,6 +221,35 @@ function percent(u: number, width: number): string {
   return String(Math.round((100 * u) / width) + 0);
 }
 
+/** Each pan keeps at least this far inside the half field of view, degrees. */
+export const EGO_TURN_PAN_MARGIN_DEG = 2.5;
+
+/** Elevation range of the cameras, degrees: low, so a pan barely tilts the horizon. */
+export const EGO_TURN_ELEVATION_DEG: [number, number] = [-5, 15];
+
+/**
+ * The planner's motion: the camera turns in place (one centre, one roll; the pans differ by the
+ * turn, drawn bin first, then the angle inside it), both pans within ±(fov/2 −
+ * {@link EGO_TURN_PAN_MARGIN_DEG}) so the object centre stays in both images; elevation low.
+ */
+function egoTurnMotion(edges: readonly number[]): FamilyMotion {
+  return {
+    classes: binnedClassCount(edges),
+    draw(m, cls) {
+      const [elMin, elMax] = m.elevationDeg;
+      const el = m.rng.range(Math.max(elMin, EGO_TURN_ELEVATION_DEG[0]), Math.min(elMax, EGO_TURN_ELEVATION_DEG[1]));
+      const r = m.rng.range(m.radius[0], m.radius[1]);
+      const turn = drawBinnedAngle(edges, cls, m.rng);
+      // Both pans within ±limit: panA uniform on [−limit, limit] ∩ [−limit − turn, limit − turn].
+      const limit = m.fovYDeg / 2 - EGO_TURN_PAN_MARGIN_DEG;
+      const lo = Math.max(-limit, -limit - turn);
+      const hi = Math.min(limit, limit - turn);
+      const panA = lo <= hi ? m.rng.range(lo, hi) : -turn / 2;
+      return { deltaAzimuthDeg: 0, elevationDeg: [el, el], radiusM: [r, r], panDeg: [panA, panA + turn], sameRoll: true };
+    },
+  };
+}
+
 /**
  * Builds the question. Draws from `rng`, in order: template, reasoning style, partner bin,
  * distractor order.
@@ -282,10 +312,11 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: EgoTurnO
 /** Makes the `ego-turn` family with `options` over {@link EGO_TURN_DEFAULTS}. @throws RangeError on bad options. */
 export function createEgoTurnFamily(options: Partial<EgoTurnOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 4,
+    motion: egoTurnMotion(o.binEdgesDeg),
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

@@ -33,7 +33,8 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import type { FamilyMotion } from './family-motion.js';
 
 const FAMILY = 'elevation';
 
@@ -217,13 +218,29 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Elevatio
   };
 }
 
+/**
+ * The planner's motion: class 0 higher (B 12–45° above A), 1 lower, 2 about the same (within
+ * ±3°), both views inside the elevation range; a small orbit (|Δazimuth| < 45°), nuisance radius.
+ */
+const MOTION: FamilyMotion = {
+  classes: 3,
+  draw(m, cls) {
+    const [elMin, elMax] = m.elevationDeg;
+    const deltaAzimuthDeg = m.rng.range(-45, 45);
+    const d = cls === 2 ? m.rng.range(-3, 3) : m.rng.range(12, 45) * (cls === 0 ? 1 : -1);
+    const elA = m.rng.range(Math.max(elMin, elMin - d), Math.min(elMax, elMax - d));
+    return { deltaAzimuthDeg, elevationDeg: [elA, elA + d], radiusM: m.nuisanceRadius() };
+  },
+};
+
 /** Makes the `elevation` family with `options` over {@link ELEVATION_DEFAULTS}. @throws RangeError on bad options. */
 export function createElevationFamily(options: Partial<ElevationOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 3,
+    motion: MOTION,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

@@ -24,6 +24,13 @@ export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFam
 /** Every registered family, in a fixed order. */
 export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES]);
 
+/**
+ * Families a library model may be asked (docs/assets.md): those that name no coloured part
+ * (`namesParts` false; a library model has none), in registry order. They ask about the camera
+ * or object motion only, and their reasoning speaks of "the whole object".
+ */
+export const LIBRARY_FAMILIES: readonly string[] = Object.freeze(FAMILIES.filter((f) => !f.namesParts).map((f) => f.name));
+
 /** Names of every registered family, in registry order. */
 export function listFamilyNames(): string[] {
   return FAMILIES.map((f) => f.name);
@@ -44,7 +51,7 @@ export function listFamilyNamesOfStage(stage: Stage): string[] {
   return FAMILIES.filter((f) => f.stage === stage).map((f) => f.name);
 }
 
-export type { Applicability, BuiltQuestion, Difficulty, NamedPart, QuestionFamily, Stage } from './question-family.js';
+export { defineFamily, type Applicability, type BuiltQuestion, type Difficulty, type FamilyDefinition, type NamedPart, type QuestionFamily, type Stage } from './question-family.js';
 export { ORBIT_DEFAULTS, createOrbitFamily, orbitFamily, type OrbitOptions } from './orbit.js';
 export { ORBIT_DIRECTION_DEFAULTS, createOrbitDirectionFamily, orbitDirectionFamily, type OrbitDirectionOptions } from './orbit-direction.js';
 export { ELEVATION_DEFAULTS, createElevationFamily, elevationFamily, type ElevationOptions } from './elevation.js';

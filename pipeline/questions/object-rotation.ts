@@ -39,7 +39,8 @@ import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
 import { ORBIT_PAIR_WEIGHTS_5 } from './orbit.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import { binnedClassCount, drawBinnedAngle, type FamilyMotion } from './family-motion.js';
 import { checkBinEdges, checkPairWeights, drawPartnerBin, formatAngleInBin, getBinIndex, getBinRange, getEdgeMargin, uniformPairWeights } from './signed-bins.js';
 
 const FAMILY = 'object-rotation';
@@ -282,13 +283,31 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectRo
   };
 }
 
+/**
+ * The planner's motion: one camera for both views (nuisance elevation, a radius in the range);
+ * the object turns about +Y by an amount drawn bin first, then inside the bin.
+ */
+function objectTurnMotion(edges: readonly number[]): FamilyMotion {
+  return {
+    classes: binnedClassCount(edges),
+    draw(m, cls) {
+      const [el] = m.nuisanceElevation();
+      const r = m.rng.range(m.radius[0], m.radius[1]);
+      const objectTurnDeg = drawBinnedAngle(edges, cls, m.rng);
+      return { deltaAzimuthDeg: 0, elevationDeg: [el, el], radiusM: [r, r], objectTurnDeg, sameRoll: true };
+    },
+  };
+}
+
 /** Makes the `object-rotation` family with `options` over {@link OBJECT_ROTATION_DEFAULTS}. @throws RangeError on bad options. */
 export function createObjectRotationFamily(options: Partial<ObjectRotationOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 4,
+    motion: objectTurnMotion(o.binEdgesDeg),
+    turnSensitive: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

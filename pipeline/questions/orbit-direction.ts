@@ -30,7 +30,8 @@ import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
 import type { OrbitSide } from './orbit.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import type { FamilyMotion } from './family-motion.js';
 
 const FAMILY = 'orbit-direction';
 
@@ -169,13 +170,28 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitDir
   };
 }
 
+/**
+ * The planner's motion: an orbit of 10–170° to the side of the answer class (0 right, 1 left),
+ * nuisance elevation and radius.
+ */
+const MOTION: FamilyMotion = {
+  classes: 2,
+  draw(m, cls) {
+    const deltaAzimuthDeg = (cls % 2 === 0 ? 1 : -1) * m.rng.range(10, 170);
+    const elevationDeg = m.nuisanceElevation();
+    return { deltaAzimuthDeg, elevationDeg, radiusM: m.nuisanceRadius() };
+  },
+};
+
 /** Makes the `orbit-direction` family with `options` over {@link ORBIT_DIRECTION_DEFAULTS}. @throws RangeError on bad options. */
 export function createOrbitDirectionFamily(options: Partial<OrbitDirectionOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 2,
+    motion: MOTION,
+    turnSensitive: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

@@ -51,7 +51,9 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import { binnedOrbitMotion } from './family-motion.js';
+import { checkBinEdges, checkPairWeights, drawPartnerBin, formatAngleInBin, getBinIndex, getBinRange, getEdgeMargin, uniformPairWeights } from './signed-bins.js';
 
 const FAMILY = 'orbit';
 
@@ -148,43 +150,23 @@ export interface OrbitFacts {
 function resolveOptions(options: Partial<OrbitOptions>): OrbitOptions {
   const o: OrbitOptions = { ...ORBIT_DEFAULTS, ...options };
   const e = o.binEdgesDeg;
-  if (!(e.length >= 3 && e[0] === 0 && e[e.length - 1] === 180 && e.every((x, i) => i === 0 || x > e[i - 1]))) {
-    throw new RangeError(`${FAMILY}: binEdgesDeg must ascend strictly from 0 to 180 with at least two bins, got ${JSON.stringify(e)}`);
-  }
+  checkBinEdges(FAMILY, e, 180);
   if (!(o.edgeMarginDeg >= 0)) throw new RangeError(`${FAMILY}: edgeMarginDeg must be ≥ 0, got ${o.edgeMarginDeg}`);
   if (!(o.minCoverage >= 0 && o.minCoverage <= 1)) throw new RangeError(`${FAMILY}: minCoverage must be in [0, 1], got ${o.minCoverage}`);
   const n = e.length - 1;
   const W = o.pairWeights ?? (n === 5 ? ORBIT_PAIR_WEIGHTS_5 : uniformPairWeights(n));
-  checkPairWeights(W, n);
+  checkPairWeights(FAMILY, W, n);
   return { ...o, pairWeights: W };
-}
-
-function uniformPairWeights(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : 1 / (n - 1))));
-}
-
-function checkPairWeights(W: readonly (readonly number[])[], n: number): void {
-  const bad = (why: string) => new RangeError(`${FAMILY}: pairWeights ${why}; give an n×n symmetric matrix with zero diagonal and rows summing to 1 (n = ${n} bins)`);
-  if (W.length !== n || W.some((row) => row.length !== n)) throw bad('has the wrong size');
-  for (let i = 0; i < n; i++) {
-    if (W[i][i] !== 0) throw bad(`has ${W[i][i]} on the diagonal at ${i}`);
-    if (Math.abs(W[i].reduce((s, w) => s + w, 0) - 1) > 1e-9) throw bad(`row ${i} does not sum to 1`);
-    for (let j = 0; j < n; j++) {
-      if (!(W[i][j] >= 0) || W[i][j] !== W[j][i]) throw bad(`is negative or not symmetric at [${i}][${j}]`);
-    }
-  }
 }
 
 /** Index of the bin holding `magnitudeDeg` ∈ [0, 180]: edges[i] ≤ m < edges[i + 1]; 180 is in the last bin. */
 export function orbitBin(magnitudeDeg: number, binEdgesDeg: readonly number[] = ORBIT_DEFAULTS.binEdgesDeg): number {
-  const last = binEdgesDeg.length - 2;
-  for (let i = 0; i < last; i++) if (magnitudeDeg < binEdgesDeg[i + 1]) return i;
-  return last;
+  return getBinIndex(magnitudeDeg, binEdgesDeg);
 }
 
 /** Bin range as text: "30–60°". */
 export function orbitBinRange(bin: number, binEdgesDeg: readonly number[] = ORBIT_DEFAULTS.binEdgesDeg): string {
-  return `${binEdgesDeg[bin]}–${binEdgesDeg[bin + 1]}°`;
+  return getBinRange(bin, binEdgesDeg);
 }
 
 /** Option text of a direction and bin: "right, 30–60°". */
@@ -206,7 +188,7 @@ function factsWith(truth: GroundTruth, o: OrbitOptions): OrbitFacts {
     side: d > 0 ? 'right' : 'left',
     magnitudeDeg,
     bin: orbitBin(magnitudeDeg, o.binEdgesDeg),
-    marginDeg: Math.min(...o.binEdgesDeg.map((edge) => Math.abs(magnitudeDeg - edge))),
+    marginDeg: getEdgeMargin(magnitudeDeg, o.binEdgesDeg),
     observations: observeViews(truth),
   };
 }
@@ -228,26 +210,6 @@ function appliesWith(truth: GroundTruth, o: OrbitOptions): Applicability {
   return { ok: true };
 }
 
-/** Draws the partner bin from row `bin` of the weights. */
-function drawPartner(W: readonly (readonly number[])[], bin: number, rng: Rng): number {
-  const u = rng.next();
-  let acc = 0;
-  let last = -1;
-  for (let j = 0; j < W[bin].length; j++) {
-    if (W[bin][j] <= 0) continue;
-    last = j;
-    acc += W[bin][j];
-    if (u < acc) return j;
-  }
-  return last; // rounding: u beyond the accumulated sum
-}
-
-/** Angle for the reasoning: a whole number of degrees, one decimal if rounding would leave the bin. */
-function formatAngle(m: number, lo: number, hi: number): string {
-  const r = Math.round(m);
-  return r > lo && r < hi ? String(r) : m.toFixed(1);
-}
-
 /**
  * Builds the question. Draws from `rng`, in order: template, reasoning style, partner bin,
  * distractor order.
@@ -263,7 +225,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitOpt
   const facts = factsWith(truth, o);
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
-  const partner = drawPartner(o.pairWeights!, facts.bin, rng);
+  const partner = drawPartnerBin(o.pairWeights!, facts.bin, rng);
   const other: OrbitSide = facts.side === 'right' ? 'left' : 'right';
   const edges = o.binEdgesDeg;
   const answer = orbitOptionText(facts.side, facts.bin, edges);
@@ -275,7 +237,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitOpt
     rng,
   );
   const conclusion = fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], {
-    deg: formatAngle(facts.magnitudeDeg, edges[facts.bin], edges[facts.bin + 1]),
+    deg: formatAngleInBin(facts.magnitudeDeg, edges[facts.bin], edges[facts.bin + 1]),
     side: facts.side,
     bin: orbitBinRange(facts.bin, edges),
   });
@@ -303,10 +265,12 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitOpt
 /** Makes the `orbit` family with `options` over {@link ORBIT_DEFAULTS}. @throws RangeError on bad options. */
 export function createOrbitFamily(options: Partial<OrbitOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 4,
+    motion: binnedOrbitMotion(o.binEdgesDeg),
+    turnSensitive: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

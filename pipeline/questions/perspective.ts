@@ -35,7 +35,8 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { answerSentence, carriedSentence, countWords, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import { FAR_APART_MOTION } from './family-motion.js';
 import { MIN_NAMED_PART_VISIBLE_FRACTION, listCarriedParts, listCrossViewPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
 
 const FAMILY = 'perspective';
@@ -271,11 +272,14 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Perspect
 /** Makes the `perspective` family with `options` over {@link PERSPECTIVE_DEFAULTS}. @throws RangeError on bad options. */
 export function createPerspectiveFamily(options: Partial<PerspectiveOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,
     answerClasses: 2,
+    motion: FAR_APART_MOTION,
+    turnSensitive: true,
+    namesParts: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
   });

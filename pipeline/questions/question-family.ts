@@ -1,12 +1,19 @@
 /**
- * The interface every question family implements (docs/supervision.md; CONTRIBUTING.md).
+ * The interface every question family implements (docs/supervision.md; CONTRIBUTING.md, "Adding
+ * a question family"), and {@link defineFamily}, which every family module calls.
  *
- * A family decides from ground truth alone whether it can ask about a sample (`applies`), and
- * builds the question, options, answer and reasoning (`build`). A family never reads pixels,
- * files or the network.
+ * A family owns everything about itself: its stage, the camera motion the planner draws for it
+ * (with the answer classes that motion balances), whether an object's symmetry can hide its
+ * answer, whether it names coloured parts (so library models cannot be asked it), and how it
+ * decides from ground truth alone whether it can ask about a sample (`applies`) and builds the
+ * question, options, answer and reasoning (`build`). Family lists (the stages, the library's
+ * families, the symmetry rule's families, the planner's classes) are read from the registry
+ * (pipeline/questions/index.ts), never kept beside it. A family never reads pixels, files or the
+ * network.
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
+import { MODERATE_MOTION, type FamilyMotion } from './family-motion.js';
 
 /** Training stage a family's records are meant for. */
 export type Stage = 'sft' | 'rl';
@@ -65,6 +72,16 @@ export interface QuestionFamily {
   /** Family name, e.g. "orbit". */
   readonly name: string;
   readonly stage: Stage;
+  /** How the planner moves the cameras (and the object) between the views for this family. */
+  readonly motion: FamilyMotion;
+  /**
+   * Whether the answer is the object's turn relative to the camera about the up axis (or its
+   * direction), so an object whose symmetry hides that turn cannot be asked
+   * (pipeline/questions/symmetry-ambiguity.ts).
+   */
+  readonly turnSensitive: boolean;
+  /** Whether its questions name coloured parts, which library models do not have (docs/assets.md). */
+  readonly namesParts: boolean;
   /** Number of options every question of this family has (so answer slots can be balanced). */
   readonly optionCount: number;
   /**
@@ -87,4 +104,22 @@ export interface QuestionFamily {
    * `answerClass` (< answerClasses) is the answer content to ask for, when the family has classes.
    */
   build(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion;
+}
+
+/** What a family module declares; the optional facts default as {@link defineFamily} says. */
+export type FamilyDefinition = Omit<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts'> & Partial<Pick<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts'>>;
+
+/**
+ * A frozen family from its definition. Defaults: `motion` a moderate orbit move
+ * (`MODERATE_MOTION`), `turnSensitive` false, `namesParts` false.
+ * @throws RangeError for a definition that cannot work (no name, fewer than two options).
+ */
+export function defineFamily(definition: FamilyDefinition): QuestionFamily {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) throw new RangeError(`defineFamily: name must be lower-case words joined by "-", got ${JSON.stringify(definition.name)}`);
+  if (!(Number.isInteger(definition.optionCount) && definition.optionCount >= 2)) {
+    throw new RangeError(`defineFamily: ${definition.name}: optionCount must be an integer ≥ 2, got ${definition.optionCount}`);
+  }
+  const classes = definition.motion?.classes ?? 1;
+  if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`defineFamily: ${definition.name}: motion.classes must be an integer ≥ 1, got ${classes}`);
+  return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, ...definition });
 }

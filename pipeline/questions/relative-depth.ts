@@ -38,7 +38,8 @@ import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
 import { answerSentence, carriedSentence, describeView, drawReasoningStyle, fillTemplate, observeViews, type PartMention } from './describe-view.js';
-import type { Applicability, BuiltQuestion, QuestionFamily } from './question-family.js';
+import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
+import { FAR_APART_MOTION } from './family-motion.js';
 import { meanAcceptance, pickBalancedPair, type PairBalance } from './pair-balance.js';
 import { MIN_NAMED_PART_VISIBLE_FRACTION, listCarriedParts, listCrossViewPairs, listQuestionParts, type QuestionPart } from './question-parts.js';
 import { RELATIVE_DEPTH_BALANCE } from './relative-depth-balance.js';
@@ -244,11 +245,13 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Relative
  */
 export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions> = {}, balance: PairBalance = RELATIVE_DEPTH_BALANCE): QuestionFamily {
   const o = resolveOptions(options);
-  return Object.freeze({
+  return defineFamily({
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,
     answerClasses: 2,
+    motion: FAR_APART_MOTION,
+    namesParts: true,
     applies: (truth: GroundTruth, answerClass?: number, draw?: Rng) => appliesWith(truth, o, balance, answerClass, draw),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, balance, answerClass),
   });

@@ -9,14 +9,13 @@
  * smallest one that explains the images, and far enough from the tie at P/2 where even its
  * direction flips). A 'continuous' object shows no turn at all; a 'none' object shows every turn.
  *
- * Families whose answer depends on that relative turn: {@link ROTATION_FAMILIES}. The others
- * (elevation, distance, ego-turn — a turn in place moves the object in the image whatever its
- * shape — and the part-naming families) are unaffected.
+ * Families whose answer depends on that relative turn declare it (`QuestionFamily.turnSensitive`:
+ * orbit, orbit-direction, object-rotation, perspective). The others (elevation, distance,
+ * ego-turn — a turn in place moves the object in the image whatever its shape — and
+ * relative-depth) are unaffected.
  */
 import type { GroundTruth, ObjectSpec } from '../types.js';
-
-/** Families whose answer is the object-relative turn about the up axis (or its direction). */
-export const ROTATION_FAMILIES: readonly string[] = ['orbit', 'orbit-direction', 'object-rotation', 'perspective'];
+import type { QuestionFamily } from './question-family.js';
 
 /** Kept from each ambiguous angle, degrees (the same as the rotation families' bin-edge margin). */
 export const SYMMETRY_MARGIN_DEG = 5;
@@ -56,10 +55,10 @@ export function isTurnAnswerable(symmetry: ObjectSpec['symmetry'], turnDeg: numb
 
 /**
  * Whether `family` may be asked about a sample with this ground truth, as far as the object's
- * symmetry goes: `{ ok: false, reason: 'symmetric-object' }` when the family is a rotation
- * family and the turn is not answerable. Pure.
+ * symmetry goes: `{ ok: false, reason: 'symmetric-object' }` when the family's answer is the
+ * relative turn (`turnSensitive`) and the turn is not answerable. Pure.
  */
-export function checkSymmetryAmbiguity(family: string, truth: GroundTruth, marginDeg = SYMMETRY_MARGIN_DEG): { ok: true } | { ok: false; reason: string } {
-  if (!ROTATION_FAMILIES.includes(family)) return { ok: true };
+export function checkSymmetryAmbiguity(family: Pick<QuestionFamily, 'turnSensitive'>, truth: GroundTruth, marginDeg = SYMMETRY_MARGIN_DEG): { ok: true } | { ok: false; reason: string } {
+  if (!family.turnSensitive) return { ok: true };
   return isTurnAnswerable(truth.object.symmetry, getRelativeTurnDeg(truth), marginDeg) ? { ok: true } : { ok: false, reason: SYMMETRIC_OBJECT };
 }

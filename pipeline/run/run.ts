@@ -243,7 +243,7 @@ export function resolveSample(
     }
     const truth = computeGroundTruth(plan);
     // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
-    const symmetric = checkSymmetryAmbiguity(plan.family, truth);
+    const symmetric = checkSymmetryAmbiguity(getFamily(plan.family), truth);
     const asked = !symmetric.ok ? symmetric : askQuestion(plan, truth);
     if (!asked.ok) {
       if (!symmetric.ok) symmetricDraws += 1;

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIBRARY_FAMILIES } from '../../assets/library/library-families.js';
+import { LIBRARY_FAMILIES } from '../../pipeline/questions/index.js';
 import { ConfigError, RUN_DEFAULTS, renderDataset, resolveRunConfig } from '../../pipeline/index.js';
 import { fakeRenderer, runFake, smallConfig } from '../scale/fake-run.js';
 

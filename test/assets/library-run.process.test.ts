@@ -9,9 +9,8 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIBRARY_FAMILIES } from '../../assets/library/library-families.js';
 import { RUN_DEFAULTS, validateConfig } from '../../pipeline/config.js';
-import { FAMILIES } from '../../pipeline/questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES } from '../../pipeline/questions/index.js';
 import { runCli } from '../e2e/run-cli.js';
 import { makeHostileLibrary } from './library-fixtures.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSymmetryAmbiguity, getRelativeTurnDeg, getSymmetryPeriodDeg, isTurnAnswerable } from '../../pipeline/questions/symmetry-ambiguity.js';
+import { getFamily } from '../../pipeline/questions/index.js';
 import type { GroundTruth, ObjectSpec } from '../../pipeline/types.js';
 
 /** Just the fields the rule reads. */
@@ -37,12 +38,12 @@ describe('symmetry ambiguity', () => {
   });
 
   it('applies to the rotation families only', () => {
-    expect(checkSymmetryAmbiguity('orbit', truth('c2', 120, 0))).toEqual({ ok: false, reason: 'symmetric-object' });
-    expect(checkSymmetryAmbiguity('orbit', truth('c2', 60, 0))).toEqual({ ok: true });
-    expect(checkSymmetryAmbiguity('orbit-direction', truth('continuous', 20, 0))).toEqual({ ok: false, reason: 'symmetric-object' });
-    expect(checkSymmetryAmbiguity('object-rotation', truth('c4', 0, 50))).toEqual({ ok: false, reason: 'symmetric-object' });
-    expect(checkSymmetryAmbiguity('object-rotation', truth('c4', 0, 35))).toEqual({ ok: true });
-    for (const family of ['elevation', 'distance', 'ego-turn']) expect(checkSymmetryAmbiguity(family, truth('continuous', 30, 0))).toEqual({ ok: true });
-    expect(checkSymmetryAmbiguity('orbit', truth('none', 170, 0))).toEqual({ ok: true });
+    expect(checkSymmetryAmbiguity(getFamily('orbit'), truth('c2', 120, 0))).toEqual({ ok: false, reason: 'symmetric-object' });
+    expect(checkSymmetryAmbiguity(getFamily('orbit'), truth('c2', 60, 0))).toEqual({ ok: true });
+    expect(checkSymmetryAmbiguity(getFamily('orbit-direction'), truth('continuous', 20, 0))).toEqual({ ok: false, reason: 'symmetric-object' });
+    expect(checkSymmetryAmbiguity(getFamily('object-rotation'), truth('c4', 0, 50))).toEqual({ ok: false, reason: 'symmetric-object' });
+    expect(checkSymmetryAmbiguity(getFamily('object-rotation'), truth('c4', 0, 35))).toEqual({ ok: true });
+    for (const family of ['elevation', 'distance', 'ego-turn']) expect(checkSymmetryAmbiguity(getFamily(family), truth('continuous', 30, 0))).toEqual({ ok: true });
+    expect(checkSymmetryAmbiguity(getFamily('orbit'), truth('none', 170, 0))).toEqual({ ok: true });
   });
 });
