@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { GlMode } from '../renderers/chromium/gl-flags.js';
+import type { GlMode } from '../renderers/gl-mode.js';
 import { mixToCycleWeights } from './plan/family-schedule.js';
 import { LIBRARY_FAMILIES, listFamilyNames } from './questions/index.js';
 

@@ -3,7 +3,7 @@
  * a sample. Geometry, questions and answers never depend on it; only pixels do (README, Output).
  */
 import type { RawImage, RenderJob } from '../pipeline/types.js';
-import type { GlMode } from './chromium/gl-flags.js';
+import type { GlMode } from './gl-mode.js';
 
 /** What produced the pixels; goes into the manifest so image hashes can be compared per stack. */
 export interface RendererInfo {

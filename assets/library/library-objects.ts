@@ -2,7 +2,7 @@
  * Library assets as the object specs the planner draws from and the record meta they add. Pure.
  */
 import type { LibraryObjectSpec } from '../../pipeline/types.js';
-import { assetUrlPath } from '../../renderers/chromium/page-server.js';
+import { assetUrlPath } from '../../renderers/asset-url.js';
 import type { AssetLibrary, LibraryAsset } from './index-library.js';
 import { standInPart } from './normalise-asset.js';
 

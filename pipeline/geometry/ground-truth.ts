@@ -3,7 +3,7 @@
  * facts about the object's parts, the relative pose and the orbit/object-pose deltas that the
  * question families read.
  */
-import type { SamplePlan } from '../plan/sample-plan.js';
+import type { SamplePlan } from '../sample-plan.js';
 import type { CameraPose, GroundTruth } from '../types.js';
 import { orbitCamera } from './orbit-camera.js';
 import { relativePose } from './relative-pose.js';

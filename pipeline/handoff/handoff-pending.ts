@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateManifest } from '../records/validate-record.js';
+import { validateManifest } from '../shards/validate-manifest.js';
 import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
 import type { SealedShard } from '../shards/shard-writer.js';
 import { LEDGER_FILE } from './handoff-ledger.js';

@@ -13,7 +13,7 @@ import { getFamily } from '../questions/index.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
 import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
-import type { SamplePlan } from './sample-plan.js';
+import type { SamplePlan } from '../sample-plan.js';
 
 /** Procedural generators of the embedded default, with their share of samples. */
 export const PROCEDURAL_GENERATORS: readonly { name: string; weight: number; generate: (rng: Rng, name: string) => ObjectSpec }[] = [

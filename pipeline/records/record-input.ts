@@ -3,7 +3,7 @@
  * images are encoded and written; record builders are pure functions of it.
  */
 import type { BuiltQuestion } from '../questions/question-family.js';
-import type { SamplePlan } from '../plan/sample-plan.js';
+import type { SamplePlan } from '../sample-plan.js';
 import type { GroundTruth } from '../types.js';
 
 /** One written image file. */

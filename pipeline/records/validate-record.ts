@@ -1,5 +1,6 @@
 /**
- * Validates SFT records, RL records and the manifest against the JSON Schemas in `schemas/`
+ * Validates SFT records and RL records against the JSON Schemas in `schemas/` (the manifest:
+ * pipeline/shards/validate-manifest.ts, with the helpers exported here)
  * (draft-07; `meta.schema.json` is shared by both record kinds through `$ref`).
  *
  * The schemas are compiled once, when this module is first imported, with ajv in strict mode and
@@ -18,11 +19,9 @@
  * ```
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import metaSchema from '../../schemas/meta.schema.json' with { type: 'json' };
 import rlSchema from '../../schemas/record-rl.schema.json' with { type: 'json' };
 import sftSchema from '../../schemas/record-sft.schema.json' with { type: 'json' };
-import type { Manifest } from '../shards/manifest.js';
 import type { RecordMeta } from './record-meta.js';
 import type { RlRecord } from './rl-record.js';
 import type { SftRecord } from './sft-record.js';
@@ -37,15 +36,15 @@ const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
 ajv.addSchema(metaSchema);
 const checkSft: ValidateFunction = ajv.compile(sftSchema);
 const checkRl: ValidateFunction = ajv.compile(rlSchema);
-const checkManifest: ValidateFunction = ajv.compile(manifestSchema);
 
 /** One problem: an instance path (JSON Pointer, "" = root) and a message. */
-interface Problem {
+export interface Problem {
   path: string;
   message: string;
 }
 
-function describeAjvError(e: ErrorObject): Problem {
+/** An ajv error as a {@link Problem}, naming the extra property or the allowed values. */
+export function describeAjvError(e: ErrorObject): Problem {
   let message = e.message ?? 'is invalid';
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
@@ -56,7 +55,8 @@ function describeAjvError(e: ErrorObject): Problem {
   return { path: e.instancePath, message };
 }
 
-function fail(fn: string, id: string, problems: readonly Problem[]): never {
+/** Throws the validation error of `fn` for the object `id`, listing the first problems. */
+export function fail(fn: string, id: string, problems: readonly Problem[]): never {
   const shown = problems.slice(0, MAX_REPORTED_ERRORS).map((p) => `${p.path || '/'} ${p.message}`);
   const more = problems.length > MAX_REPORTED_ERRORS ? `; and ${problems.length - MAX_REPORTED_ERRORS} more` : '';
   throw new Error(`${fn}: record "${id}" is invalid: ${shown.join('; ')}${more}`);
@@ -155,9 +155,4 @@ export function validateRlRecord(rec: unknown): asserts rec is RlRecord {
   checkImages(r.images, r.extra_info, '/extra_info', problems);
   checkMeta(r.extra_info, '/extra_info', problems);
   if (problems.length > 0) fail(fn, r.extra_info.id, problems);
-}
-
-/** Throws unless `m` is a valid manifest (`schemas/manifest.schema.json`); the message names it "manifest". */
-export function validateManifest(m: unknown): asserts m is Manifest {
-  if (!checkManifest(m)) fail('validateManifest', 'manifest', (checkManifest.errors ?? []).map(describeAjvError));
 }

@@ -25,7 +25,7 @@ import type { HandoffReport, HandoffSink } from '../handoff/handoff-queue.js';
 import type { Logger } from '../logger.js';
 import { answerClassOfDraw, answerSlot, buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../plan/plan-sample.js';
-import type { SamplePlan } from '../plan/sample-plan.js';
+import type { SamplePlan } from '../sample-plan.js';
 import { getFamily } from '../questions/index.js';
 import type { BuiltQuestion } from '../questions/question-family.js';
 import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';

@@ -19,7 +19,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { checkWritable, listDatasetEntries, removeDatasetEntries } from '../run/prepare-out-dir.js';
+import { checkWritable, listDatasetEntries, removeDatasetEntries } from './prepare-out-dir.js';
 import type { Manifest } from '../shards/manifest.js';
 import { formatShardList, getShardTotal } from './assign-shards.js';
 import { finalizeDataset } from './finalize-dataset.js';

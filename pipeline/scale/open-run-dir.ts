@@ -22,7 +22,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
-import { checkWritable, listDatasetEntries, removeDatasetEntries } from '../run/prepare-out-dir.js';
+import { checkWritable, listDatasetEntries, removeDatasetEntries } from './prepare-out-dir.js';
 import { getWorkerLabel, type WorkerSpec } from './assign-shards.js';
 import { readWorkerStates, WORKERS_DIR, type FoundWorkerState } from './worker-state.js';
 

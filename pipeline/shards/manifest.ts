@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { validateManifest } from '../records/validate-record.js';
+import { validateManifest } from './validate-manifest.js';
 import { writeFileAtomic } from './seal-file.js';
 import { SHARD_FILE_KINDS, type SealedFile } from './shard-writer.js';
 

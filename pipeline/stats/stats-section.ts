@@ -13,7 +13,7 @@
  */
 import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
-import { isSoftwareRenderer } from '../../renderers/chromium/gl-flags.js';
+import { isSoftwareRenderer } from '../../renderers/gl-mode.js';
 import { HISTOGRAMS, getBinEdge, type DatasetStats, type HistogramName } from './dataset-stats.js';
 import { getHistogramPlotPath, getManifestStats, listFamilies, listLetters, type StatsPlot } from './stats-plots.js';
 

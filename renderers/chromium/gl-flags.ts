@@ -14,19 +14,15 @@
  *   alternative `--use-gl=angle --use-angle=gl-egl` only reaches the GPU when the NVIDIA EGL
  *   vendor library is registered with glvnd; on most container images it silently lands on
  *   Mesa llvmpipe instead, so it was not chosen. Whatever the flags, a software renderer string
- *   in 'gpu' mode is an error ({@link assertGlRenderer}).
+ *   in 'gpu' mode is an error ({@link assertGlRenderer}). The mode names themselves are the
+ *   renderer contract's (renderers/gl-mode.ts), which the run configuration names.
  * - 'auto' is not a flag set: the renderer tries {@link AUTO_ORDER} in turn and keeps the first
  *   that gives WebGL2.
  */
 
-/** Which GL back-end Chromium should use. 'auto' tries llvmpipe, then SwiftShader. */
-export type GlMode = 'llvmpipe' | 'swiftshader' | 'gpu' | 'auto';
+import { isSoftwareRenderer, type ConcreteGlMode } from '../gl-mode.js';
 
-/** A GL mode that maps to one flag set (everything but 'auto'). */
-export type ConcreteGlMode = Exclude<GlMode, 'auto'>;
-
-/** Every accepted {@link GlMode}, for option validation. */
-export const GL_MODES: readonly GlMode[] = ['llvmpipe', 'swiftshader', 'gpu', 'auto'];
+export { GL_MODES, isSoftwareRenderer, type ConcreteGlMode, type GlMode } from '../gl-mode.js';
 
 /** The order in which 'auto' tries concrete modes: llvmpipe is faster, SwiftShader always works. */
 export const AUTO_ORDER: readonly ConcreteGlMode[] = ['llvmpipe', 'swiftshader'];
@@ -76,10 +72,6 @@ export function launchFlags(mode: ConcreteGlMode): string[] {
   return [...BASE_FLAGS, ...glFlags(mode)];
 }
 
-/** True when the WebGL renderer string names a software rasteriser (llvmpipe, lavapipe, SwiftShader, softpipe). */
-export function isSoftwareRenderer(glRenderer: string): boolean {
-  return /llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(glRenderer);
-}
 
 /**
  * Checks that a WebGL renderer string fits the requested mode; throws for a software renderer

@@ -12,6 +12,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInside } from '../../assets/library/index-library.js';
+import { ASSETS_PREFIX } from '../asset-url.js';
 
 /** Options of {@link PageServer.start}. */
 export interface PageServerOptions {
@@ -58,8 +59,6 @@ export interface AssetRoutes {
   files: readonly (readonly string[])[];
 }
 
-/** Route prefix of library files: `/assets/<asset index>/<root-relative path>`. */
-export const ASSETS_PREFIX = '/assets/';
 /** Route prefix of the Draco decoder files, served from three's `examples/jsm/libs/draco/`. */
 export const DRACO_PREFIX = '/decoders/draco/';
 const DRACO_DIR = fileURLToPath(new URL('../../node_modules/three/examples/jsm/libs/draco/', import.meta.url));
@@ -246,10 +245,6 @@ export function parseAssetPath(path: string, assets: AssetRoutes): string | null
   return files.includes(file) ? file : null;
 }
 
-/** URL path of a library file: `/assets/<index>/<file>`, each segment percent-encoded. */
-export function assetUrlPath(index: number, file: string): string {
-  return `${ASSETS_PREFIX}${index}/${file.split('/').map(encodeURIComponent).join('/')}`;
-}
 
 /** Streams `file` (already allowed) after checking that its real path is a regular file inside `root`. */
 async function serveFile(response: ServerResponse, root: string, file: string): Promise<void> {

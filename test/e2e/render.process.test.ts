@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest, validateRlRecord, validateSftRecord } from '../../pipeline/records/validate-record.js';
+import { validateRlRecord, validateSftRecord } from '../../pipeline/records/validate-record.js';
+import { validateManifest } from '../../pipeline/shards/validate-manifest.js';
 import { runCli, type CliResult } from './run-cli.js';
 
 const COMMON = ['render', '--count', '10', '--shard-size', '4', '--size', '256', '--seed', '11'];

@@ -15,7 +15,7 @@ import {
   transposeMat3,
 } from '../../pipeline/geometry/rotation.js';
 import { wrapDeg } from '../../pipeline/geometry/wrap-angle.js';
-import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
+import type { SamplePlan } from '../../pipeline/sample-plan.js';
 import type { CameraPose, Mat3, Mat4, ObjectSpec, OrbitParams, Vec3 } from '../../pipeline/types.js';
 
 const DEG = Math.PI / 180;

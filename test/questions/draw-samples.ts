@@ -6,7 +6,7 @@
 import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
 import { answerClassOfDraw, answerSlot, buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../../pipeline/plan/plan-sample.js';
-import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
+import type { SamplePlan } from '../../pipeline/sample-plan.js';
 import type { BuiltQuestion, QuestionFamily } from '../../pipeline/questions/question-family.js';
 import { sampleRng } from '../../pipeline/rng.js';
 import type { GroundTruth } from '../../pipeline/types.js';

@@ -3,7 +3,7 @@
  * and object pose, written independently of `pipeline/geometry`, for the families' second
  * checks: world → camera (OpenCV axes), object frame → world (yaw about +Y).
  */
-import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
+import type { SamplePlan } from '../../pipeline/sample-plan.js';
 import type { Vec3 } from '../../pipeline/types.js';
 
 type V = [number, number, number];

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { intrinsicsFromFov, orbitCamera } from '../../pipeline/geometry/orbit-camera.js';
-import type { SamplePlan } from '../../pipeline/plan/sample-plan.js';
+import type { SamplePlan } from '../../pipeline/sample-plan.js';
 import type { BuiltQuestion } from '../../pipeline/questions/question-family.js';
 import type { SampleRecordInput } from '../../pipeline/records/record-input.js';
 import type { GroundTruth, Mat3, ObjectSpec, OrbitParams, PartView, Vec3 } from '../../pipeline/types.js';

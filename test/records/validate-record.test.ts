@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRlRecord } from '../../pipeline/records/rl-record.js';
 import { buildSftRecord } from '../../pipeline/records/sft-record.js';
-import { validateManifest, validateRlRecord, validateSftRecord } from '../../pipeline/records/validate-record.js';
+import { validateRlRecord, validateSftRecord } from '../../pipeline/records/validate-record.js';
+import { validateManifest } from '../../pipeline/shards/validate-manifest.js';
 import { makeRecordInput } from './record-input-fixture.js';
 
 const ID = 'vf-0000002a-00000007';

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWritable } from '../../pipeline/run/prepare-out-dir.js';
+import { checkWritable } from '../../pipeline/scale/prepare-out-dir.js';
 import { runCli } from '../e2e/run-cli.js';
 
 let tmp: string;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateManifest } from '../../pipeline/records/validate-record.js';
+import { validateManifest } from '../../pipeline/shards/validate-manifest.js';
 import { buildManifest, serializeManifest, writeManifest, type ManifestInput } from '../../pipeline/shards/manifest.js';
 import type { SealedShard } from '../../pipeline/shards/shard-writer.js';
 import { fakeSha } from '../records/record-input-fixture.js';

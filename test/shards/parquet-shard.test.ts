@@ -14,7 +14,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRlRecord, type RlRecord } from '../../pipeline/records/rl-record.js';
 import { serializeRecord } from '../../pipeline/records/serialize-record.js';
-import { validateManifest } from '../../pipeline/records/validate-record.js';
+import { validateManifest } from '../../pipeline/shards/validate-manifest.js';
 import { buildManifest } from '../../pipeline/shards/manifest.js';
 import {
   buildParquetSchema,

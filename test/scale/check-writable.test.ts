@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWritable } from '../../pipeline/run/prepare-out-dir.js';
+import { checkWritable } from '../../pipeline/scale/prepare-out-dir.js';
 
 let tmp: string;
 beforeAll(async () => {

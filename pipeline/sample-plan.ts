@@ -3,7 +3,7 @@
  * A renderer consumes `job`; the geometry consumes the rest. Plans can be logged, hashed and
  * rendered again.
  */
-import type { Intrinsics, ObjectSpec, OrbitParams, RenderJob } from '../types.js';
+import type { Intrinsics, ObjectSpec, OrbitParams, RenderJob } from './types.js';
 
 export interface SamplePlan {
   /** Globally unique id: `vf-<seed as 8 hex digits>-<index, 8 digits>`. */
