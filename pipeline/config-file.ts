@@ -1,37 +1,32 @@
 /**
- * Config files (`--config <file.json>`): one JSON object whose keys are the RunConfig keys
- * (camelCase, as pipeline/config.ts and schemas/config.schema.json), plus the hand-off keys and a
- * `nightly` section (schemas/nightly.schema.json). The file schema is derived: every property of
- * config.schema.json, none required, joined with nightly.schema.json's, no other key allowed.
+ * Config files (`--config <file.json>`): one JSON object whose keys are the settings (camelCase,
+ * the keys of pipeline/settings.ts: the run settings and the hand-off settings) plus a `nightly`
+ * section (schemas/nightly.schema.json). The file schema is derived: every setting's schema, none
+ * required, joined with nightly.schema.json's, no other key allowed.
  *
- * Precedence: defaults < file < flags given on the command line (commander's value source
- * 'cli'). Relative paths in the file (`out`, `assets`, `env`, `nightly.root`, an `@file` system
- * prompt; `@@…` stays literal text) resolve against the file's folder.
+ * A file's values are values, not flag text: the render command merges them over the defaults
+ * and under the flags given on the command line (defaults < file < flags). Relative paths in the
+ * file (`out`, `assets`, `env`, `nightly.root`, an `@file` system prompt; `@@…` stays literal
+ * text) resolve against the file's folder.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Command } from 'commander';
 import { ConfigError } from './config.js';
+import { HANDOFF_SETTINGS, RUN_SETTINGS, type AnySetting } from './settings.js';
 
 const require = createRequire(import.meta.url);
-const RUN_SCHEMA = require('../schemas/config.schema.json') as { properties: Record<string, object> };
 const FILE_EXTRAS = require('../schemas/nightly.schema.json') as { properties: Record<string, object> };
 
-/** Commander attribute names whose config key differs. */
-export const FLAG_KEY_ALIASES: Readonly<Record<string, string>> = { renderTimeout: 'renderTimeoutMs' };
-
-/** Flags that are not settings (the file names itself). */
-const NOT_IN_FILE = new Set(['config']);
-
-/** Keys whose string value is a path, resolved against the file's folder. */
-const PATH_KEYS = new Set(['out', 'assets', 'env']);
+/** Every setting a config file may hold. */
+const FILE_SETTINGS: Readonly<Record<string, AnySetting>> = { ...RUN_SETTINGS, ...HANDOFF_SETTINGS };
 
 /** The JSON schema of a config file. */
 export function getConfigFileSchema(): { type: 'object'; additionalProperties: false; properties: Record<string, object> } {
-  return { type: 'object', additionalProperties: false, properties: { ...RUN_SCHEMA.properties, ...FILE_EXTRAS.properties } };
+  const settings = Object.fromEntries(Object.entries(FILE_SETTINGS).map(([key, s]) => [key, s.schema]));
+  return { type: 'object', additionalProperties: false, properties: { ...settings, ...FILE_EXTRAS.properties } };
 }
 
 /** The config-file validator, compiled on first use (not on every CLI start). */
@@ -78,41 +73,13 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const values: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   delete values.$schema;
-  for (const key of PATH_KEYS) if (typeof values[key] === 'string') values[key] = at(values[key] as string);
-  if (typeof values.systemPrompt === 'string' && /^@(?!@)/.test(values.systemPrompt)) values.systemPrompt = `@${at(values.systemPrompt.slice(1))}`;
+  for (const [key, s] of Object.entries(FILE_SETTINGS)) {
+    const value = values[key];
+    if (typeof value !== 'string') continue;
+    if (s.pathLike === 'path') values[key] = at(value);
+    if (s.pathLike === 'at-path' && /^@(?!@)/.test(value)) values[key] = `@${at(value.slice(1))}`;
+  }
   const nightly = values.nightly as { root?: string } | undefined;
   if (nightly?.root !== undefined) values.nightly = { ...nightly, root: at(nightly.root) };
   return { path, values, sha256: createHash('sha256').update(bytes).digest('hex') };
-}
-
-/** The config key of a commander option attribute, or null for flags that are not settings. */
-export function getConfigKey(attribute: string): string | null {
-  return NOT_IN_FILE.has(attribute) ? null : (FLAG_KEY_ALIASES[attribute] ?? attribute);
-}
-
-/** A file value in the shape the flag parser leaves (lists as comma text, null as absent). */
-function toFlagValue(key: string, value: unknown): unknown {
-  if (value === null) return undefined;
-  if (key === 'families' && Array.isArray(value)) return value.join(',');
-  if (key === 'mix' && typeof value === 'object') return Object.entries(value as Record<string, number>).map(([f, w]) => `${f}=${w}`).join(',');
-  if (key === 'resume' && value === false) return undefined;
-  return value;
-}
-
-/**
- * Fills `flags` (commander's parsed options of `command`) from the file for every option not
- * given on the command line. Returns the names of the options set from the file.
- */
-export function applyConfigFile(flags: Record<string, unknown>, command: Command, file: ConfigFile): string[] {
-  const set: string[] = [];
-  for (const option of command.options) {
-    const attribute = option.attributeName();
-    const key = getConfigKey(attribute);
-    if (key === null || !Object.hasOwn(file.values, key)) continue;
-    if (command.getOptionValueSource(attribute) === 'cli') continue;
-    flags[attribute] = toFlagValue(key, file.values[key]);
-    command.setOptionValueWithSource(attribute, flags[attribute], 'config');
-    set.push(attribute);
-  }
-  return set;
 }

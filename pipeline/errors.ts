@@ -48,3 +48,28 @@ export class RunFailedError extends Error {
     this.name = 'RunFailedError';
   }
 }
+
+/**
+ * Thrown for a configuration that cannot run: `key` names the offending setting and `reason`
+ * says why, apart (so the CLI can name the flag or the config file instead of the key); `message`
+ * is the whole sentence.
+ */
+export class ConfigError extends Error {
+  /** Why the value of `key` cannot run (`"must be <= 1, got 2"`), when the error is about that one key's value; else the message. */
+  readonly reason: string;
+
+  constructor(
+    readonly key: string,
+    message: string,
+    reason?: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+    this.reason = reason ?? message;
+  }
+
+  /** The error `config: "<key>" <reason>`, about the value of one setting. */
+  static because(key: string, reason: string): ConfigError {
+    return new ConfigError(key, `config: "${key}" ${reason}`, reason);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * The hand-off's command-line flags, shared by `render` and `handoff`: their help text and
- * defaults, {@link readHandoffFlags} (flags + environment → what {@link openHandoff} needs; the
+ * The hand-off's settings, shared by `render` and `handoff` (declared in pipeline/settings.ts,
+ * `HANDOFF_SETTINGS`): {@link readHandoffFlags} (flags + environment → what {@link openHandoff} needs; the
  * CLI passes `process.env` in), and {@link formatHandoffReport} (what the CLI prints).
  *
  * ```text
@@ -10,6 +10,7 @@
  * ```
  */
 import { ConfigError } from '../config.js';
+import { MAX_HANDOFF_RETRIES } from '../settings.js';
 import { isHandoffComplete, type HandoffReport } from './handoff-queue.js';
 import { parseHandoffTarget, type HandoffTarget } from './parse-handoff-target.js';
 import { RETRY_DEFAULTS } from './retry.js';
@@ -21,15 +22,7 @@ export interface HandoffFlags {
   handoffTokenEnv?: string;
 }
 
-/** Help text of each flag. */
-export const HANDOFF_FLAG_HELP = {
-  handoff: 'hand each sealed shard to training: dir:<path> (or a bare path) drops it in a folder; triton:http(s)://host:port#<model> sends it to a KServe v2 / Triton model (docs/handoff.md)',
-  handoffRetries: 'retries per shard on connection errors, timeouts, HTTP 5xx and 429 (exponential backoff with jitter)',
-  handoffTokenEnv: 'name of an environment variable holding a bearer token for triton: targets (never logged or written)',
-} as const;
-
-/** Largest `--handoff-retries`. */
-export const MAX_HANDOFF_RETRIES = 100;
+export { MAX_HANDOFF_RETRIES } from '../settings.js';
 
 /** What {@link readHandoffFlags} gives. */
 export interface HandoffSettings {

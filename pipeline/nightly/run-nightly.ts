@@ -5,8 +5,8 @@
  * 2. pick the build: the one a crashed or killed run left (`<root>/.nightly-build.json`) is
  *    resumed with its id and seed; otherwise a new id (`YYYYMMDD-NN` or `--build-id`) and its
  *    night seed (night-seed.ts);
- * 3. render into `<root>/<id>/` (the `render` command with the config file, `--out`, `--seed`
- *    and `--resume auto`, so a rerun keeps every sealed shard);
+ * 3. render into `<root>/<id>/` (`deps.render` with the config file's settings and `out`,
+ *    `seed` and `resume: 'auto'` over them, so a rerun keeps every sealed shard);
  * 4. verify the folder, measure it and judge the quality gates (against the last good build);
  * 5. write `<id>/report.json`; when verify and every gate passed, move `<root>/latest` (atomic
  *    symlink rename); then append the build to `<root>/builds.json` either way; prune (`--keep`);
@@ -34,8 +34,13 @@ export const IN_PROGRESS_FILE = '.nightly-build.json';
 export const REPORT_FILE = 'report.json';
 
 export interface NightlyDeps {
-  /** Runs `render` with these arguments; resolves with its exit code. */
-  render(args: string[]): Promise<number>;
+  /**
+   * Renders with these settings (config-file keys and values, camelCase; `out`, `seed` and
+   * `resume` set by the build) and resolves with the exit code a `render` command would end with
+   * (0 done). The CLI passes its render command's body; a script can pass
+   * `(settings) => renderDataset(settings).then(() => 0, () => 1)`.
+   */
+  render(settings: Readonly<Record<string, unknown>>, configPath: string): Promise<number>;
   now(): Date;
   log(line: string): void;
   warn(line: string): void;
@@ -119,7 +124,8 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     const dir = join(root, build.id);
 
     // --- Render (resumable)
-    const renderExitCode = await deps.render(['--config', file.path, '--out', dir, '--seed', String(build.seed), '--resume', 'auto']);
+    const { nightly: _section, ...fileSettings } = file.values;
+    const renderExitCode = await deps.render({ ...fileSettings, out: dir, seed: build.seed, resume: 'auto' }, file.path);
     const renderS = seconds(started);
     const previous = getLastGood(ledger);
     const worker = split ? `${settings.worker.index}/${settings.worker.count}` : null;

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
+import { projectManifestConfig } from '../settings.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError } from '../errors.js';
 import { computeGroundTruth } from '../geometry/ground-truth.js';
 import type { HandoffReport, HandoffSink } from '../handoff/handoff-queue.js';
@@ -146,33 +147,12 @@ export interface RunResult {
   handoff?: HandoffReport;
 }
 
-/** The `config` block of the manifest (what determines the output bytes) for a run configuration. */
+/**
+ * The `config` block of the manifest (what determines the output bytes) for a run configuration:
+ * each setting's manifest projection (pipeline/settings.ts), in the manifest's key order.
+ */
 export function getManifestConfig(config: RunConfig, library?: AssetLibrary, envMaps?: EnvMaps): ManifestConfig {
-  return copyManifestConfig({
-    seed: config.seed,
-    count: config.count,
-    size: config.size,
-    format: config.format,
-    shard_size: config.shardSize,
-    cot_ratio: config.cotRatio,
-    families: config.families,
-    mix: config.mix,
-    stages: config.stages,
-    gl: config.gl,
-    dataset_name: config.datasetName,
-    system_prompt: config.systemPrompt,
-    parquet: config.parquet,
-    ...(config.assets !== null && library !== undefined ? { assets: { digest: library.digest, max_asset_mb: config.maxAssetMb } } : {}),
-    look: {
-      fov: config.fov,
-      distance: config.distance,
-      background: config.background,
-      env: config.env !== null && envMaps !== undefined ? { files: [...envMaps.files], digest: envMaps.digest } : null,
-      env_share: config.envShare,
-      ground: config.ground,
-    },
-    passes: config.passes,
-  });
+  return copyManifestConfig(projectManifestConfig(config, { library, envMaps }) as unknown as ManifestConfig);
 }
 
 /** Shard number of a global index. */

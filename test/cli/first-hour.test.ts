@@ -10,7 +10,8 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../pipeline/config.js';
 import { buildProgram } from '../../pipeline/cli.js';
-import { nameSetting } from '../../pipeline/name-setting.js';
+import { RENDER_SETTINGS } from '../../pipeline/cli/render-command.js';
+import { nameSetting } from '../../pipeline/cli/setting-options.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -43,27 +44,21 @@ describe('render --help', () => {
 });
 
 describe('nameSetting', () => {
-  const command = () =>
-    new Command('render').option('--cot-ratio <r>', 'share', Number, 0.5).option('--render-timeout <ms>', 'limit', Number, 30000).option('--config <file>', 'file');
+  const from = (source: 'flag' | 'file' | 'default') => () => source;
 
   it('names the flag the user typed', () => {
-    const c = command();
-    c.parse(['--cot-ratio', '2'], { from: 'user' });
-    expect(nameSetting(new ConfigError('cotRatio', 'config: "cotRatio" must be <= 1, got 2'), c)).toBe('--cot-ratio must be <= 1, got 2');
+    expect(nameSetting(ConfigError.because('cotRatio', 'must be <= 1, got 2'), RENDER_SETTINGS, from('flag'))).toBe('--cot-ratio must be <= 1, got 2');
     // A key whose flag has another name (renderTimeoutMs ← --render-timeout).
-    expect(nameSetting(new ConfigError('renderTimeoutMs', 'config: "renderTimeoutMs" must be >= 100, got 0'), c)).toBe('--render-timeout must be >= 100, got 0');
+    expect(nameSetting(ConfigError.because('renderTimeoutMs', 'must be >= 100, got 0'), RENDER_SETTINGS, from('default'))).toBe('--render-timeout must be >= 100, got 0');
   });
 
   it('names the key and the file when the value came from a config file', () => {
-    const c = command();
-    c.parse(['--config', 'night.json'], { from: 'user' });
-    c.setOptionValueWithSource('cotRatio', 3, 'config');
-    expect(nameSetting(new ConfigError('cotRatio', 'config: "cotRatio" must be <= 1, got 3'), c, 'night.json')).toBe('config file night.json: "cotRatio" must be <= 1, got 3');
+    expect(nameSetting(ConfigError.because('cotRatio', 'must be <= 1, got 3'), RENDER_SETTINGS, from('file'), 'night.json')).toBe('config file night.json: "cotRatio" must be <= 1, got 3');
   });
 
   it('leaves a message about several settings alone', () => {
     const message = 'config: family "orbit" is in "families" but has no weight in "mix"';
-    expect(nameSetting(new ConfigError('mix', message), command())).toBe(message);
+    expect(nameSetting(new ConfigError('mix', message), RENDER_SETTINGS, from('flag'))).toBe(message);
   });
 });
 

@@ -7,9 +7,11 @@ import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { attributeOf } from '../../pipeline/cli/setting-options.js';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../pipeline/cli.js';
-import { applyConfigFile, getConfigFileSchema, getConfigKey, readConfigFile } from '../../pipeline/config-file.js';
+import { getConfigFileSchema, readConfigFile } from '../../pipeline/config-file.js';
+import { readRenderRequest, RENDER_SETTINGS } from '../../pipeline/cli/render-command.js';
 import { ConfigError } from '../../pipeline/config.js';
 import { checkBuildId, nextBuildId } from '../../pipeline/nightly/build-id.js';
 import { acquireBuildLock, BuildLockedError, getStaleReason, LOCK_FILE } from '../../pipeline/nightly/build-lock.js';
@@ -32,32 +34,37 @@ function renderCommand(program: Command): Command {
   return program.commands.find((c) => c.name() === 'render')!;
 }
 
-/** Parses `render <args>` with the real option definitions and returns the flags after the config file. */
+/** Parses `render <args>` with the real option definitions and returns the settings it would render with (file values under the flags). */
 async function parseRender(args: string[]): Promise<Record<string, unknown>> {
   const program = buildProgram();
+  const render = renderCommand(program);
   let seen: Record<string, unknown> = {};
-  renderCommand(program).action(async (flags: Record<string, unknown>, command: Command) => {
-    if (typeof flags.config === 'string') applyConfigFile(flags, command, await readConfigFile(flags.config));
-    seen = { ...flags };
+  render.action(async (flags: { config?: string }, command: Command) => {
+    seen = { ...(await readRenderRequest(flags.config, command)).values };
   });
   await program.parseAsync(['node', 'viewforge', 'render', ...args]);
   return seen;
 }
 
+/** The setting key of a commander attribute (only --render-timeout differs: renderTimeoutMs). */
+function keyOf(attribute: string): string {
+  return Object.entries(RENDER_SETTINGS).find(([, s]) => attributeOf(s) === attribute)![0];
+}
+
 describe('config file', () => {
   it('has a key for every option of the render command', () => {
     const keys = Object.keys(getConfigFileSchema().properties);
-    const options = renderCommand(buildProgram()).options;
+    const options = renderCommand(buildProgram()).options.filter((o) => o.long !== '--config');
     expect(options.length).toBeGreaterThan(20);
-    const missing = options.map((o) => o.attributeName()).filter((a) => getConfigKey(a) !== null && !keys.includes(getConfigKey(a)!));
+    const missing = options.map((o) => keyOf(o.attributeName())).filter((k) => !keys.includes(k));
     expect(missing).toEqual([]);
   });
 
   it('takes file values over defaults and command-line flags over file values', async () => {
     const path = await file('precedence.json', { count: 12, seed: 9, size: 128, families: ['orbit', 'ego-turn'], mix: { orbit: 2, 'ego-turn': 1 }, parquet: false, renderTimeoutMs: 5000, out: 'data/x' });
     const flags = await parseRender(['--config', path, '--seed', '4', '--size', '256']);
-    expect(flags).toMatchObject({ count: 12, seed: 4, size: 256, families: 'orbit,ego-turn', mix: 'orbit=2,ego-turn=1', parquet: false, renderTimeout: 5000, out: join(dir, 'data/x') });
-    expect(flags.format).toBe('jpeg'); // default, not in the file
+    expect(flags).toEqual({ count: 12, seed: 4, size: 256, families: ['orbit', 'ego-turn'], mix: { orbit: 2, 'ego-turn': 1 }, parquet: false, renderTimeoutMs: 5000, out: join(dir, 'data/x') });
+    expect(flags.format).toBeUndefined(); // not in the file, not a flag: the default applies later
     const prompts = await parseRender(['--config', await file('prompt.json', { systemPrompt: '@prompts/sys.txt' })]);
     expect(prompts.systemPrompt).toBe(`@${join(dir, 'prompts/sys.txt')}`);
     expect((await parseRender(['--config', await file('literal.json', { systemPrompt: '@@handle' })])).systemPrompt).toBe('@@handle');

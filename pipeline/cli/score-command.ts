@@ -1,0 +1,24 @@
+/** `score --dataset <out> --predictions <file>`: score model completions with the reference reward (pipeline/score). */
+import type { Command } from 'commander';
+import { CliError, EXIT_FAILED, EXIT_USAGE } from './cli-io.js';
+
+export function addScoreCommand(program: Command): void {
+  program
+    .command('score')
+    .description('Score model completions against a generated dataset with the reference reward (0.5 format + 0.5 accuracy).')
+    .requiredOption('--dataset <out>', 'output folder of a run (reads sft/*.jsonl and rl/*.jsonl)')
+    .requiredOption('--predictions <file>', 'JSONL, one {"id": "<record id>", "completion": "<model output>"} a line ("prediction" or "response" also accepted)')
+    .option('--report <file>', 'where to write the JSON report (default: <predictions>.score.json beside the predictions)')
+    .addHelpText('after', '\nPrints accuracy overall, per family, per answer content and per difficulty margin (thirds of each family), and the format rate. Missing or extra ids are reported, not fatal.\nExit codes: 0 scored, 1 failed, 2 bad flag or unreadable input.')
+    .action(async (flags: { dataset: string; predictions: string; report?: string }) => {
+      const { scoreFiles, ScoreInputError } = await import('../score/score-files.js');
+      const { formatScoreReport } = await import('../score/score-predictions.js');
+      try {
+        const { report, reportPath } = await scoreFiles(flags);
+        for (const line of formatScoreReport(report)) console.log(line);
+        console.log(`report: ${reportPath}`);
+      } catch (err) {
+        throw new CliError((err as Error).message, err instanceof ScoreInputError ? EXIT_USAGE : EXIT_FAILED);
+      }
+    });
+}
