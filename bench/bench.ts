@@ -18,7 +18,7 @@ import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
 import { buildFamilySchedule } from '../pipeline/plan/family-schedule.js';
 import { getFamily } from '../pipeline/questions/index.js';
-import { resolveSample } from '../pipeline/run/run.js';
+import { resolveSample } from '../pipeline/run/resolve-sample.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { measureCeiling } from '../renderers/chromium/ceiling.js';
 import { GL_MODES, type GlMode } from '../renderers/chromium/gl-flags.js';

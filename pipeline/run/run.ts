@@ -1,12 +1,16 @@
 /**
- * `run(config, deps)`: the main job. Reads as a recipe (CONTRIBUTING.md, Style):
+ * `run(config, deps)`: the main job, as a recipe (CONTRIBUTING.md, "The flow of one render"):
  *
- *   plan (pure, seeded) → ground truth (pure) → question (pure) → render (browser; the ID pass
- *   cross-checks the parts a question names, a disagreement re-draws) → encode + write images (disk) → records (pure, ajv-validated) → shards in index order (disk)
- *   → shard sidecar (disk) → manifest + dataset_info (disk)
+ *   open the output folder (scale/open-run-dir.ts) → start the renderer → this worker's shards
+ *   (scale/worker-run.ts: keep the sealed ones, build the rest) → each sample
+ *   (produce-sample.ts: plan, truth, question, render, ground in pixels, images, records) →
+ *   shards in index order (shards/shard-writer.ts) → each shard's sidecar → manifest,
+ *   dataset_info and card once the folder holds every shard (scale/finalize-dataset.ts)
  *
  * Samples are produced by a bounded set of concurrent workers and handed to the shard writer
- * strictly in index order, so the bytes written never depend on `concurrency` or timing.
+ * strictly in index order (run/ordered-pool.ts), so the bytes written never depend on
+ * `concurrency` or timing. Each sample is counted once, into its shard (`WorkerRun`), whose
+ * totals are the run's.
  *
  * Scale-out and crash safety (`pipeline/scale/`, docs/scale-out.md): a run builds only its
  * worker's shards (`--shard-index/--shard-count`), keeps the shards an earlier attempt sealed
@@ -15,68 +19,43 @@
  * nothing partial and rejects with {@link RunInterruptedError}; any other failure rejects with
  * {@link RunFailedError} (sealed shards intact, `--resume` finishes the run).
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
-import { projectManifestConfig } from '../settings.js';
 import { EnvironmentError, RunFailedError, RunInterruptedError } from '../errors.js';
-import { computeGroundTruth } from '../geometry/ground-truth.js';
 import type { HandoffReport, HandoffSink } from '../handoff/handoff-queue.js';
 import type { Logger } from '../logger.js';
-import { answerClassOfDraw, answerSlot, buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
-import { planSample, type PlanConfig } from '../plan/plan-sample.js';
-import type { SamplePlan } from '../sample-plan.js';
+import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
+import type { LookConfig } from '../plan/draw-look.js';
+import { buildFamilySchedule, mixToCycleWeights, type FamilyWeight } from '../plan/family-schedule.js';
+import type { PlanConfig } from '../plan/plan-sample.js';
 import { getFamily } from '../questions/index.js';
-import type { BuiltQuestion } from '../questions/question-family.js';
-import type { ImageInfo, SampleRecordInput } from '../records/record-input.js';
-import { buildRlRecord } from '../records/rl-record.js';
-import { buildSftRecord } from '../records/sft-record.js';
-import { sampleRng } from '../rng.js';
-import { countRedraw, countSample, countSkipped, createRunStats, type RunStats } from '../run-stats.js';
+import type { SampleRecordInput } from '../records/record-input.js';
+import { createRunStats, type RunStats } from '../run-stats.js';
 import type { WorkerSpec } from '../scale/assign-shards.js';
 import { describeRunFailure, isOutputFailure } from '../scale/describe-run-failure.js';
 import { findFinishedRun } from '../scale/find-finished-run.js';
-import type { ShardSidecar } from '../scale/shard-sidecar.js';
 import { openRunDir } from '../scale/open-run-dir.js';
+import type { ShardSidecar } from '../scale/shard-sidecar.js';
 import { WorkerRun } from '../scale/worker-run.js';
+import { projectManifestConfig } from '../settings.js';
 import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shards/manifest.js';
-import { ShardWriter, type SealedShard, type ShardRecords } from '../shards/shard-writer.js';
-import type { GroundTruth, RawImage } from '../types.js';
+import { ShardWriter, type SealedShard } from '../shards/shard-writer.js';
+import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { withSymmetry } from '../../assets/library/library-symmetry.js';
-import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
-import type { Renderer, RenderOptions } from '../../renderers/renderer.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
-import type { EnvMaps } from '../../assets/env/list-env-maps.js';
-import { CAMERA_DEFAULTS } from '../plan/camera-motion.js';
-import type { LookConfig } from '../plan/draw-look.js';
-import { ENCODE_DEFAULTS, PAGE_ENCODED_FORMATS, encodeDepth, encodeImage, encodeMask } from '../../renderers/encode-image.js';
-import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
-import { writeImageFile } from './write-image.js';
+import type { Renderer } from '../../renderers/renderer.js';
+import { runOrdered } from './ordered-pool.js';
+import { createSampleProducer } from './produce-sample.js';
+import { shardOf } from './sample-files.js';
 
 /** The planner's look settings from the run config and the listed `--env` maps (docs/look.md). */
 export function getLookConfig(config: RunConfig, envMaps: EnvMapRoutes | undefined): LookConfig {
   if (config.env !== null && envMaps === undefined) throw new Error(`run: "env" is ${config.env} but no environment maps were listed (RunDeps.envMaps)`);
   return { background: config.background, envFiles: config.env === null ? [] : envMaps!.files, envShare: config.envShare, groundShare: config.ground };
 }
-
-/** Re-draw reason when a sample's library asset failed to load or render (the asset is quarantined for the rest of the run). */
-export const ASSET_FAILED = 'asset-render-failed';
-
-/** A sample whose plan could not be made unambiguous within this many draws fails the run. */
-export const MAX_ATTEMPTS = 128;
-
-/**
- * Draws of a sample on which a family may thin the samples it could ask about (the `accept`
- * stream given to `applies`: `relative-depth`'s pair balance keeps about 1 in 4); later draws
- * take what comes, so the thinning never makes a sample fail (it keeps 1 in 11 draws of
- * `relative-depth`, and reaches this many draws for about 0.3 % of its samples).
- */
-export const BALANCE_KEPT_DRAWS = 64;
-
-const EXTENSIONS: Record<RunConfig['format'], string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
 
 export interface RunProgress {
   done: number;
@@ -155,16 +134,6 @@ export function getManifestConfig(config: RunConfig, library?: AssetLibrary, env
   return copyManifestConfig(projectManifestConfig(config, { library, envMaps }) as unknown as ManifestConfig);
 }
 
-/** Shard number of a global index. */
-export function shardOf(index: number, shardSize: number): number {
-  return Math.floor(index / shardSize);
-}
-
-/** Relative image path of view `view` ('a' | 'b') of a sample. */
-export function imagePath(plan: SamplePlan, shardSize: number, view: 'a' | 'b', format: RunConfig['format']): string {
-  return `images/${String(shardOf(plan.index, shardSize)).padStart(5, '0')}/${plan.id}_${view}.${EXTENSIONS[format]}`;
-}
-
 /**
  * The family cycle weights of a run: the mix turned into integers ({@link mixToCycleWeights}),
  * or 1 per family when there is no mix; in `config.families` order.
@@ -175,91 +144,6 @@ export function getCycleWeights(config: Pick<RunConfig, 'families' | 'mix'>): Fa
   return mixToCycleWeights(config.families.map((family) => ({ family, weight: mix[family] })));
 }
 
-/**
- * Which record kinds a sample of `family` is written to: its family's stage (`stages: 'family'`)
- * or both (`stages: 'both'`).
- */
-export function getRecordKinds(family: string, stages: RunConfig['stages']): ('sft' | 'rl')[] {
-  return stages === 'both' ? ['sft', 'rl'] : [getFamily(family).stage];
-}
-
-/**
- * Asks the question of `plan`'s family about `truth` (the ray-cast truth while planning, the
- * truth grounded in the ID pass after rendering): whether the family applies (with the draw's own
- * `accept` stream for the first {@link BALANCE_KEPT_DRAWS} draws), then its question
- * with the sample's balanced answer slot and its own `question` stream, so asking twice of the
- * same truth gives the same question. Pure.
- */
-export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; question: BuiltQuestion } | { ok: false; reason: string } {
-  const family = getFamily(plan.family);
-  const cls = answerClassOfDraw(plan.seed, plan.family, plan.familyIndex, family.answerClasses ?? 1, plan.index, plan.attempt);
-  const draw = plan.attempt < BALANCE_KEPT_DRAWS ? sampleRng(plan.seed, 'accept', plan.index, plan.attempt) : undefined;
-  const verdict = family.applies(truth, cls, draw);
-  if (!verdict.ok) return verdict;
-  const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
-  return { ok: true, question: family.build(truth, sampleRng(plan.seed, 'question', plan.index, plan.attempt), slot, cls) };
-}
-
-/**
- * Plans sample `index`, re-drawing until its family can ask an unambiguous question. Starts at
- * draw `firstAttempt` (> 0 after the renderer rejected an earlier draw, see
- * {@link findVisibilityDisagreement}).
- */
-export function resolveSample(
-  planConfig: PlanConfig,
-  index: number,
-  onRedraw: (family: string, reason: string) => void,
-  firstAttempt = 0,
-  quarantined?: ReadonlySet<string>,
-): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
-  let symmetricDraws = 0;
-  for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {
-    const plan = planSample(planConfig, index, attempt);
-    // A library asset that failed to render earlier in this run is re-drawn without rendering it again
-    // (same reason as a fresh failure, so the counts do not depend on which sample met it first).
-    if (plan.asset.source === 'library' && quarantined?.has(plan.asset.contentHash) === true) {
-      onRedraw(plan.family, ASSET_FAILED);
-      continue;
-    }
-    const truth = computeGroundTruth(plan);
-    // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
-    const symmetric = checkSymmetryAmbiguity(getFamily(plan.family), truth);
-    const asked = !symmetric.ok ? symmetric : askQuestion(plan, truth);
-    if (!asked.ok) {
-      if (!symmetric.ok) symmetricDraws += 1;
-      onRedraw(plan.family, asked.reason);
-      continue;
-    }
-    return { plan, truth, question: asked.question };
-  }
-  if (symmetricDraws === MAX_ATTEMPTS - firstAttempt) {
-    throw new Error(
-      `plan: sample ${index} stayed ambiguous after ${MAX_ATTEMPTS} draws: every draw showed an object whose symmetry hides the turn its family asks about (docs/look.md#symmetry); leave the rotation families out or add asymmetric models`,
-    );
-  }
-  throw new Error(`plan: sample ${index} stayed ambiguous after ${MAX_ATTEMPTS} draws; the camera ranges cannot serve its family`);
-}
-
-/** Path of a pass image beside the colour image `path`: `…/<id>_a.mask.png`, `…/<id>_a.depth.png`. */
-export function passPath(path: string, pass: 'mask' | 'depth'): string {
-  return path.replace(/\.[a-z]+$/, `.${pass}.png`);
-}
-
-async function writeAndHash(outDir: string, path: string, data: Buffer): Promise<{ path: string; sha256: string }> {
-  await writeImageFile(join(outDir, path), data);
-  return { path, sha256: createHash('sha256').update(data).digest('hex') };
-}
-
-async function encodeAndWrite(outDir: string, path: string, raw: RawImage, format: RunConfig['format']): Promise<ImageInfo> {
-  // The Chromium renderer encodes in the page (RenderOptions.encode); a renderer that returns RGBA is encoded here with sharp.
-  const data = raw.encoded !== undefined ? Buffer.from(raw.encoded.buffer, raw.encoded.byteOffset, raw.encoded.byteLength) : await encodeImage(raw, format);
-  const [image, mask, depth] = await Promise.all([
-    writeAndHash(outDir, path, data),
-    raw.mask === undefined ? null : encodeMask(raw.mask, raw.width, raw.height).then((png) => writeAndHash(outDir, passPath(path, 'mask'), png)),
-    raw.depth === undefined ? null : encodeDepth(raw.depth, raw.width, raw.height).then((png) => writeAndHash(outDir, passPath(path, 'depth'), png)),
-  ]);
-  return { path, sha256: image.sha256, width: raw.width, height: raw.height, format, bytes: data.length, mask, depth };
-}
 
 /** Runs the main job; see the file header. Closes the renderer it starts. */
 export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> {
@@ -324,7 +208,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     camera: { ...CAMERA_DEFAULTS, fovYDeg: config.fov, radiusFactor: config.distance },
     look: getLookConfig(config, deps.envMaps),
   };
-  // --- Asset library: its objects (symmetry from the estimator when there is one); assets that fail in the page are quarantined
+  // --- Asset library: its objects (symmetry from the estimator); assets that fail in the page are quarantined
   const quarantined = new Set<string>();
   if (config.assets !== null) {
     if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
@@ -336,115 +220,12 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     }
     if (failed.length > 0 && failed.length === objects.length) throw new Error(`assets: every library model failed to render (last: "${failed[failed.length - 1].object.path}": ${failed[failed.length - 1].message})`);
   }
-  const stats = createRunStats();
   const recordCounts = { sft: 0, rl: 0 };
   const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'], parquet: config.parquet });
-  const madeDirs = new Set<number>();
   const aborted = () => deps.signal?.aborted === true;
   // --- Hand-off: shards kept from an earlier attempt go too (the ledger skips those already acknowledged)
   await handOffKept(deps, work.kept);
-
-  // --- One sample, start to finish (everything but the ordered hand-over to the writer)
-  const produce = async (index: number) => {
-    const onRedraw = (family: string, reason: string) => {
-      countRedraw(stats, family, reason);
-      work.countRedraw(index, family, reason);
-    };
-    // --- Library files skipped while indexing: counted once per run, with sample 0 (whichever worker builds it)
-    if (index === 0 && deps.library !== undefined && config.assets !== null) {
-      for (const skipped of deps.library.skipped) {
-        countSkipped(stats, skipped.reason);
-        work.countSkipped(0, skipped.reason);
-      }
-    }
-    const shard = shardOf(index, config.shardSize);
-    if (!madeDirs.has(shard)) {
-      await mkdir(join(outDir, 'images', String(shard).padStart(5, '0')), { recursive: true });
-      madeDirs.add(shard);
-    }
-    // --- Plan (the ray cast is the prior), render both views with their ID passes, ground the truth in those pixels
-    //     and ask the question of the grounded truth; a render that breaks a grounding rule, or whose grounded
-    //     truth the family cannot ask about, is re-drawn (check-visibility.ts)
-    let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
-    const quarantine = (message: string, cause?: unknown) => {
-      const { object } = plan.job;
-      const path = object.kind === 'library' ? object.path : object.name; // only library assets are quarantined
-      if (!quarantined.has(plan.asset.contentHash)) {
-        quarantined.add(plan.asset.contentHash);
-        logger.warn(`assets: skipped "${path}" for the rest of the run (render-failed): ${message}`);
-      }
-      if (quarantined.size >= (planConfig.library?.length ?? 0)) {
-        throw new Error(`assets: every library model failed to render (last: "${path}": ${message})`, { cause });
-      }
-    };
-    const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
-    const renderOptions: RenderOptions = {
-      idPass: [true, true],
-      passes: { mask: config.passes.includes('mask'), depth: config.passes.includes('depth') },
-      ...(PAGE_ENCODED_FORMATS.includes(config.format) ? { encode: { format: config.format, quality: ENCODE_DEFAULTS.quality } } : {}),
-    };
-    // A library asset that fails in the page (load error, crash or hang past the renderer's retries) is quarantined and the sample re-drawn.
-    const renderPlan = async (): Promise<[RawImage, RawImage]> => {
-      for (;;) {
-        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, renderOptions);
-        try {
-          return await renderer.render(plan.job, renderOptions);
-        } catch (err) {
-          if (aborted()) throw err;
-          quarantine((err as Error).message, err);
-          onRedraw(plan.family, ASSET_FAILED);
-          redraw();
-        }
-      }
-    };
-    let rawA: RawImage;
-    let rawB: RawImage;
-    for (;;) {
-      [rawA, rawB] = await renderPlan();
-      const grounded = groundInPixels(truth, [rawA, rawB]);
-      if (!grounded.ok) {
-        logger.warn(`run: sample ${index} (${plan.id}, draw ${plan.attempt}): ${grounded.message}; re-drawing`);
-        // An empty render of a library model is a broken model: quarantined like one that fails to load.
-        if (grounded.reason === BLANK_VIEW && plan.job.object.kind === 'library') {
-          quarantine(`its render is empty (${grounded.message})`);
-          onRedraw(plan.family, ASSET_FAILED);
-        } else {
-          onRedraw(plan.family, grounded.reason);
-        }
-        redraw();
-        continue;
-      }
-      const asked = askQuestion(plan, grounded.truth);
-      if (!asked.ok) {
-        onRedraw(plan.family, asked.reason);
-        redraw();
-        continue;
-      }
-      truth = grounded.truth;
-      question = asked.question;
-      break;
-    }
-    const images = (await Promise.all([
-      encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
-      encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),
-    ])) as [ImageInfo, ImageInfo];
-    let input: SampleRecordInput = {
-      plan,
-      truth,
-      question,
-      images,
-      withCot: sampleRng(config.seed, 'cot', index).chance(config.cotRatio),
-      systemPrompt: config.systemPrompt,
-      datasetName: config.datasetName,
-    };
-    if (deps.hooks?.beforeRecords) input = deps.hooks.beforeRecords(input);
-    // --- Records: the sample's family stage decides its shard kind (or both, with --stages both)
-    const kinds = getRecordKinds(plan.family, config.stages);
-    const records: ShardRecords = {};
-    if (kinds.includes('sft')) records.sft = buildSftRecord(input);
-    if (kinds.includes('rl')) records.rl = buildRlRecord(input);
-    return { input, records };
-  };
+  const produce = createSampleProducer({ config, planConfig, renderer, work, logger, library: deps.library, quarantined, beforeRecords: deps.hooks?.beforeRecords, aborted });
 
   // --- A sealed shard: its sidecar (from now on the shard is done), then the hand-off
   const commit = async (shard: number, sealed: readonly SealedShard[]) => {
@@ -460,70 +241,26 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     for (const s of sealed) await deps.handoff?.enqueue(s); // --- Hand-off (waits only when its queue is full)
   };
 
-  // --- Workers pull positions (the indices of this worker's shards to build, see WorkerRun.indexAt);
-  //     results are handed to the writer in index order
-  type Done = Awaited<ReturnType<typeof produce>>;
-  const ready = new Map<number, Done>();
-  const maxAhead = Math.max(4, config.concurrency * 4);
-  let nextIndex = 0; // next position to produce
-  let nextFlush = 0; // next position to append
-  let failure: unknown = null;
-  let waiters: (() => void)[] = [];
-  const signal = () => {
-    const w = waiters;
-    waiters = [];
-    for (const resolve of w) resolve();
-  };
-  const waitForFlush = () => new Promise<void>((resolve) => waiters.push(resolve));
-  let flushing = Promise.resolve();
-  const flush = async () => {
-    while (ready.has(nextFlush) && !aborted()) {
-      const done = ready.get(nextFlush)!;
-      ready.delete(nextFlush);
-      const index = work.indexAt(nextFlush);
+  // --- Samples in parallel, handed to the writer in index order (positions: this worker's shards to build, WorkerRun.indexAt)
+  const outcome = await runOrdered({
+    count: work.positions,
+    workers: config.concurrency * 2,
+    maxAhead: Math.max(4, config.concurrency * 4),
+    produce: (position) => produce(work.indexAt(position)),
+    consume: async (position, done) => {
+      const index = work.indexAt(position);
       const shard = shardOf(index, config.shardSize);
       if (work.isLastOfShard(index)) await deps.hooks?.beforeSeal?.(shard);
       const sealed = await writer.append(index, done.records);
       if (done.records.sft !== undefined) recordCounts.sft++;
       if (done.records.rl !== undefined) recordCounts.rl++;
-      countSample(stats);
       work.countSample(index, { images: done.input.images });
       if (sealed.length > 0) await commit(shard, sealed);
-      nextFlush++;
-      deps.onProgress?.({ done: nextFlush, total: work.positions, redraws: Object.values(stats.redraws).reduce((s, r) => s + Object.values(r).reduce((a, b) => a + b, 0), 0) });
-    }
-    signal();
-  };
-  const worker = async () => {
-    while (failure === null && !aborted() && nextIndex < work.positions) {
-      if (nextIndex >= nextFlush + maxAhead) {
-        await waitForFlush();
-        continue;
-      }
-      const position = nextIndex++;
-      try {
-        ready.set(position, await produce(work.indexAt(position)));
-        flushing = flushing.then(flush);
-        await flushing;
-      } catch (err) {
-        failure ??= err;
-        signal();
-      }
-    }
-  };
-  const workers = Math.max(1, config.concurrency * 2);
-  // --- On abort, stop waiting for samples still rendering: they cannot complete a shard now
-  const stopped = new Promise<void>((resolve) => {
-    if (aborted()) resolve();
-    deps.signal?.addEventListener('abort', () => {
-      signal();
-      resolve();
-    }, { once: true });
+      deps.onProgress?.({ done: position + 1, total: work.positions, redraws: work.builtRedraws });
+    },
+    signal: deps.signal,
   });
-  await Promise.race([Promise.all(Array.from({ length: workers }, worker)), stopped]);
-  await flushing.catch((err) => (failure ??= err));
-  if (aborted()) throw new RunInterruptedError(String(deps.signal!.reason ?? 'aborted'), work.progress);
-  if (failure !== null) throw failure;
+  if (outcome === 'aborted') throw new RunInterruptedError(String(deps.signal!.reason ?? 'aborted'), work.progress);
 
   // --- Seal the last shard (partial, when this worker owns it) and commit it
   const sealedBefore = writer.getSealedShards().length;
@@ -533,6 +270,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
 
   // --- This worker is done; the manifest, dataset_info and card once the folder holds every shard
   const end = await work.complete();
+  const stats = work.builtStats;
   logger.info(`run: wrote ${stats.samples} samples (${recordCounts.sft} sft and ${recordCounts.rl} rl records) in ${shards.length} shard file(s) to ${outDir}`);
   return { outDir, samples: stats.samples, shards: shards.length, stats, worker: work.worker, kept: work.kept.length, manifestWritten: end.manifest !== null, missing: end.missing };
 }

@@ -67,6 +67,8 @@ export class WorkerRun {
   readonly configHash: string;
   private readonly open = new Map<number, OpenShardState>();
   private committed = 0;
+  private readonly built = createRunStats();
+  private redrawTotal = 0;
 
   private constructor(
     private readonly options: WorkerRunOptions,
@@ -134,20 +136,38 @@ export class WorkerRun {
     return { sealed: this.kept.length + this.committed, total: this.owned.length };
   }
 
+  /**
+   * Counters of everything this process built (kept shards excluded): the sum of the counts
+   * below, which go into each sample's shard (its sidecar) and here at once, so a sample is
+   * counted in one call.
+   */
+  get builtStats(): RunStats {
+    return this.built;
+  }
+
+  /** Redraws counted so far by this process, every family and reason together. */
+  get builtRedraws(): number {
+    return this.redrawTotal;
+  }
+
   /** Counts a re-draw of sample `index` into its shard. */
   countRedraw(index: number, family: string, reason: string): void {
     countRedraw(this.shardState(index).stats, family, reason);
+    countRedraw(this.built, family, reason);
+    this.redrawTotal += 1;
   }
 
   /** Counts `n` inputs skipped for `reason` into the shard of sample `index`. */
   countSkipped(index: number, reason: string, n = 1): void {
     countSkipped(this.shardState(index).stats, reason, n);
+    countSkipped(this.built, reason, n);
   }
 
   /** Counts a finished sample (appended to the writer) into its shard, with its images in record order. */
   countSample(index: number, sample: { images: readonly SidecarImage[] }): void {
     const state = this.shardState(index);
     countSample(state.stats);
+    countSample(this.built);
     state.images.push(...sample.images.map((i) => ({ path: i.path, sha256: i.sha256, bytes: i.bytes })));
   }
 

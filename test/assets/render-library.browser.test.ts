@@ -15,7 +15,7 @@ import { assetRoutes, toLibraryObject } from '../../assets/library/library-objec
 import { boxCorners } from '../../assets/library/normalise-asset.js';
 import { computeGroundTruth } from '../../pipeline/geometry/ground-truth.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
-import { resolveSample } from '../../pipeline/run/run.js';
+import { resolveSample } from '../../pipeline/run/resolve-sample.js';
 import type { CameraPose, LibraryObjectSpec, RawImage, RenderJob, Vec3 } from '../../pipeline/types.js';
 import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
 import { FIXTURES, writeDracoCopy, writeMeshoptCopy } from './library-fixtures.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
-import { resolveSample } from '../../pipeline/run/run.js';
+import { resolveSample } from '../../pipeline/run/resolve-sample.js';
 import { measureBlindPrior } from '../../pipeline/stats/blind-prior.js';
 
 describe('relative-depth without a text shortcut', () => {

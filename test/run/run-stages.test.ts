@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RUN_DEFAULTS, type RunConfig } from '../../pipeline/config.js';
-import { getCycleWeights, getRecordKinds, run } from '../../pipeline/run/run.js';
+import { getCycleWeights, run } from '../../pipeline/run/run.js';
+import { getRecordKinds } from '../../pipeline/run/produce-sample.js';
 import type { Renderer } from '../../renderers/renderer.js';
 
 let root: string;

@@ -8,7 +8,7 @@ import { standInPart } from '../../assets/library/normalise-asset.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import type { PlanConfig } from '../../pipeline/plan/plan-sample.js';
 import { getRelativeTurnDeg } from '../../pipeline/questions/symmetry-ambiguity.js';
-import { resolveSample } from '../../pipeline/run/run.js';
+import { resolveSample } from '../../pipeline/run/resolve-sample.js';
 import type { LibraryObjectSpec, Vec3 } from '../../pipeline/types.js';
 
 function libraryObject(symmetry: LibraryObjectSpec['symmetry']): LibraryObjectSpec {
