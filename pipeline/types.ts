@@ -136,6 +136,37 @@ export interface ProceduralObjectSpec {
   parts: PartSpec[];
   /** Symmetry class about the up axis; procedural objects are built asymmetric: 'none'. */
   symmetry: 'none' | 'c2' | 'c4' | 'continuous';
+  /**
+   * Present when this "object" is a scene of several named objects (generator "scene",
+   * pipeline/plan/plan-scene.ts): their parts, in object order, are `parts`, already placed in
+   * the world (the world origin is the scene's centre on the ground).
+   */
+  scene?: SceneSpec;
+}
+
+/** A scene of several named objects on the ground plane y = 0 (README, "Scenes"). */
+export interface SceneSpec {
+  objects: SceneObjectSpec[];
+}
+
+/** One object of a scene. */
+export interface SceneObjectSpec {
+  /** "o0", "o1", … in scene order. */
+  id: string;
+  /** Its unique referring expression without the article: "red mug", or "chair" when it is the only chair. */
+  name: string;
+  /** "mug", "chair", … (assets/procedural/scene-objects.ts). */
+  category: string;
+  /** Its colour word, or null for an object without one colour. */
+  color: string | null;
+  /** Centre of its axis-aligned box in the world, metres (on the ground: y = half height). */
+  position: Vec3;
+  /** Yaw about world +Y, degrees (its +Z front turned by this much, counter-clockwise from above). */
+  yawDeg: number;
+  /** Half-extents of its box in its own frame, metres. */
+  halfExtents: Vec3;
+  /** Its parts in the scene's `parts`: indices [first, end). */
+  parts: [number, number];
 }
 
 /**

@@ -58,6 +58,12 @@ export interface BuiltQuestion {
    * that name no part.
    */
   namedParts?: readonly NamedPart[];
+  /** Scene questions: ids of the objects the question names, in the order it names them (records: `question_objects`). */
+  namedObjects?: readonly string[];
+  /** Scene questions: the view whose camera the question asks about, or null (records: `question_view`). */
+  questionView?: 0 | 1 | null;
+  /** `object-count`: the category it counts (records: `question_category`). */
+  questionCategory?: string;
 }
 
 /** A part a question names, and the view it looks at the part in. */
@@ -82,6 +88,11 @@ export interface QuestionFamily {
   readonly turnSensitive: boolean;
   /** Whether its questions name coloured parts, which library models do not have (docs/assets.md). */
   readonly namesParts: boolean;
+  /**
+   * Whether it asks about a scene of several objects (README, "Scenes"): its samples are scenes
+   * (pipeline/plan/plan-scene.ts), and no other family's are.
+   */
+  readonly scene: boolean;
   /** Number of options every question of this family has (so answer slots can be balanced). */
   readonly optionCount: number;
   /**
@@ -107,11 +118,11 @@ export interface QuestionFamily {
 }
 
 /** What a family module declares; the optional facts default as {@link defineFamily} says. */
-export type FamilyDefinition = Omit<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts'> & Partial<Pick<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts'>>;
+export type FamilyDefinition = Omit<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene'> & Partial<Pick<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene'>>;
 
 /**
  * A frozen family from its definition. Defaults: `motion` a moderate orbit move
- * (`MODERATE_MOTION`), `turnSensitive` false, `namesParts` false.
+ * (`MODERATE_MOTION`), `turnSensitive`, `namesParts` and `scene` false.
  * @throws RangeError for a definition that cannot work (no name, fewer than two options).
  */
 export function defineFamily(definition: FamilyDefinition): QuestionFamily {
@@ -121,5 +132,5 @@ export function defineFamily(definition: FamilyDefinition): QuestionFamily {
   }
   const classes = definition.motion?.classes ?? 1;
   if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`defineFamily: ${definition.name}: motion.classes must be an integer ≥ 1, got ${classes}`);
-  return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, ...definition });
+  return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, scene: false, ...definition });
 }

@@ -22,7 +22,7 @@
  * difficulty { margin, margin_unit, bin, value },
  * parts [ { name, color, view_a { visible, visible_fraction, id_pixels, centre_px, depth_m,
  *           horizontal, vertical }, view_b { … } } ]     (object-spec order),
- * question_view, question_parts
+ * question_view, question_parts, scene, question_objects, question_category
  * ```
  *
  * Conventions: `R`, `t` OpenCV (x right, y down, z forward; `x_cam = R·X + t`), `c2w_gl`
@@ -35,6 +35,7 @@
  * keys (CONTRIBUTING.md, Style).
  */
 import { getFamily } from '../questions/index.js';
+import { getScene, listSceneObjects } from '../questions/scene-facts.js';
 import type { Difficulty, Stage } from '../questions/question-family.js';
 import type { CameraPose, LightingSpec, PartView } from '../types.js';
 import type { ImageInfo, SampleRecordInput } from './record-input.js';
@@ -180,6 +181,50 @@ export interface RecordMeta {
   question_view: 0 | 1 | null;
   /** Indices into `parts` of the parts the question names, in question order. */
   question_parts: number[];
+  /** The objects of a scene of several objects (README, "Scenes"); null for a single object. */
+  scene: { objects: RecordSceneObject[] } | null;
+  /** Ids (`scene.objects[j].id`) of the objects the question names, in question order; null for a single object. */
+  question_objects: string[] | null;
+  /** The category an `object-count` question counts; null otherwise. */
+  question_category: string | null;
+}
+
+/** One object of a scene as recorded. */
+export interface RecordSceneObject {
+  id: string;
+  name: string;
+  category: string;
+  color: string | null;
+  /** Centre of its box in the world at view A, metres. */
+  position: number[];
+  yaw_deg: number;
+  half_extents: number[];
+  /** Where it stands at view B when it moved (null: it did not). */
+  position_b: number[] | null;
+  yaw_deg_b: number | null;
+  /** Seen in view A / B (from the ID pass once grounded; pipeline/questions/scene-facts.ts). */
+  visible: [boolean, boolean];
+  /** Mean ray-cast visible fraction of its parts in view A / B. */
+  visible_fraction: [number, number];
+}
+
+function mapScene(truth: SampleRecordInput['truth']): RecordMeta['scene'] {
+  if (getScene(truth) === null) return null;
+  return {
+    objects: listSceneObjects(truth).map(({ spec, views }) => ({
+      id: spec.id,
+      name: spec.name,
+      category: spec.category,
+      color: spec.color,
+      position: roundVector(spec.position, LINEAR_DECIMALS),
+      yaw_deg: roundTo(spec.yawDeg, ANGLE_DECIMALS),
+      half_extents: roundVector(spec.halfExtents, LINEAR_DECIMALS),
+      position_b: null,
+      yaw_deg_b: null,
+      visible: [views[0].state === 'seen', views[1].state === 'seen'],
+      visible_fraction: [roundTo(views[0].visibleFraction, LINEAR_DECIMALS), roundTo(views[1].visibleFraction, LINEAR_DECIMALS)],
+    })),
+  };
 }
 
 /** The look of a sample as recorded (docs/look.md): flat, null for an option the sample does not use. */
@@ -392,12 +437,15 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
       view_a: mapPartView(findPartView(factsA.parts, part.name, 'A', plan.id)),
       view_b: mapPartView(findPartView(factsB.parts, part.name, 'B', plan.id)),
     })),
-    question_view: q.namedParts?.[0]?.view ?? null,
+    question_view: q.questionView !== undefined ? q.questionView : (q.namedParts?.[0]?.view ?? null),
     question_parts: (q.namedParts ?? []).map(({ name }) => {
       const i = truth.object.parts.findIndex((p) => p.name === name);
       if (i < 0) throw new Error(`${NAME}: sample "${plan.id}": the question names part "${name}", which the object does not have`);
       return i;
     }),
+    scene: mapScene(truth),
+    question_objects: getScene(truth) === null ? null : [...(q.namedObjects ?? [])],
+    question_category: q.questionCategory ?? null,
   };
 }
 

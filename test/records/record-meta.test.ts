@@ -4,7 +4,7 @@ import { makeRecordInput } from './record-input-fixture.js';
 
 const META_KEYS = [
   'id', 'index', 'split', 'seed', 'attempt', 'family', 'stage', 'template_id', 'question', 'options', 'answer',
-  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'look', 'views', 'relative', 'images', 'difficulty', 'parts', 'question_view', 'question_parts',
+  'answer_text', 'reasoning', 'has_cot', 'asset', 'object_pose', 'look', 'views', 'relative', 'images', 'difficulty', 'parts', 'question_view', 'question_parts', 'scene', 'question_objects', 'question_category',
 ];
 
 describe('buildMeta', () => {
