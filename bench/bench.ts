@@ -10,6 +10,8 @@
  * renderer (`--blender auto|off`, on when `blender` is installed). Prints one table and writes
  * the figures as JSON (`--json`). `--library <dir|off>` adds pairs/s on an asset library against the
  * procedural default in one pair of runs of `--library-count` pairs (default: the generated glTF fixtures of `test/fixtures/`).
+ * `--scene-count <n>` (default 300, 0 skips) times scenes of several objects (`--scene multi`, the
+ * scene families) against single objects in one pair of runs of n pairs each (target: at least half).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
 import { buildFamilySchedule } from '../pipeline/plan/family-schedule.js';
-import { getFamily } from '../pipeline/questions/index.js';
+import { getFamily, SCENE_FAMILY_NAMES } from '../pipeline/questions/index.js';
 import { resolveSample } from '../pipeline/run/resolve-sample.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import { measureCeiling } from '../renderers/chromium/ceiling.js';
@@ -50,6 +52,7 @@ const program = new Command('bench')
   .option('--blender-samples <n>', 'Cycles samples per pixel', intArg('--blender-samples'), 16)
   .option('--library <dir|off>', 'asset library (folder or manifest) timed against the procedural default; "off" skips it', FIXTURE_LIBRARY)
   .option('--library-count <n>', 'pairs of each run of the library comparison', intArg('--library-count'), 300)
+  .option('--scene-count <n>', 'pairs of each run of the scene comparison (scenes of several objects against single objects); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--scene-count')(v)), 300)
   .option('--json <path>', 'also write the figures here', 'bench-result.json')
   .parse();
 const opts = program.opts<{
@@ -66,6 +69,7 @@ const opts = program.opts<{
   blenderSamples: number;
   library: string;
   libraryCount: number;
+  sceneCount: number;
   json: string;
 }>();
 const checkpoints = opts.checkpoints === '' ? [] : opts.checkpoints.split(',').map((s) => intArg('--checkpoints')(s.trim()));
@@ -109,6 +113,19 @@ const library: LibraryBenchResult | null =
   opts.library !== 'off' && existsSync(opts.library)
     ? await benchLibrary({ count: opts.libraryCount, size: opts.size, concurrency: opts.concurrency, gl: config.gl, assets: opts.library })
     : null;
+// --- Scenes of several objects against single objects, same count, size and pages (README, "Scenes")
+let scene: { single: number; scenes: number } | null = null;
+if (opts.sceneCount > 0) {
+  const timed = async (over: Partial<RunConfig>) => {
+    const dir = await mkdtemp(join(tmpdir(), 'vf-bench-scene-'));
+    try {
+      return (await benchEndToEnd({ ...config, count: opts.sceneCount, out: dir, ...over })).pairsPerSecond;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  scene = { single: await timed({}), scenes: await timed({ scene: 'multi', families: [...SCENE_FAMILY_NAMES] }) };
+}
 const ceilingPairs = ceilingImages / 2;
 const first = e2e.checkpoints[0];
 const last = e2e.checkpoints[e2e.checkpoints.length - 1];
@@ -155,6 +172,12 @@ const result = {
     library_pairs_per_second: round(library.libraryPairsPerSecond),
     index_seconds: round(library.indexSeconds),
   },
+  scene: scene && {
+    pairs: opts.sceneCount,
+    single_pairs_per_second: round(scene.single),
+    scene_pairs_per_second: round(scene.scenes),
+    scene_over_single: round(scene.scenes / scene.single, 3),
+  },
   blender_skipped: blender === null ? (opts.blender === 'off' ? '--blender off' : 'blender not installed (apt-get install blender python3-numpy)') : null,
 };
 
@@ -182,6 +205,10 @@ if (parquet !== null && parquet.bytesPer1000Rows !== null) {
 if (result.library) {
   const l = result.library;
   rows.push([`library vs procedural, ${l.pairs} pairs each`, `${l.library_pairs_per_second} vs ${l.procedural_pairs_per_second} pairs/s (${l.assets} models of ${l.source}; indexing ${l.index_seconds} s)`]);
+}
+if (result.scene) {
+  const s = result.scene;
+  rows.push([`scenes vs single objects, ${s.pairs} pairs each`, `${s.scene_pairs_per_second} vs ${s.single_pairs_per_second} pairs/s (${s.scene_over_single}×; target ≥ 0.5×)`]);
 }
 if (result.blender) {
   const b = result.blender;

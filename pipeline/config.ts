@@ -6,7 +6,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { mixToCycleWeights } from './plan/family-schedule.js';
-import { LIBRARY_FAMILIES } from './questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES } from './questions/index.js';
 import { ConfigError } from './errors.js';
 import { getDefaults, getRunConfigSchema, parseMixText, RUN_SETTINGS, type SettingValue } from './settings.js';
 
@@ -99,6 +99,19 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
       );
     }
   }
+  // Scenes (README, "Scenes"): a scene family asks scenes only, the others single objects only (scenes for them: not built yet).
+  const sceneFamilies = config.families.filter((f) => FAMILIES.find((g) => g.name === f)?.scene === true);
+  const objectFamilies = config.families.filter((f) => !sceneFamilies.includes(f));
+  if (config.scene === 'single' && sceneFamilies.length > 0) {
+    throw ConfigError.because('families', `${sceneFamilies.join(', ')} ask about scenes of several objects; pass --scene multi (or mixed) with them`);
+  }
+  if (config.scene === 'multi' && objectFamilies.length > 0) {
+    throw ConfigError.because('families', `${objectFamilies.join(', ')} ask about single objects, and --scene multi makes every sample a scene; use --scene mixed to ask both`);
+  }
+  if (config.scene !== 'single' && config.assets !== null) {
+    throw ConfigError.because('scene', 'scenes of library models are not built yet; scenes use the procedural objects (leave out --assets)');
+  }
+  if (config.objects[0] > config.objects[1]) throw ConfigError.because('objects', `minimum ${config.objects[0]} is above its maximum ${config.objects[1]}; give min,max`);
   for (const key of ['fov', 'distance'] as const) {
     const [min, max] = config[key];
     if (min > max) throw ConfigError.because(key, `minimum ${min} is above its maximum ${max}; give min,max`);

@@ -20,7 +20,7 @@ import type { Renderer } from '../renderers/renderer.js';
 import { ConfigError, RUN_DEFAULTS, validateConfig, type RunConfig } from './config.js';
 import { EnvironmentError } from './errors.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
-import { FAMILIES, LIBRARY_FAMILIES } from './questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES, SCENE_FAMILY_NAMES } from './questions/index.js';
 import { run, type RunDeps, type RunResult } from './run/run.js';
 
 const require = createRequire(import.meta.url);
@@ -46,12 +46,14 @@ export interface RenderDeps extends Partial<Omit<RunDeps, 'createRenderer' | 'li
 
 /**
  * A validated {@link RunConfig} from `options` over the defaults. Without `families`, a library
- * run (`assets`) asks only the part-free families and a `mix` names the families in its order.
+ * run (`assets`) asks only the part-free families, a `mix` names the families in its order, and
+ * `scene` 'multi' / 'mixed' asks the scene families / every family.
  * @throws ConfigError naming the offending key and why.
  */
 export function resolveRunConfig(options: RenderOptions): RunConfig {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RenderOptions;
-  const families = given.families ?? (given.mix != null ? Object.keys(given.mix) : given.assets != null ? [...LIBRARY_FAMILIES] : RUN_DEFAULTS.families);
+  const byScene = given.scene === 'multi' ? [...SCENE_FAMILY_NAMES] : given.scene === 'mixed' ? FAMILIES.map((f) => f.name) : RUN_DEFAULTS.families;
+  const families = given.families ?? (given.mix != null ? Object.keys(given.mix) : given.assets != null ? [...LIBRARY_FAMILIES] : byScene);
   return validateConfig({ ...RUN_DEFAULTS, ...given, families }, FAMILIES.map((f) => f.name));
 }
 

@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { GL_MODES, type GlMode } from '../renderers/gl-mode.js';
-import { LIBRARY_FAMILIES, listFamilyNames } from './questions/index.js';
+import { LIBRARY_FAMILIES, listFamilyNames, SCENE_FAMILY_NAMES, SINGLE_OBJECT_FAMILIES } from './questions/index.js';
 
 /** A JSON schema fragment (draft-07). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -32,7 +32,7 @@ export interface ManifestContext {
 /** Where the manifest records a setting: a dotted path in its `config` block, and the value (undefined = leave it out). */
 export interface ManifestProjection<T> {
   path: string;
-  project?: (value: T, context: ManifestContext) => unknown;
+  project?: (value: T, context: ManifestContext & { config: Readonly<Record<string, unknown>> }) => unknown;
 }
 
 /** One setting. */
@@ -183,10 +183,13 @@ export const RUN_SETTINGS = {
     group: 'questions', flag: '--cot-ratio <r>', help: 'share of SFT records with <think> reasoning (hybrid cold start), 0..1', default: 0.5, parse: parseFlag.number,
     schema: { type: 'number', minimum: 0, maximum: 1, description: 'Share of SFT records with a <think> chain of thought.' }, manifest: { path: 'cot_ratio' },
   }),
-  /** Question families (see pipeline/questions), in cycle order. @default every registered family (viewpoint, then SAT) */
+  /**
+   * Question families (see pipeline/questions), in cycle order. @default every single-object family
+   * (viewpoint, then SAT); with `scene` 'multi' the scene families, with 'mixed' both
+   */
   families: setting<string[]>({
-    group: 'questions', flag: '--families <list>', help: `comma-separated question families (${FAMILY_LIST}); default: every family, the mix's with --mix, or ${LIBRARY_FAMILIES.join(', ')} with --assets`,
-    default: listFamilyNames(), defaultHelp: null, parse: parseFlag.list,
+    group: 'questions', flag: '--families <list>', help: `comma-separated question families (${FAMILY_LIST}); default: every single-object family, the scene families with --scene multi, all with --scene mixed, the mix's with --mix, or ${LIBRARY_FAMILIES.join(', ')} with --assets`,
+    default: [...SINGLE_OBJECT_FAMILIES], defaultHelp: null, parse: parseFlag.list,
     schema: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'Question families, in the order of the family cycle.' }, manifest: { path: 'families' },
   }),
   /**
@@ -294,6 +297,23 @@ export const RUN_SETTINGS = {
     schema: { type: 'number', exclusiveMinimum: 0, description: 'Largest library model, with its referenced files, in MiB; larger ones are skipped and counted.' },
     manifest: { path: 'assets.max_asset_mb', project: (value, { library }) => (library !== undefined ? value : undefined) },
   }),
+  // --- Scenes of several objects (pipeline/plan/plan-scene.ts, README "Scenes")
+  /**
+   * 'single': every sample shows one object (the families of single objects); 'multi': every
+   * sample is a scene of several objects (the scene families); 'mixed': both, each
+   * sample as its family asks. @default "single"
+   */
+  scene: setting<'single' | 'multi' | 'mixed'>({
+    group: 'look', flag: '--scene <mode>', help: `single objects, scenes of several objects (families ${SCENE_FAMILY_NAMES.join(', ')}), or mixed (each sample as its family asks)`, default: 'single',
+    schema: { enum: ['single', 'multi', 'mixed'], description: 'single: one object per sample; multi: scenes of several objects (the scene families); mixed: each sample as its family asks.' },
+    manifest: { path: 'scene.mode', project: (value) => (value === 'single' ? undefined : value) },
+  }),
+  /** Objects per scene, [min, max], 2..6. @default [3, 5] */
+  objects: setting<[number, number]>({
+    group: 'look', flag: '--objects <min,max>', help: 'objects per scene (2..6)', default: [3, 5], parse: parseFlag.range,
+    schema: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer', minimum: 2, maximum: 6 }, description: 'Objects per scene, [min, max] (2..6).' },
+    manifest: { path: 'scene.objects', project: (value, { config }) => (config.scene === 'single' ? undefined : value) },
+  }),
   // --- Look and camera ranges (pipeline/plan/draw-look.ts, docs/look.md)
   /** Vertical field of view range, degrees, [min, max]. @default [35, 55] */
   fov: setting<[number, number]>({
@@ -344,7 +364,7 @@ export const RUN_SETTINGS = {
    * @default []
    */
   passes: setting<('mask' | 'depth')[]>({
-    group: 'output', flag: '--passes <list>', help: 'also write full-size passes beside each image: mask (8-bit PNG, 1 + part index) and/or depth (16-bit PNG, mm), e.g. mask,depth (default: none)',
+    group: 'output', flag: '--passes <list>', help: 'also write full-size passes beside each image: mask (8-bit PNG, 1 + part index; in scenes 1 + object index) and/or depth (16-bit PNG, mm), e.g. mask,depth (default: none)',
     default: [], defaultHelp: null, parse: parsePasses,
     schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['mask', 'depth'] }, description: 'Full-size passes written beside each colour image: mask (8-bit PNG, 1 + part index) and depth (16-bit PNG, z-depth in mm).' },
     manifest: { path: 'passes' },
@@ -414,7 +434,7 @@ export function projectManifestConfig(config: { [K in keyof typeof RUN_SETTINGS]
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(RUN_SETTINGS) as [keyof typeof RUN_SETTINGS, AnySetting][]) {
     if (s.manifest === undefined) continue;
-    const value = s.manifest.project === undefined ? config[key] : s.manifest.project(config[key], context);
+    const value = s.manifest.project === undefined ? config[key] : s.manifest.project(config[key], { ...context, config });
     if (value === undefined) continue;
     const path = s.manifest.path.split('.');
     let at = out;

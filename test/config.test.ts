@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, RUN_DEFAULTS, parseMix, validateConfig } from '../pipeline/config.js';
-import { listFamilyNames } from '../pipeline/questions/index.js';
+import { listFamilyNames, SCENE_FAMILY_NAMES } from '../pipeline/questions/index.js';
 
 const KNOWN = listFamilyNames();
 const valid = (over: Record<string, unknown> = {}) => validateConfig({ ...RUN_DEFAULTS, ...over }, KNOWN);
 
 describe('run config', () => {
-  it('defaults to every family, equal shares, each sample in its family\'s stage', () => {
-    expect(RUN_DEFAULTS.families).toEqual(KNOWN);
+  it('defaults to every single-object family, equal shares, each sample in its family\'s stage', () => {
+    expect(RUN_DEFAULTS.families).toEqual(KNOWN.filter((f) => !SCENE_FAMILY_NAMES.includes(f)));
+    expect(RUN_DEFAULTS.scene).toBe('single');
     expect(RUN_DEFAULTS.mix).toBeNull();
     expect(RUN_DEFAULTS.stages).toBe('family');
     expect(valid()).toMatchObject({ stages: 'family', mix: null });

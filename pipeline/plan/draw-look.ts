@@ -102,11 +102,13 @@ export function drawLook(base: Rng, rng: Rng, config: LookConfig, object: Object
     config.envFiles.length > 0
       ? { file: rng.pick(config.envFiles), rotationDeg: rng.range(0, 360), intensity: rng.range(0.6, 1.2), asBackground: rng.chance(0.5) }
       : null;
-  const useGround = rng.chance(config.groundShare);
+  // A scene always stands on its ground (when both cameras are above it); a single object has one with --ground's share.
+  const isScene = object.kind === 'procedural' && object.scene !== undefined;
+  const useGround = rng.chance(config.groundShare) || isScene;
   const shadowOpacity = rng.range(0.25, 0.5);
   const groundY = getLowestY(object);
   const above = orbits.every((o) => orbitCentre(o)[1] > groundY + GROUND_CAMERA_CLEARANCE_M);
-  const ground: GroundSpec | null = useGround && config.groundShare > 0 && above ? { y: groundY, shadowOpacity } : null;
+  const ground: GroundSpec | null = useGround && (config.groundShare > 0 || isScene) && above ? { y: groundY, shadowOpacity } : null;
   const environment = env !== null && useEnv && config.envShare > 0 ? env : null;
   return {
     ...lighting,

@@ -12,6 +12,10 @@ import type { LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
 import { getFamily } from '../questions/index.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
+import { drawScene, SCENE } from './plan-scene.js';
+
+/** Objects per scene when the config names none. */
+const SCENE_OBJECTS_DEFAULT: readonly [number, number] = [3, 5];
 import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from '../sample-plan.js';
 
@@ -37,6 +41,8 @@ export interface PlanConfig {
   library?: readonly LibraryObjectSpec[];
   /** Background, environment map and ground plane settings (pipeline/plan/draw-look.ts). @default LOOK_DEFAULTS */
   look?: LookConfig;
+  /** Objects per scene, [min, max], for the scene families' samples (pipeline/plan/plan-scene.ts). @default [3, 5] */
+  sceneObjects?: readonly [number, number];
 }
 
 /** Sample id for a seed and global index: `vf-<seed, 8 hex>-<index, 8 digits>`. */
@@ -76,14 +82,19 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const { family, familyIndex } = config.schedule.familyAt(index);
   const id = sampleId(config.seed, index);
   const rng = sampleRng(config.seed, 'plan', index, attempt);
-  // --- Object
-  const object = config.library === undefined ? drawProceduralObject(rng, id) : drawLibraryObject(rng, config.library);
-  const yaw = rng.range(0, 360);
+  const familySpec = getFamily(family);
+  // --- Object: a scene of several objects for a scene family (its objects yawed inside it, so the scene itself is not), else one object
+  const object = familySpec.scene
+    ? drawScene(rng, `${SCENE}-${id.slice(-8)}`, config.sceneObjects ?? SCENE_OBJECTS_DEFAULT)
+    : config.library === undefined
+      ? drawProceduralObject(rng, id)
+      : drawLibraryObject(rng, config.library);
+  const yaw = familySpec.scene ? 0 : rng.range(0, 360);
   // --- Cameras
   const ranges = config.camera ?? CAMERA_DEFAULTS;
   const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
-  const { motion } = getFamily(family);
+  const { motion } = familySpec;
   const motionClass = answerClassOfDraw(config.seed, family, familyIndex, motion.classes ?? 1, index, attempt);
   const { orbits, objectTurnDeg } = drawCameraMotion({ motion }, fovYDeg, rng, ranges, motionClass);
   // --- Look

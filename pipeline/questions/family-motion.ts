@@ -101,3 +101,35 @@ export const MODERATE_MOTION: FamilyMotion = Object.freeze({
     return { deltaAzimuthDeg, elevationDeg, radiusM: m.nuisanceRadius() };
   },
 });
+
+/** Elevation range of scene cameras, degrees: above the ground the objects stand on, looking down on them. */
+export const SCENE_ELEVATION_DEG: readonly [number, number] = [15, 50];
+
+/**
+ * Distance range of scene cameras from the scene centre, metres: outside the unit sphere that
+ * holds every object (so a camera is never inside one) but near enough that the view takes in
+ * only part of the scene, and objects at its sides or near its edge fall out of the frame.
+ */
+export const SCENE_RADIUS_M: readonly [number, number] = [1.15, 1.9];
+
+/** Largest pan of a scene camera away from the scene centre, degrees. */
+export const SCENE_PAN_DEG = 14;
+
+/**
+ * The motion of the scene families: both cameras above the ground (elevation in
+ * {@link SCENE_ELEVATION_DEG}, within the run's range), near the scene ({@link SCENE_RADIUS_M})
+ * and panned up to {@link SCENE_PAN_DEG} off its centre, views 40–140° apart on either side, so an
+ * object one view hides or leaves out is often seen in the other (the cross-view rule of the
+ * static scene families).
+ */
+export const SCENE_MOTION: FamilyMotion = Object.freeze({
+  draw(m: MotionDraw) {
+    const deltaAzimuthDeg = (m.rng.chance(0.5) ? 1 : -1) * m.rng.range(40, 140);
+    const lo = Math.max(m.elevationDeg[0], SCENE_ELEVATION_DEG[0]);
+    const hi = Math.min(m.elevationDeg[1], SCENE_ELEVATION_DEG[1]);
+    const elevationDeg: [number, number] = [m.rng.range(lo, hi), m.rng.range(lo, hi)];
+    const radiusM: [number, number] = [m.rng.range(SCENE_RADIUS_M[0], SCENE_RADIUS_M[1]), m.rng.range(SCENE_RADIUS_M[0], SCENE_RADIUS_M[1])];
+    const panDeg: [number, number] = [m.rng.range(-SCENE_PAN_DEG, SCENE_PAN_DEG), m.rng.range(-SCENE_PAN_DEG, SCENE_PAN_DEG)];
+    return { deltaAzimuthDeg, elevationDeg, radiusM, panDeg };
+  },
+});

@@ -12,6 +12,8 @@ import { orbitFamily } from './orbit.js';
 import { perspectiveFamily } from './perspective.js';
 import type { QuestionFamily, Stage } from './question-family.js';
 import { relativeDepthFamily } from './relative-depth.js';
+import { objectDepthFamily } from './object-depth.js';
+import { objectDistanceFamily } from './object-distance.js';
 
 const NAME = 'questions';
 
@@ -21,15 +23,24 @@ export const VIEWPOINT_FAMILIES: readonly QuestionFamily[] = Object.freeze([orbi
 /** The SAT-style families of the RL stage, in registry order. */
 export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFamily, objectRotationFamily, perspectiveFamily, relativeDepthFamily]);
 
+/** The families of scenes of several objects (README, "Scenes"), in registry order. */
+export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily]);
+
 /** Every registered family, in a fixed order. */
-export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES]);
+export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES, ...SCENE_FAMILIES]);
 
 /**
  * Families a library model may be asked (docs/assets.md): those that name no coloured part
  * (`namesParts` false; a library model has none), in registry order. They ask about the camera
  * or object motion only, and their reasoning speaks of "the whole object".
  */
-export const LIBRARY_FAMILIES: readonly string[] = Object.freeze(FAMILIES.filter((f) => !f.namesParts).map((f) => f.name));
+export const LIBRARY_FAMILIES: readonly string[] = Object.freeze(FAMILIES.filter((f) => !f.namesParts && !f.scene).map((f) => f.name));
+
+/** Families of single objects (the default `--scene single`), in registry order. */
+export const SINGLE_OBJECT_FAMILIES: readonly string[] = Object.freeze(FAMILIES.filter((f) => !f.scene).map((f) => f.name));
+
+/** Families of scenes (`--scene multi`), in registry order. */
+export const SCENE_FAMILY_NAMES: readonly string[] = Object.freeze(SCENE_FAMILIES.map((f) => f.name));
 
 /** Names of every registered family, in registry order. */
 export function listFamilyNames(): string[] {
@@ -60,3 +71,5 @@ export { EGO_TURN_DEFAULTS, createEgoTurnFamily, egoTurnFamily, type EgoTurnOpti
 export { OBJECT_ROTATION_DEFAULTS, createObjectRotationFamily, objectRotationFamily, type ObjectRotationOptions } from './object-rotation.js';
 export { PERSPECTIVE_DEFAULTS, createPerspectiveFamily, perspectiveFamily, type PerspectiveOptions } from './perspective.js';
 export { RELATIVE_DEPTH_DEFAULTS, createRelativeDepthFamily, relativeDepthFamily, type RelativeDepthOptions } from './relative-depth.js';
+export { OBJECT_DEPTH_DEFAULTS, createObjectDepthFamily, objectDepthFamily, type ObjectDepthOptions } from './object-depth.js';
+export { OBJECT_DISTANCE_DEFAULTS, createObjectDistanceFamily, objectDistanceFamily, type ObjectDistanceOptions } from './object-distance.js';

@@ -28,6 +28,7 @@ import type { Renderer, RenderOptions } from '../../renderers/renderer.js';
 import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
 import { ASSET_FAILED, askQuestion, resolveSample } from './resolve-sample.js';
 import { encodeAndWrite, imagePath, shardOf } from './sample-files.js';
+import { toObjectLabels } from './scene-mask.js';
 
 /** What a sample needs from its run. */
 export interface SampleContext {
@@ -138,6 +139,9 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
       question = asked.question;
       break;
     }
+    // A scene's mask labels its objects (1 + object index), not their parts.
+    const scene = plan.job.object.kind === 'procedural' ? plan.job.object.scene : undefined;
+    if (scene !== undefined) [rawA, rawB] = [rawA, rawB].map((raw) => (raw.mask === undefined ? raw : { ...raw, mask: toObjectLabels(raw.mask, scene) })) as [RawImage, RawImage];
     const images = await Promise.all([
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
       encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),

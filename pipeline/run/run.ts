@@ -207,6 +207,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     schedule: buildFamilySchedule(getCycleWeights(config)),
     camera: { ...CAMERA_DEFAULTS, fovYDeg: config.fov, radiusFactor: config.distance },
     look: getLookConfig(config, deps.envMaps),
+    sceneObjects: config.objects,
   };
   // --- Asset library: its objects (symmetry from the estimator); assets that fail in the page are quarantined
   const quarantined = new Set<string>();

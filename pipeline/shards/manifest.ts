@@ -83,6 +83,8 @@ export interface ManifestConfig {
   look?: ManifestLook;
   /** The extra passes written beside the images (`--passes`); absent when none (and in manifests written before them). */
   passes?: ('mask' | 'depth')[];
+  /** Scenes of several objects (`--scene multi|mixed`, `--objects`); absent for single objects (and in manifests written before scenes). */
+  scene?: { mode: 'multi' | 'mixed'; objects: [number, number] };
 }
 
 /** {@link ManifestConfig.look}. */
@@ -253,6 +255,7 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
         }
       : {}),
     ...(c.passes !== undefined && c.passes.length > 0 ? { passes: [...c.passes] } : {}),
+    ...(c.scene !== undefined ? { scene: { mode: c.scene.mode, objects: [c.scene.objects[0], c.scene.objects[1]] } } : {}),
   };
 }
 

@@ -45,7 +45,11 @@ export interface ViewClaim {
   where: string;
   image: RecordMeta['images'][number];
   look: RecordMeta['look'];
-  parts: { name: string; visible: boolean; idPixels: number | null; horizontal: string; vertical: string }[];
+  /**
+   * What the mask labels (label = 1 + index): the object's parts, or a scene's objects (whose image
+   * region the record does not state: `horizontal`/`vertical` null, not checked).
+   */
+  parts: { name: string; visible: boolean; idPixels: number | null; horizontal: string | null; vertical: string | null }[];
   radiusM: number;
   panDeg: number;
 }
@@ -56,10 +60,14 @@ export function viewClaims(meta: RecordMeta, where: string): [ViewClaim, ViewCla
     where: `${where}, view ${v === 0 ? 'A' : 'B'}`,
     image: meta.images[v],
     look: meta.look,
-    parts: meta.parts.map((p) => {
-      const pv = v === 0 ? p.view_a : p.view_b;
-      return { name: p.name, visible: pv.visible, idPixels: pv.id_pixels, horizontal: pv.horizontal, vertical: pv.vertical };
-    }),
+    // A scene's mask labels its objects (1 + object index); one the ray cast sees nothing of counts as hidden.
+    parts:
+      meta.scene !== null
+        ? meta.scene.objects.map((o) => ({ name: o.name, visible: o.visible[v], idPixels: o.visible_fraction[v] === 0 ? 0 : null, horizontal: null, vertical: null }))
+        : meta.parts.map((p) => {
+            const pv = v === 0 ? p.view_a : p.view_b;
+            return { name: p.name, visible: pv.visible, idPixels: pv.id_pixels, horizontal: pv.horizontal, vertical: pv.vertical };
+          }),
     radiusM: meta.views[v].orbit.radius_m,
     panDeg: meta.views[v].orbit.pan_deg,
   })) as [ViewClaim, ViewClaim];
@@ -141,7 +149,7 @@ export async function checkViewPixels(claim: ViewClaim, read: (path: string) => 
           }
           const h = third(sumX[i + 1] / n, width, ['left', 'centre', 'right']);
           const v = third(sumY[i + 1] / n, height, ['top', 'middle', 'bottom']);
-          if (!h.includes(part.horizontal) || !v.includes(part.vertical)) {
+          if (part.horizontal !== null && part.vertical !== null && (!h.includes(part.horizontal) || !v.includes(part.vertical))) {
             problems.push(`${claim.where}: part "${part.name}" is said to be ${part.vertical}/${part.horizontal}, its mask centroid lies ${v.join('|')}/${h.join('|')}`);
           }
         } else if (part.idPixels === 0 && n > MAX_HIDDEN_MASK_SHARE * area) {

@@ -45,7 +45,7 @@ describe('facts read from the registry', () => {
   });
 
   it('the library families are the part-free ones, and the turn-sensitive ones are the rotation questions', () => {
-    expect(LIBRARY_FAMILIES).toEqual(FAMILIES.filter((f) => !f.namesParts).map((f) => f.name));
+    expect(LIBRARY_FAMILIES).toEqual(FAMILIES.filter((f) => !f.namesParts && !f.scene).map((f) => f.name));
     expect(LIBRARY_FAMILIES).not.toContain('perspective');
     expect(LIBRARY_FAMILIES).not.toContain('relative-depth');
     expect(FAMILIES.filter((f) => f.turnSensitive).map((f) => f.name)).toEqual(['orbit', 'orbit-direction', 'object-rotation', 'perspective']);

@@ -19,7 +19,7 @@ import {
 import { DISTANCE_TEMPLATES } from '../../pipeline/questions/distance.js';
 import { ELEVATION_TEMPLATES } from '../../pipeline/questions/elevation.js';
 import { EGO_TURN_TEMPLATES } from '../../pipeline/questions/ego-turn.js';
-import { FAMILIES, SAT_FAMILIES, VIEWPOINT_FAMILIES, getFamily, listFamilyNames, listFamilyNamesOfStage } from '../../pipeline/questions/index.js';
+import { FAMILIES, SAT_FAMILIES, SCENE_FAMILIES, VIEWPOINT_FAMILIES, getFamily, listFamilyNames, listFamilyNamesOfStage } from '../../pipeline/questions/index.js';
 import { OBJECT_ROTATION_TEMPLATES } from '../../pipeline/questions/object-rotation.js';
 import { PERSPECTIVE_TEMPLATES } from '../../pipeline/questions/perspective.js';
 import { RELATIVE_DEPTH_TEMPLATES } from '../../pipeline/questions/relative-depth.js';
@@ -31,18 +31,21 @@ import { reasoningProblems } from './check-reasoning.js';
 import { PARTS_A, PARTS_B, makeTruth } from './make-truth.js';
 
 describe('family registry', () => {
-  it('lists the viewpoint families, then the SAT families, in a fixed order', () => {
+  it('lists the viewpoint families, then the SAT families, then the scene families, in a fixed order', () => {
     const viewpoint = ['orbit', 'orbit-direction', 'elevation', 'distance'];
     const sat = ['ego-turn', 'object-rotation', 'perspective', 'relative-depth'];
-    expect(listFamilyNames()).toEqual([...viewpoint, ...sat]);
-    expect(FAMILIES.map((f) => f.name)).toEqual([...viewpoint, ...sat]);
+    const scene = ['object-depth', 'object-distance'];
+    expect(listFamilyNames()).toEqual([...viewpoint, ...sat, ...scene]);
+    expect(FAMILIES.map((f) => f.name)).toEqual([...viewpoint, ...sat, ...scene]);
+    expect(SCENE_FAMILIES.map((f) => f.name)).toEqual(scene);
+    expect(SCENE_FAMILIES.every((f) => f.scene && f.stage === 'rl')).toBe(true);
     expect(VIEWPOINT_FAMILIES.map((f) => f.name)).toEqual(viewpoint);
     expect(SAT_FAMILIES.map((f) => f.name)).toEqual(sat);
     expect(VIEWPOINT_FAMILIES.every((f) => f.stage === 'sft')).toBe(true);
     expect(SAT_FAMILIES.every((f) => f.stage === 'rl')).toBe(true);
     expect(listFamilyNamesOfStage('sft')).toEqual(viewpoint);
-    expect(listFamilyNamesOfStage('rl')).toEqual(sat);
-    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3, 4, 4, 2, 2]);
+    expect(listFamilyNamesOfStage('rl')).toEqual([...sat, ...scene]);
+    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3, 4, 4, 2, 2, 2, 2]);
   });
 
   it('agrees with the stage table the records use', () => {

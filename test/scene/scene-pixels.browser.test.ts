@@ -1,0 +1,61 @@
+/**
+ * Scenes in real pixels: a small scene run in Chromium with masks; verify passes, every object a
+ * record calls visible covers its mask label (1 + object index), and its projected centre lands
+ * inside that label's bounding box (a few pixels of slack: a ring's centre is its hole).
+ */
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { RUN_DEFAULTS } from '../../pipeline/config.js';
+import { run } from '../../pipeline/run/run.js';
+import { verifyDataset } from '../../pipeline/verify/verify-dataset.js';
+import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
+import { memoryLogger } from '../scale/fake-run.js';
+
+const SLACK_PX = 4;
+
+describe('scene pixels', () => {
+  it('labels each visible object in the mask, around its projected centre, and verifies', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'vf-scene-px-'));
+    await run(
+      { ...RUN_DEFAULTS, count: 10, seed: 2, size: 192, shardSize: 10, out, concurrency: 1, parquet: false, scene: 'multi', families: ['object-depth', 'object-distance'], passes: ['mask'] },
+      { createRenderer: () => ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, logger: { info() {}, warn() {} } }), logger: memoryLogger(), versions: { viewforge: '0.0.0-test' } },
+    );
+    expect((await verifyDataset(out)).faults).toEqual([]);
+    const lines = (await readFile(join(out, 'rl', (await readdir(join(out, 'rl'))).find((f) => f.endsWith('.jsonl'))!), 'utf8')).trim().split('\n');
+    let checked = 0;
+    for (const line of lines) {
+      const meta = JSON.parse(line).extra_info;
+      for (const v of [0, 1]) {
+        const { data, info } = await sharp(join(out, meta.images[v].mask.path)).raw().toBuffer({ resolveWithObject: true });
+        const { K, R, t } = meta.views[v];
+        meta.scene.objects.forEach((o: { name: string; position: number[]; visible: boolean[] }, j: number) => {
+          if (!o.visible[v]) return;
+          const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, n: 0 };
+          for (let y = 0; y < info.height; y++) {
+            for (let x = 0; x < info.width; x++) {
+              if (data[(y * info.width + x) * info.channels] !== j + 1) continue;
+              box.n++;
+              box.x0 = Math.min(box.x0, x);
+              box.y0 = Math.min(box.y0, y);
+              box.x1 = Math.max(box.x1, x);
+              box.y1 = Math.max(box.y1, y);
+            }
+          }
+          expect(box.n, `${meta.id} view ${v}: ${o.name} is visible but has no mask pixel`).toBeGreaterThan(0);
+          const c = [0, 1, 2].map((r) => R[r][0] * o.position[0] + R[r][1] * o.position[1] + R[r][2] * o.position[2] + t[r]);
+          const [u, w] = [(K.fx * c[0]) / c[2] + K.cx, (K.fy * c[1]) / c[2] + K.cy];
+          if (u < 0 || w < 0 || u >= info.width || w >= info.height) return; // centre out of frame: nothing to land on
+          expect(u, `${meta.id} view ${v}: ${o.name}`).toBeGreaterThanOrEqual(box.x0 - SLACK_PX);
+          expect(u, `${meta.id} view ${v}: ${o.name}`).toBeLessThanOrEqual(box.x1 + 1 + SLACK_PX);
+          expect(w, `${meta.id} view ${v}: ${o.name}`).toBeGreaterThanOrEqual(box.y0 - SLACK_PX);
+          expect(w, `${meta.id} view ${v}: ${o.name}`).toBeLessThanOrEqual(box.y1 + 1 + SLACK_PX);
+          checked++;
+        });
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  }, 180_000);
+});
