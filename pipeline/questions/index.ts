@@ -14,6 +14,10 @@ import type { QuestionFamily, Stage } from './question-family.js';
 import { relativeDepthFamily } from './relative-depth.js';
 import { objectDepthFamily } from './object-depth.js';
 import { objectDistanceFamily } from './object-distance.js';
+import { goalAimFamily } from './goal-aim.js';
+import { perspectiveTakingFamily } from './perspective-taking.js';
+import { objectCountFamily } from './object-count.js';
+import { objectLeftRightFamily } from './object-left-right.js';
 
 const NAME = 'questions';
 
@@ -24,7 +28,7 @@ export const VIEWPOINT_FAMILIES: readonly QuestionFamily[] = Object.freeze([orbi
 export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFamily, objectRotationFamily, perspectiveFamily, relativeDepthFamily]);
 
 /** The families of scenes of several objects (README, "Scenes"), in registry order. */
-export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily]);
+export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily, goalAimFamily, perspectiveTakingFamily, objectCountFamily, objectLeftRightFamily]);
 
 /** Every registered family, in a fixed order. */
 export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES, ...SCENE_FAMILIES]);
@@ -73,3 +77,7 @@ export { PERSPECTIVE_DEFAULTS, createPerspectiveFamily, perspectiveFamily, type 
 export { RELATIVE_DEPTH_DEFAULTS, createRelativeDepthFamily, relativeDepthFamily, type RelativeDepthOptions } from './relative-depth.js';
 export { OBJECT_DEPTH_DEFAULTS, createObjectDepthFamily, objectDepthFamily, type ObjectDepthOptions } from './object-depth.js';
 export { OBJECT_DISTANCE_DEFAULTS, createObjectDistanceFamily, objectDistanceFamily, type ObjectDistanceOptions } from './object-distance.js';
+export { GOAL_AIM_DEFAULTS, GOAL_AIM_BIN_EDGES_DEG, createGoalAimFamily, goalAimFamily, type GoalAimOptions } from './goal-aim.js';
+export { PERSPECTIVE_TAKING_DEFAULTS, createPerspectiveTakingFamily, perspectiveTakingFamily, type PerspectiveTakingOptions } from './perspective-taking.js';
+export { createObjectCountFamily, objectCountFamily } from './object-count.js';
+export { OBJECT_LEFT_RIGHT_DEFAULTS, createObjectLeftRightFamily, objectLeftRightFamily, type ObjectLeftRightOptions } from './object-left-right.js';

@@ -26,10 +26,10 @@
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
-import { answerSentence, drawReasoningStyle, fillTemplate, joinList } from './describe-view.js';
+import { answerSentence, drawReasoningStyle, fillTemplate } from './describe-view.js';
 import { SCENE_MOTION } from './family-motion.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
-import { distance3, imageName, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
+import { describeSceneView, distance3, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 
 const FAMILY = 'object-distance';
 
@@ -113,16 +113,6 @@ export function getObjectDistanceBin(ratio: number): string {
   return ratio < 1.5 ? 'ratio <1.5' : ratio < 2 ? 'ratio 1.5-2' : 'ratio ≥2';
 }
 
-/** "The first image shows the red mug and the chair; the green ball is not visible in it." */
-function viewSentence(view: 0 | 1, objects: readonly SceneObjectFacts[]): string {
-  const seen = objects.filter((f) => f.views[view].state === 'seen').map((f) => f.label);
-  const hidden = objects.filter((f) => f.views[view].state === 'hidden').map((f) => f.label);
-  const image = imageName(view);
-  const Image = `${image[0].toUpperCase()}${image.slice(1)}`;
-  if (seen.length === 0) return hidden.length === 1 ? `${Image} does not show ${hidden[0]}.` : hidden.length === 2 ? `${Image} shows neither ${hidden[0]} nor ${hidden[1]}.` : `${Image} shows none of ${joinList(hidden)}.`;
-  const shows = `${Image} shows ${joinList(seen)}`;
-  return hidden.length === 0 ? `${shows}.` : `${shows}; ${joinList(hidden)} ${hidden.length === 1 ? 'is' : 'are'} not visible in it.`;
-}
 
 function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDistanceOptions): BuiltQuestion {
   const verdict = appliesWith(truth, o);
@@ -138,8 +128,8 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDi
   const named = [triple.ref, y, z];
   const x = triple.ref.spec.name;
   const reasoning = [
-    viewSentence(0, named.filter((f) => f.views[0].state !== 'sliver')),
-    viewSentence(1, named.filter((f) => f.views[1].state !== 'sliver')),
+    describeSceneView(0, named.filter((f) => f.views[0].state !== 'sliver')),
+    describeSceneView(1, named.filter((f) => f.views[1].state !== 'sliver')),
     fillTemplate(EVIDENCE[style.change % EVIDENCE.length], { x, near: near.spec.name, far: far.spec.name, dn: dn.toFixed(2), df: df.toFixed(2) }),
     fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { x, near: near.spec.name, gap: (df - dn).toFixed(2) }),
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),

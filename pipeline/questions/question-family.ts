@@ -25,8 +25,8 @@ export type Applicability = { ok: true } | { ok: false; reason: string };
 export interface Difficulty {
   /** Distance of the true value from the nearest decision edge (bin edge or threshold). */
   margin: number;
-  /** Unit of `margin`: "deg" for angles, "ratio" for distance ratios, "px" for image positions, "m" for depths. */
-  marginUnit: 'deg' | 'ratio' | 'px' | 'm';
+  /** Unit of `margin`: "deg" for angles, "ratio" for distance ratios, "px" for image positions, "m" for depths, "objects" for counts. */
+  marginUnit: 'deg' | 'ratio' | 'px' | 'm' | 'objects';
   /** The true bin / class label, e.g. "right 30-60°". */
   bin: string;
   /** The signed quantity the answer was derived from (e.g. Δazimuth in degrees). */

@@ -12,6 +12,7 @@
  */
 import { projectPoint } from '../geometry/project-point.js';
 import type { GroundTruth, PartView, SceneObjectSpec, SceneSpec, Vec3 } from '../types.js';
+import { joinList } from './describe-view.js';
 
 /** Thresholds of the object states. */
 export const OBJECT_RULES = Object.freeze({
@@ -81,4 +82,48 @@ export function distance3(a: Vec3, b: Vec3): number {
 /** "the first image" / "the second image". */
 export function imageName(view: 0 | 1): string {
   return view === 0 ? 'the first image' : 'the second image';
+}
+
+/**
+ * Bearing of a world point from a camera about the world's up axis, degrees in (−180, 180]: 0
+ * straight ahead (the camera's viewing direction on the ground plane), positive to its right.
+ * The camera's right is its OpenCV x axis (no roll: it lies in the ground plane).
+ */
+export function bearingDeg(camera: { R: number[][]; centre: readonly number[] }, point: readonly number[]): number {
+  const fn = Math.hypot(camera.R[2][0], camera.R[2][2]);
+  const rn = Math.hypot(camera.R[0][0], camera.R[0][2]);
+  const f = [camera.R[2][0] / fn, camera.R[2][2] / fn];
+  const r = [camera.R[0][0] / rn, camera.R[0][2] / rn];
+  const d = [point[0] - camera.centre[0], point[2] - camera.centre[2]];
+  return (Math.atan2(d[0] * r[0] + d[1] * r[1], d[0] * f[0] + d[1] * f[1]) * 180) / Math.PI;
+}
+
+/**
+ * Side of `z` for someone standing at `x` and facing `y` on the ground plane, as the signed angle
+ * from the facing direction to `z`, degrees in (−180, 180]: positive on their right.
+ */
+export function sideAngleDeg(x: readonly number[], y: readonly number[], z: readonly number[]): number {
+  const f = [y[0] - x[0], y[2] - x[2]];
+  const right = [-f[1], f[0]]; // f × up on the ground plane: facing −Z, the right is +X
+  const d = [z[0] - x[0], z[2] - x[2]];
+  return (Math.atan2(d[0] * right[0] + d[1] * right[1], d[0] * f[0] + d[1] * f[1]) * 180) / Math.PI;
+}
+
+/** Objects hidden in `view` and seen in the other view (their place must come from the other image). */
+export function carriedInto(objects: readonly SceneObjectFacts[], view: 0 | 1): SceneObjectFacts[] {
+  return objects.filter((o) => o.views[view].state === 'hidden' && o.views[view === 0 ? 1 : 0].state === 'seen');
+}
+
+/**
+ * What one image shows of `objects`, true in every word: "The first image shows the red mug and
+ * the chair; the green ball is not visible in it." Slivers are left out of both lists.
+ */
+export function describeSceneView(view: 0 | 1, objects: readonly SceneObjectFacts[]): string {
+  const seen = objects.filter((f) => f.views[view].state === 'seen').map((f) => f.label);
+  const hidden = objects.filter((f) => f.views[view].state === 'hidden').map((f) => f.label);
+  const image = imageName(view);
+  const Image = `${image[0].toUpperCase()}${image.slice(1)}`;
+  if (seen.length === 0) return hidden.length === 1 ? `${Image} does not show ${hidden[0]}.` : hidden.length === 2 ? `${Image} shows neither ${hidden[0]} nor ${hidden[1]}.` : `${Image} shows none of ${joinList(hidden)}.`;
+  const shows = `${Image} shows ${joinList(seen)}`;
+  return hidden.length === 0 ? `${shows}.` : `${shows}; ${joinList(hidden)} ${hidden.length === 1 ? 'is' : 'are'} not visible in it.`;
 }

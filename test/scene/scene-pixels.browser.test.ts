@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { RUN_DEFAULTS } from '../../pipeline/config.js';
+import { SCENE_FAMILY_NAMES } from '../../pipeline/questions/index.js';
 import { run } from '../../pipeline/run/run.js';
 import { verifyDataset } from '../../pipeline/verify/verify-dataset.js';
 import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
@@ -20,16 +21,22 @@ describe('scene pixels', () => {
   it('labels each visible object in the mask, around its projected centre, and verifies', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vf-scene-px-'));
     await run(
-      { ...RUN_DEFAULTS, count: 10, seed: 2, size: 192, shardSize: 10, out, concurrency: 1, parquet: false, scene: 'multi', families: ['object-depth', 'object-distance'], passes: ['mask'] },
+      { ...RUN_DEFAULTS, count: 18, seed: 2, size: 192, shardSize: 18, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES], passes: ['mask'] },
       { createRenderer: () => ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, logger: { info() {}, warn() {} } }), logger: memoryLogger(), versions: { viewforge: '0.0.0-test' } },
     );
     expect((await verifyDataset(out)).faults).toEqual([]);
     const lines = (await readFile(join(out, 'rl', (await readdir(join(out, 'rl'))).find((f) => f.endsWith('.jsonl'))!), 'utf8')).trim().split('\n');
     let checked = 0;
+    let counted = 0;
     for (const line of lines) {
       const meta = JSON.parse(line).extra_info;
+      const labelPixels: number[][] = [[], []];
       for (const v of [0, 1]) {
         const { data, info } = await sharp(join(out, meta.images[v].mask.path)).raw().toBuffer({ resolveWithObject: true });
+        for (let k = 0; k < info.width * info.height; k++) {
+          const l = data[k * info.channels];
+          labelPixels[v][l] = (labelPixels[v][l] ?? 0) + 1;
+        }
         const { K, R, t } = meta.views[v];
         meta.scene.objects.forEach((o: { name: string; position: number[]; visible: boolean[] }, j: number) => {
           if (!o.visible[v]) return;
@@ -55,7 +62,15 @@ describe('scene pixels', () => {
           checked++;
         });
       }
+      // object-count: the answer is the number of objects of the category whose label covers a solid patch in some mask.
+      if (meta.family === 'object-count') {
+        const enough = 12; // full-size mask pixels (the ID pass's 24 pixels at 128 px are more at 192 px)
+        const n = meta.scene.objects.filter((o: { category: string }, j: number) => o.category === meta.question_category && [0, 1].some((v) => (labelPixels[v][j + 1] ?? 0) >= enough)).length;
+        expect(String(n), `${meta.id}: ${meta.question}`).toBe(meta.answer_text);
+        counted++;
+      }
     }
     expect(checked).toBeGreaterThan(20);
+    expect(counted).toBeGreaterThan(0);
   }, 180_000);
 });

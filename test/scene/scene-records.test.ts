@@ -7,9 +7,10 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCENE_FAMILY_NAMES } from '../../pipeline/questions/index.js';
 import { runFake, smallConfig } from '../scale/fake-run.js';
 
-interface SceneObject { id: string; name: string; position: number[]; visible: [boolean, boolean] }
+interface SceneObject { id: string; name: string; category: string; position: number[]; visible: [boolean, boolean] }
 interface Meta {
   family: string;
   options: string[];
@@ -19,15 +20,16 @@ interface Meta {
   reasoning: string;
   question_view: 0 | 1 | null;
   question_objects: string[] | null;
+  question_category: string | null;
   scene: { objects: SceneObject[] } | null;
-  views: { R: number[][]; t: number[] }[];
+  views: { R: number[][]; t: number[]; centre: number[] }[];
 }
 
 let metas: Meta[] = [];
 
 beforeAll(async () => {
   const out = await mkdtemp(join(tmpdir(), 'vf-scene-'));
-  await runFake(smallConfig(out, { count: 240, shardSize: 60, scene: 'multi', families: ['object-depth', 'object-distance'] }));
+  await runFake(smallConfig(out, { count: 600, shardSize: 100, scene: 'multi', families: [...SCENE_FAMILY_NAMES] }));
   for (const f of (await readdir(join(out, 'rl'))).filter((n) => n.endsWith('.jsonl')).sort()) {
     for (const line of (await readFile(join(out, 'rl', f), 'utf8')).trim().split('\n')) metas.push(JSON.parse(line).extra_info as Meta);
   }
@@ -40,11 +42,21 @@ const depth = (m: Meta, view: 0 | 1, p: number[]) => {
 const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 const byId = (m: Meta, id: string) => m.scene!.objects.find((o) => o.id === id)!;
 const letterOf = (m: Meta, text: string) => String.fromCharCode(65 + m.options.indexOf(text));
+/** Bearing from camera v about world up, written out from R's rows and the centre (0 ahead, + right). */
+const bearing = (m: Meta, v: number, p: number[]) => {
+  const { R, centre } = m.views[v];
+  const f = [R[2][0], R[2][2]];
+  const r = [R[0][0], R[0][2]];
+  const d = [p[0] - centre[0], p[2] - centre[2]];
+  return (Math.atan2((d[0] * r[0] + d[1] * r[1]) / Math.hypot(...r), (d[0] * f[0] + d[1] * f[1]) / Math.hypot(...f)) * 180) / Math.PI;
+};
+const carried = (o: SceneObject) => o.visible[0] !== o.visible[1];
+const share = <T>(rows: T[], pred: (r: T) => boolean) => rows.filter(pred).length / rows.length;
 
 describe('scene records', () => {
   it('object-depth: the answer is the nearer centre along the asked camera; one object hidden there and seen in the other image', () => {
     const rows = metas.filter((m) => m.family === 'object-depth');
-    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.length).toBeGreaterThan(60);
     let hiddenCloser = 0;
     for (const m of rows) {
       const v = m.question_view!;
@@ -69,7 +81,7 @@ describe('scene records', () => {
 
   it('object-distance: the answer is the centre nearer the reference in 3D; each object seen somewhere, one carried over', () => {
     const rows = metas.filter((m) => m.family === 'object-distance');
-    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.length).toBeGreaterThan(60);
     for (const m of rows) {
       expect(m.question_view).toBeNull();
       const [x, y, z] = m.question_objects!.map((id) => byId(m, id));
@@ -83,15 +95,79 @@ describe('scene records', () => {
     }
   });
 
+  it('goal-aim: side and bin of the target\'s bearing from camera A; the target hidden in image A, seen in image B', () => {
+    const rows = metas.filter((m) => m.family === 'goal-aim');
+    expect(rows.length).toBeGreaterThan(60);
+    const edges = [0, 45, 90, 135, 180];
+    for (const m of rows) {
+      const x = byId(m, m.question_objects![0]);
+      expect(x.visible).toEqual([false, true]);
+      const b = bearing(m, 0, x.position);
+      const bin = edges.findIndex((e, i) => Math.abs(b) >= e && Math.abs(b) < edges[i + 1]);
+      expect(m.answer_text).toBe(`${b > 0 ? 'right' : 'left'}, ${edges[bin]}–${edges[bin + 1]}°`);
+      expect(Math.min(...edges.map((e) => Math.abs(Math.abs(b) - e)))).toBeGreaterThanOrEqual(5 - 1e-6);
+    }
+    expect(Math.abs(share(rows, (m) => m.answer_text.startsWith('right')) - 0.5)).toBeLessThan(0.15);
+  });
+
+  it('perspective-taking: standing at X facing Y, the side of Z on the ground plane', () => {
+    const rows = metas.filter((m) => m.family === 'perspective-taking');
+    expect(rows.length).toBeGreaterThan(60);
+    for (const m of rows) {
+      const [x, y, z] = m.question_objects!.map((id) => byId(m, id));
+      const f = [y.position[0] - x.position[0], y.position[2] - x.position[2]];
+      const d = [z.position[0] - x.position[0], z.position[2] - x.position[2]];
+      const cross = f[0] * d[1] - f[1] * d[0]; // facing −Z (f = [0, −1]), +X (d = [1, 0]) is the right: cross = 1 > 0
+      expect(m.answer_text).toBe(cross > 0 ? 'right' : 'left');
+      for (const o of [x, y, z]) expect(o.visible.some(Boolean)).toBe(true);
+      expect([x, y, z].some(carried)).toBe(true);
+    }
+    expect(Math.abs(share(rows, (m) => m.answer_text === 'left') - 0.5)).toBeLessThan(0.15);
+  });
+
+  it('object-count: the objects of the category seen in some image, one of them in one image only', () => {
+    const rows = metas.filter((m) => m.family === 'object-count');
+    expect(rows.length).toBeGreaterThan(60);
+    const counts = new Map<string, number>();
+    for (const m of rows) {
+      const members = m.scene!.objects.filter((o) => o.category === m.question_category);
+      const counted = members.filter((o) => o.visible[0] || o.visible[1]);
+      expect(m.answer_text).toBe(String(counted.length));
+      expect(counted.some(carried)).toBe(true);
+      expect(m.question_objects).toEqual([]);
+      counts.set(m.answer_text, (counts.get(m.answer_text) ?? 0) + 1);
+    }
+    // 1, 2 and 3 about equally often.
+    for (const n of ['1', '2', '3']) expect(Math.abs((counts.get(n) ?? 0) / rows.length - 1 / 3)).toBeLessThan(0.12);
+  });
+
+  it('object-left-right: the bearings from the asked camera order X and Y; X hidden there, seen in the other image', () => {
+    const rows = metas.filter((m) => m.family === 'object-left-right');
+    expect(rows.length).toBeGreaterThan(60);
+    for (const m of rows) {
+      const v = m.question_view!;
+      const [x, y] = m.question_objects!.map((id) => byId(m, id));
+      expect(x.visible[v]).toBe(false);
+      expect(x.visible[1 - v]).toBe(true);
+      expect(y.visible[v]).toBe(true);
+      const [bx, by] = [bearing(m, v, x.position), bearing(m, v, y.position)];
+      expect(m.answer_text).toBe(bx < by ? 'left' : 'right');
+      expect(Math.abs(bx - by)).toBeGreaterThanOrEqual(8 - 1e-6);
+    }
+    expect(Math.abs(share(rows, (m) => m.answer_text === 'left') - 0.5)).toBeLessThan(0.15);
+  });
+
   it('balances the answer letters of each family', () => {
-    for (const family of ['object-depth', 'object-distance']) {
+    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right']) {
       const rows = metas.filter((m) => m.family === family);
-      const a = rows.filter((m) => m.answer === 'A').length / rows.length;
-      expect(Math.abs(a - 0.5)).toBeLessThan(0.1);
+      const letters = [...new Set(rows.flatMap((m) => m.options.map((_, i) => String.fromCharCode(65 + i))))];
+      for (const l of letters) expect(Math.abs(share(rows, (m) => m.answer === l) - 1 / letters.length), `${family} ${l}`).toBeLessThan(0.12);
     }
   });
 
   it('options name objects by their names exactly', () => {
-    for (const m of metas) for (const o of m.options) expect(m.scene!.objects.map((s) => s.name)).toContain(o);
+    for (const m of metas.filter((r) => r.family === 'object-depth' || r.family === 'object-distance')) for (const o of m.options) expect(m.scene!.objects.map((s) => s.name)).toContain(o);
+    // Every object a question names is in the question text by its name.
+    for (const m of metas) for (const id of m.question_objects!) expect(m.question).toContain(byId(m, id).name);
   });
 });
