@@ -171,3 +171,25 @@ describe('scene records', () => {
     for (const m of metas) for (const id of m.question_objects!) expect(m.question).toContain(byId(m, id).name);
   });
 });
+
+describe('scene determinism', () => {
+  it('writes the same bytes whatever the concurrency and the worker split', async () => {
+    const shardsOf = async (dir: string) => {
+      const files = (await readdir(join(dir, 'rl'))).filter((f) => f.endsWith('.jsonl')).sort();
+      return new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, 'rl', f), 'utf8')] as const)));
+    };
+    const base = { count: 40, shardSize: 10, scene: 'multi' as const, families: [...SCENE_FAMILY_NAMES] };
+    const one = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
+    await runFake(smallConfig(one, { ...base, concurrency: 1 }));
+    const four = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
+    await runFake(smallConfig(four, { ...base, concurrency: 4 }));
+    const reference = await shardsOf(one);
+    expect(reference.size).toBe(4);
+    expect(await shardsOf(four)).toEqual(reference);
+    for (const shardIndex of [0, 1]) {
+      const part = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
+      await runFake(smallConfig(part, { ...base, concurrency: 2, shardIndex, shardCount: 2 }));
+      for (const [f, text] of await shardsOf(part)) expect(text, `worker ${shardIndex} ${f}`).toBe(reference.get(f));
+    }
+  }, 120_000);
+});
