@@ -133,3 +133,21 @@ export const SCENE_MOTION: FamilyMotion = Object.freeze({
     return { deltaAzimuthDeg, elevationDeg, radiusM, panDeg };
   },
 });
+
+/**
+ * The motion of `goal-aim` and `action-consequence`: view A an ego view among the objects (0.45–1.05 m
+ * from the scene centre, 8–22° up, so about 0.1–0.4 m above the ground, turned up to 75° away from
+ * the centre, so objects lie all around it), view B a scene-family view from outside (as
+ * {@link SCENE_MOTION}). A camera inside or against an object is re-drawn by the family.
+ */
+export const EGO_SCENE_MOTION: FamilyMotion = Object.freeze({
+  draw(m: MotionDraw) {
+    const deltaAzimuthDeg = (m.rng.chance(0.5) ? 1 : -1) * m.rng.range(40, 140);
+    const lo = Math.max(m.elevationDeg[0], SCENE_ELEVATION_DEG[0]);
+    const hi = Math.min(m.elevationDeg[1], SCENE_ELEVATION_DEG[1]);
+    const elevationDeg: [number, number] = [m.rng.range(Math.max(m.elevationDeg[0], 8), Math.min(m.elevationDeg[1], 22)), m.rng.range(lo, hi)];
+    const radiusM: [number, number] = [m.rng.range(0.45, 1.05), m.rng.range(SCENE_RADIUS_M[0], SCENE_RADIUS_M[1])];
+    const panDeg: [number, number] = [m.rng.range(-75, 75), m.rng.range(-SCENE_PAN_DEG, SCENE_PAN_DEG)];
+    return { deltaAzimuthDeg, elevationDeg, radiusM, panDeg };
+  },
+});

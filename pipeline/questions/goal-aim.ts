@@ -1,7 +1,7 @@
 /**
  * Family `goal-aim` (RL stage; SAT "goal aiming", on scenes, README "Scenes"): standing where the
  * first image was taken, which way (left or right) and about how far must you turn to face X? Four
- * options: side × turn bin ({@link GOAL_AIM_BIN_EDGES_DEG}), the true one, its mirror, a partner
+ * options: side × turn bin (0–45°, 45–90°, 90–180°), the true one, its mirror, a partner
  * bin and its mirror (signed-bins.ts), so the option list gives neither side nor size away.
  *
  * The answer is the bearing of X's centre from camera A about the world's up axis
@@ -18,8 +18,9 @@
  *   right by about 58°, in the 45–90° range. So the answer is A: right, 45–90°.
  * ```
  *
- * Answer classes: 0 = right, 1 = left, balanced (the bins come as the scenes give them). Re-draw
- * rules: 'no-target' (no object hidden in the first image and seen in the second),
+ * View A is an ego view among the objects ({@link EGO_SCENE_MOTION}), so targets lie all around it.
+ * Answer classes: side × bin (6), balanced. Re-draw rules: 'camera-in-object' (camera A inside or
+ * against an object), 'no-target' (no object hidden in the first image and seen in the second),
  * 'near-bin-edge' (every such object within `edgeMarginDeg` of a bin edge), 'no-target-of-class'.
  * `difficulty`: margin = distance from the nearest bin edge (deg), bin = "<side> <lo>-<hi>°",
  * value = the signed bearing.
@@ -28,15 +29,15 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { answerSentence, drawReasoningStyle, fillTemplate } from './describe-view.js';
-import { SCENE_MOTION } from './family-motion.js';
+import { EGO_SCENE_MOTION } from './family-motion.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
-import { bearingDeg, carriedInto, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
+import { bearingDeg, carriedInto, isCameraClear, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 import { drawPartnerBin, formatAngleInBin, getBinIndex, getBinRange, getEdgeMargin, uniformPairWeights } from './signed-bins.js';
 
 const FAMILY = 'goal-aim';
 
 /** Turn bins, degrees. */
-export const GOAL_AIM_BIN_EDGES_DEG: readonly number[] = Object.freeze([0, 45, 90, 135, 180]);
+export const GOAL_AIM_BIN_EDGES_DEG: readonly number[] = Object.freeze([0, 45, 90, 180]);
 
 export interface GoalAimOptions {
   /** Keep the bearing at least this far from every bin edge, degrees. @default 5 */
@@ -63,15 +64,18 @@ function targetsOf(truth: GroundTruth): Target[] {
   return carriedInto(listSceneObjects(truth), 0).map((x) => ({ x, bearing: bearingDeg(truth.views[0].camera, x.spec.position) }));
 }
 
-const classOf = (t: Target) => (t.bearing > 0 ? 0 : 1);
+/** Class k: bin ⌊k / 2⌋, right when k is even (as the binned motions' classes). */
+const classOf = (t: Target) => 2 * getBinIndex(Math.abs(t.bearing), GOAL_AIM_BIN_EDGES_DEG) + (t.bearing > 0 ? 0 : 1);
+const CLASSES = 2 * (GOAL_AIM_BIN_EDGES_DEG.length - 1);
 const clearOf = (t: Target, o: GoalAimOptions) => t.bearing !== 0 && getEdgeMargin(Math.abs(t.bearing), GOAL_AIM_BIN_EDGES_DEG) >= o.edgeMarginDeg;
 
 function appliesWith(truth: GroundTruth, o: GoalAimOptions, answerClass?: number): Applicability {
+  if (!isCameraClear(truth.views[0].camera.centre, listSceneObjects(truth))) return { ok: false, reason: 'camera-in-object' };
   const targets = targetsOf(truth);
   if (targets.length === 0) return { ok: false, reason: 'no-target' };
   const clear = targets.filter((t) => clearOf(t, o));
   if (clear.length === 0) return { ok: false, reason: 'near-bin-edge' };
-  if (answerClass !== undefined && !clear.some((t) => classOf(t) === answerClass % 2)) return { ok: false, reason: 'no-target-of-class' };
+  if (answerClass !== undefined && !clear.some((t) => classOf(t) === answerClass % CLASSES)) return { ok: false, reason: 'no-target-of-class' };
   return { ok: true };
 }
 
@@ -85,7 +89,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: GoalAimO
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
   const template = rng.pick(TEMPLATES);
   const style = drawReasoningStyle(rng);
-  const t = rng.pick(targetsOf(truth).filter((c) => clearOf(c, o) && (answerClass === undefined || classOf(c) === answerClass % 2)));
+  const t = rng.pick(targetsOf(truth).filter((c) => clearOf(c, o) && (answerClass === undefined || classOf(c) === answerClass % CLASSES)));
   const side = t.bearing > 0 ? 'right' : 'left';
   const mirror = side === 'right' ? 'left' : 'right';
   const magnitude = Math.abs(t.bearing);
@@ -122,8 +126,8 @@ export function createGoalAimFamily(options: Partial<GoalAimOptions> = {}): Ques
     name: FAMILY,
     stage: 'rl',
     optionCount: 4,
-    answerClasses: 2,
-    motion: SCENE_MOTION,
+    answerClasses: CLASSES,
+    motion: EGO_SCENE_MOTION,
     scene: true,
     applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),

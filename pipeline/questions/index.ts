@@ -18,6 +18,7 @@ import { goalAimFamily } from './goal-aim.js';
 import { perspectiveTakingFamily } from './perspective-taking.js';
 import { objectCountFamily } from './object-count.js';
 import { objectLeftRightFamily } from './object-left-right.js';
+import { actionConsequenceFamily } from './action-consequence.js';
 
 const NAME = 'questions';
 
@@ -28,7 +29,7 @@ export const VIEWPOINT_FAMILIES: readonly QuestionFamily[] = Object.freeze([orbi
 export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFamily, objectRotationFamily, perspectiveFamily, relativeDepthFamily]);
 
 /** The families of scenes of several objects (README, "Scenes"), in registry order. */
-export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily, goalAimFamily, perspectiveTakingFamily, objectCountFamily, objectLeftRightFamily]);
+export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily, goalAimFamily, perspectiveTakingFamily, objectCountFamily, objectLeftRightFamily, actionConsequenceFamily]);
 
 /** Every registered family, in a fixed order. */
 export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES, ...SCENE_FAMILIES]);
@@ -80,4 +81,5 @@ export { OBJECT_DISTANCE_DEFAULTS, createObjectDistanceFamily, objectDistanceFam
 export { GOAL_AIM_DEFAULTS, GOAL_AIM_BIN_EDGES_DEG, createGoalAimFamily, goalAimFamily, type GoalAimOptions } from './goal-aim.js';
 export { PERSPECTIVE_TAKING_DEFAULTS, createPerspectiveTakingFamily, perspectiveTakingFamily, type PerspectiveTakingOptions } from './perspective-taking.js';
 export { createObjectCountFamily, objectCountFamily } from './object-count.js';
+export { ACTION_CONSEQUENCE_DEFAULTS, createActionConsequenceFamily, actionConsequenceFamily, type ActionConsequenceOptions } from './action-consequence.js';
 export { OBJECT_LEFT_RIGHT_DEFAULTS, createObjectLeftRightFamily, objectLeftRightFamily, type ObjectLeftRightOptions } from './object-left-right.js';

@@ -127,3 +127,16 @@ export function describeSceneView(view: 0 | 1, objects: readonly SceneObjectFact
   const shows = `${Image} shows ${joinList(seen)}`;
   return hidden.length === 0 ? `${shows}.` : `${shows}; ${joinList(hidden)} ${hidden.length === 1 ? 'is' : 'are'} not visible in it.`;
 }
+
+/** Whether a camera centre stands clear of every object: outside each object's box grown by `clearanceM`. */
+export function isCameraClear(centre: readonly number[], objects: readonly SceneObjectFacts[], clearanceM = 0.06): boolean {
+  return objects.every(({ spec }) => {
+    // The box in the object's frame: undo its yaw about the box centre.
+    const dx = centre[0] - spec.position[0];
+    const dz = centre[2] - spec.position[2];
+    const c = Math.cos((spec.yawDeg * Math.PI) / 180);
+    const s = Math.sin((spec.yawDeg * Math.PI) / 180);
+    const local = [c * dx - s * dz, centre[1] - spec.position[1], s * dx + c * dz];
+    return local.some((v, k) => Math.abs(v) > spec.halfExtents[k] + clearanceM);
+  });
+}

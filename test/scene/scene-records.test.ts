@@ -98,7 +98,7 @@ describe('scene records', () => {
   it('goal-aim: side and bin of the target\'s bearing from camera A; the target hidden in image A, seen in image B', () => {
     const rows = metas.filter((m) => m.family === 'goal-aim');
     expect(rows.length).toBeGreaterThan(60);
-    const edges = [0, 45, 90, 135, 180];
+    const edges = [0, 45, 90, 180];
     for (const m of rows) {
       const x = byId(m, m.question_objects![0]);
       expect(x.visible).toEqual([false, true]);
@@ -107,7 +107,11 @@ describe('scene records', () => {
       expect(m.answer_text).toBe(`${b > 0 ? 'right' : 'left'}, ${edges[bin]}–${edges[bin + 1]}°`);
       expect(Math.min(...edges.map((e) => Math.abs(Math.abs(b) - e)))).toBeGreaterThanOrEqual(5 - 1e-6);
     }
-    expect(Math.abs(share(rows, (m) => m.answer_text.startsWith('right')) - 0.5)).toBeLessThan(0.15);
+    // Side × bin classes about equally often.
+    const classes = new Map<string, number>();
+    for (const m of rows) classes.set(m.answer_text, (classes.get(m.answer_text) ?? 0) + 1);
+    expect(classes.size).toBe(6);
+    for (const [, n] of classes) expect(Math.abs(n / rows.length - 1 / 6)).toBeLessThan(0.1);
   });
 
   it('perspective-taking: standing at X facing Y, the side of Z on the ground plane', () => {
@@ -157,8 +161,30 @@ describe('scene records', () => {
     expect(Math.abs(share(rows, (m) => m.answer_text === 'left') - 0.5)).toBeLessThan(0.15);
   });
 
+  it('action-consequence: the target\'s bearing from camera A minus the stated turn gives its place', () => {
+    const rows = metas.filter((m) => m.family === 'action-consequence');
+    expect(rows.length).toBeGreaterThan(40);
+    const places = new Map<string, number>();
+    for (const m of rows) {
+      const x = byId(m, m.question_objects![0]);
+      expect(x.visible).toEqual([false, true]);
+      const turned = /turn (left|right) by (45|90)°|turn around/.exec(m.question);
+      const turn = turned === null ? NaN : turned[1] === undefined ? 180 : (turned[1] === 'left' ? -1 : 1) * Number(turned[2]);
+      expect(Number.isNaN(turn), m.question).toBe(false);
+      let after = bearing(m, 0, x.position) - turn;
+      after = ((((after + 180) % 360) + 360) % 360) - 180;
+      const a = Math.abs(after);
+      const place = a < 45 ? 'ahead of you' : a > 135 ? 'behind you' : after > 0 ? 'on your right' : 'on your left';
+      expect(m.answer_text).toBe(place);
+      expect(Math.min(Math.abs(a - 45), Math.abs(a - 135))).toBeGreaterThanOrEqual(10 - 1e-6);
+      places.set(place, (places.get(place) ?? 0) + 1);
+    }
+    for (const [, n] of places) expect(Math.abs(n / rows.length - 0.25)).toBeLessThan(0.12);
+    expect(places.size).toBe(4);
+  });
+
   it('balances the answer letters of each family', () => {
-    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right']) {
+    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence']) {
       const rows = metas.filter((m) => m.family === family);
       const letters = [...new Set(rows.flatMap((m) => m.options.map((_, i) => String.fromCharCode(65 + i))))];
       for (const l of letters) expect(Math.abs(share(rows, (m) => m.answer === l) - 1 / letters.length), `${family} ${l}`).toBeLessThan(0.12);
