@@ -183,8 +183,26 @@ describe('scene records', () => {
     expect(places.size).toBe(4);
   });
 
+  it('camera-move: forward/back and left/right from the two cameras alone', () => {
+    const rows = metas.filter((m) => m.family === 'camera-move');
+    expect(rows.length).toBeGreaterThan(40);
+    const answers = new Map<string, number>();
+    for (const m of rows) {
+      const [a, b] = m.views;
+      const f = [a.R[2][0], a.R[2][2]];
+      const step = (b.centre[0] - a.centre[0]) * f[0] + (b.centre[2] - a.centre[2]) * f[1];
+      const g = [b.R[2][0], b.R[2][2]];
+      const r = [a.R[0][0], a.R[0][2]];
+      const turnRight = g[0] * r[0] + g[1] * r[1] > 0; // B's heading has a component along A's right
+      expect(m.answer_text).toBe(`moved ${step > 0 ? 'forward' : 'back'} and turned ${turnRight ? 'right' : 'left'}`);
+      answers.set(m.answer_text, (answers.get(m.answer_text) ?? 0) + 1);
+    }
+    expect(answers.size).toBe(4);
+    for (const [, n] of answers) expect(Math.abs(n / rows.length - 0.25)).toBeLessThan(0.12);
+  });
+
   it('balances the answer letters of each family', () => {
-    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence']) {
+    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence', 'camera-move']) {
       const rows = metas.filter((m) => m.family === family);
       const letters = [...new Set(rows.flatMap((m) => m.options.map((_, i) => String.fromCharCode(65 + i))))];
       for (const l of letters) expect(Math.abs(share(rows, (m) => m.answer === l) - 1 / letters.length), `${family} ${l}`).toBeLessThan(0.12);
