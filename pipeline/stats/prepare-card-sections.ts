@@ -1,7 +1,7 @@
 /**
  * `prepareCardSections(outDir, manifest)`: writes the plots (`<out>/plots/*.svg`) and returns the
  * dataset card sections this folder contributes — "Assets and rendering", "Statistics",
- * "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
+ * "Scenes" (when there are any), "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
  * built (its `stats.distributions` from {@link readDatasetStats}) and the shards are sealed.
  *
  * @example
@@ -13,6 +13,7 @@ import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
 import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
+import { buildSceneSection, readSceneSummary } from './scene-summary.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
@@ -25,5 +26,6 @@ export async function prepareCardSections(outDir: string, manifest: Manifest, bl
   await writeStatsPlots(outDir, plots);
   const examples = await readExampleRecords(outDir, manifest.shards);
   const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
-  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), buildBlindPriorSection(blind), buildExamplesSection(examples)];
+  const scenes = buildSceneSection(await readSceneSummary(outDir, manifest.shards)); // absent without scenes
+  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), ...(scenes === null ? [] : [scenes]), buildBlindPriorSection(blind), buildExamplesSection(examples)];
 }

@@ -237,3 +237,19 @@ describe('scene determinism', () => {
     }
   }, 120_000);
 });
+
+describe('scene summary (the card section)', () => {
+  it('counts scenes, objects per scene, categories and answer contents of the records', async () => {
+    const { SceneSummaryCollector, buildSceneSection } = await import('../../pipeline/stats/scene-summary.js');
+    const collector = new SceneSummaryCollector();
+    for (const m of metas) collector.add({ ...m, id: (m as unknown as { id: string }).id } as unknown as Record<string, unknown>);
+    const summary = collector.result()!;
+    expect(summary.scenes).toBe(metas.length);
+    expect(Object.values(summary.objectsPerScene).reduce((a, b) => a + b, 0)).toBe(metas.length);
+    expect(Object.values(summary.categories).reduce((a, b) => a + b, 0)).toBe(metas.reduce((n, m) => n + m.scene!.objects.length, 0));
+    const depth = summary.answers['object-depth'];
+    expect(Object.keys(depth).sort()).toEqual(['first-named', 'second-named']);
+    expect(buildSceneSection(summary)!.body).toMatch(/\| object-count|\*\*object-count\*\*/);
+    expect(buildSceneSection(new SceneSummaryCollector().result())).toBeNull();
+  });
+});
