@@ -1,5 +1,5 @@
 /**
- * `render --assets` end to end (real CLI, Chromium): a library holding the generated fixtures plus a
+ * A library run end to end through the library API (`renderDataset`, real Chromium, in this process): a library holding the generated fixtures plus a
  * truncated GLB, a `.gltf` with a missing buffer, a symlink out of the root and oversized files
  * still writes exactly `--count` samples, logs each skipped file with its reason and counts them
  * in the manifest's `stats.skipped`; a model that fails in the page is quarantined and its samples
@@ -11,16 +11,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_DEFAULTS, validateConfig } from '../../pipeline/config.js';
 import { FAMILIES, LIBRARY_FAMILIES } from '../../pipeline/questions/index.js';
-import { runCli } from '../e2e/run-cli.js';
+import { renderDataset } from '../../pipeline/render-dataset.js';
 import { makeHostileLibrary } from './library-fixtures.js';
 
 describe('render --assets', () => {
   it('skips hostile files with their reasons and still writes --count samples', async () => {
     const { dir } = await makeHostileLibrary();
     const out = join(await mkdtemp(join(tmpdir(), 'vf-lib-run-')), 'out');
-    const result = await runCli(['render', '--assets', dir, '--max-asset-mb', '2', '--count', '6', '--size', '96', '--out', out, '--format', 'png', '--shard-size', '3']);
-    expect(result.code, result.stderr).toBe(0);
-    const log = result.stdout + result.stderr;
+    const lines: string[] = [];
+    const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    await renderDataset({ assets: dir, maxAssetMb: 2, count: 6, size: 96, out, format: 'png', shardSize: 3 }, { logger });
+    const log = lines.join('\n');
     for (const [path, reason] of [
       ['broken/truncated.glb', 'corrupt'],
       ['broken/missing-buffer.gltf', 'missing-file'],

@@ -14,7 +14,7 @@ import type { RecordMeta } from '../../pipeline/records/record-meta.js';
 import { checkViewPixels, MAX_HIDDEN_MASK_SHARE, viewClaims } from '../../pipeline/verify/check-pixels.js';
 import { verifyDataset } from '../../pipeline/verify/verify-dataset.js';
 import { decodePass, encodeDepth, encodeMask } from '../../renderers/encode-image.js';
-import { runCli } from '../e2e/run-cli.js';
+import { renderDataset } from '../../pipeline/render-dataset.js';
 
 let root: string;
 let out: string;
@@ -25,8 +25,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'vf-passes-'));
   out = join(root, 'out');
-  const r = await runCli(['render', '--count', '16', '--size', '160', '--seed', '3', '--out', out, '--passes', 'mask,depth', '--shard-size', '16', '--concurrency', '2']);
-  expect(r.code, r.stderr).toBe(0);
+  await renderDataset({ count: 16, size: 160, seed: 3, out, passes: ['mask', 'depth'], shardSize: 16, concurrency: 2 });
   records = [];
   for (const file of ['sft/shard-00000.jsonl', 'rl/shard-00000.jsonl']) {
     const lines = (await readFile(join(out, file), 'utf8')).trimEnd().split('\n');
