@@ -167,6 +167,13 @@ export interface SceneObjectSpec {
   halfExtents: Vec3;
   /** Its parts in the scene's `parts`: indices [first, end). */
   parts: [number, number];
+  /**
+   * Where its box centre stands at view B when it moved between the views (`object-move`), metres;
+   * absent when it did not. Its parts at view B: assets/procedural/scene-at-view.ts.
+   */
+  positionB?: Vec3;
+  /** Its yaw at view B when it moved, degrees; absent when it did not. */
+  yawDegB?: number;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { SamplePlan } from '../sample-plan.js';
 import type { CameraPose, GroundTruth } from '../types.js';
+import { hasMovedObjects, partsAtView } from '../../assets/procedural/scene-at-view.js';
 import { orbitCamera } from './orbit-camera.js';
 import { relativePose } from './relative-pose.js';
 import { buildVisibilityModel, viewFactsFromModel, type ViewFactsOptions } from './view-facts.js';
@@ -19,7 +20,8 @@ const C2W_TOLERANCE = 1e-9;
  *
  * - Cameras: `orbitCamera(plan.orbits[i], plan.intrinsics)` (OpenCV R, t; OpenGL c2w).
  * - Views: {@link viewFactsFromModel} with the object at `plan.job.objectYawDeg[i]`; the meshes
- *   and BVH are built once and shared by both views.
+ *   and BVH are built once and shared by both views, unless an object of a scene moved between
+ *   them (assets/procedural/scene-at-view.ts), when view B gets its own.
  * - `relative`: {@link relativePose} from view A (index 0) to view B (index 1).
  * - `deltaAzimuthDeg = wrapDeg(az_B − az_A)` (positive = camera moved right),
  *   `deltaElevationDeg = el_B − el_A`, `radiusRatio = r_B / r_A`,
@@ -31,13 +33,16 @@ const C2W_TOLERANCE = 1e-9;
 export function computeGroundTruth(plan: SamplePlan, options: Partial<ViewFactsOptions> = {}): GroundTruth {
   const cameras = [0, 1].map((i) => orbitCamera(plan.orbits[i], plan.intrinsics)) as [CameraPose, CameraPose];
   cameras.forEach((camera, i) => checkJobView(plan, i, camera));
-  const model = buildVisibilityModel(plan.job.object, options);
+  const object = plan.job.object;
+  const model = buildVisibilityModel(object, options);
+  // A scene whose object moved between the views (object-move) stands otherwise in view B.
+  const modelB = object.kind === 'procedural' && hasMovedObjects(object) ? buildVisibilityModel({ ...object, parts: partsAtView(object, 1) }, options) : model;
   const [a, b] = plan.orbits;
   const [yawA, yawB] = plan.job.objectYawDeg;
   return {
     views: [
       viewFactsFromModel(model, yawA, cameras[0], options),
-      viewFactsFromModel(model, yawB, cameras[1], options),
+      viewFactsFromModel(modelB, yawB, cameras[1], options),
     ],
     relative: relativePose(cameras[0], cameras[1]),
     deltaAzimuthDeg: wrapDeg(b.azimuthDeg - a.azimuthDeg),

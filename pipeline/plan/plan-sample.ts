@@ -84,7 +84,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const rng = sampleRng(config.seed, 'plan', index, attempt);
   const familySpec = getFamily(family);
   // --- Object: a scene of several objects for a scene family (its objects yawed inside it, so the scene itself is not), else one object
-  const object = familySpec.scene
+  let drawn: ObjectSpec = familySpec.scene
     ? drawScene(rng, `${SCENE}-${id.slice(-8)}`, config.sceneObjects ?? SCENE_OBJECTS_DEFAULT)
     : config.library === undefined
       ? drawProceduralObject(rng, id)
@@ -97,6 +97,9 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const { motion } = familySpec;
   const motionClass = answerClassOfDraw(config.seed, family, familyIndex, motion.classes ?? 1, index, attempt);
   const { orbits, objectTurnDeg } = drawCameraMotion({ motion }, fovYDeg, rng, ranges, motionClass);
+  // --- Objects that move between the views (object-move), seen from camera A
+  if (motion.moveObjects !== undefined && drawn.kind === 'procedural') drawn = motion.moveObjects(drawn, orbitCamera(orbits[0], intrinsics), rng, motionClass);
+  const object = drawn;
   // --- Look
   const lighting = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);
   const views = orbits.map((o): ViewSpec => {

@@ -9,6 +9,7 @@
  * draws inside a motion is part of the output (same seed, same bytes).
  */
 import type { Rng } from '../rng.js';
+import type { CameraPose, ProceduralObjectSpec } from '../types.js';
 
 /** What a motion may draw from: the sample's stream, and the shared draws of the camera ranges. */
 export interface MotionDraw {
@@ -48,6 +49,13 @@ export interface FamilyMotion {
   classes?: number;
   /** Draws the motion of class `answerClass`. */
   draw(m: MotionDraw, answerClass: number): DrawnMotion;
+  /**
+   * A scene family whose answer is an object's own move (`object-move`): returns the scene with
+   * the objects that move between the views given their place at view B
+   * (`SceneObjectSpec.positionB`), for answer class `answerClass`, seen from camera A. The planner
+   * calls it after the cameras, from the same stream. @default none: nothing moves
+   */
+  moveObjects?(scene: ProceduralObjectSpec, cameraA: CameraPose, rng: Rng, answerClass: number): ProceduralObjectSpec;
 }
 
 /** A signed angle of class `cls`: bin ⌊cls / 2⌋ of `edges`, side + for even `cls`, the magnitude uniform inside the bin. */

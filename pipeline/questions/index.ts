@@ -20,6 +20,7 @@ import { objectCountFamily } from './object-count.js';
 import { objectLeftRightFamily } from './object-left-right.js';
 import { actionConsequenceFamily } from './action-consequence.js';
 import { cameraMoveFamily } from './camera-move.js';
+import { objectMoveFamily } from './object-move.js';
 
 const NAME = 'questions';
 
@@ -30,7 +31,7 @@ export const VIEWPOINT_FAMILIES: readonly QuestionFamily[] = Object.freeze([orbi
 export const SAT_FAMILIES: readonly QuestionFamily[] = Object.freeze([egoTurnFamily, objectRotationFamily, perspectiveFamily, relativeDepthFamily]);
 
 /** The families of scenes of several objects (README, "Scenes"), in registry order. */
-export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily, goalAimFamily, perspectiveTakingFamily, objectCountFamily, objectLeftRightFamily, actionConsequenceFamily, cameraMoveFamily]);
+export const SCENE_FAMILIES: readonly QuestionFamily[] = Object.freeze([objectDepthFamily, objectDistanceFamily, goalAimFamily, perspectiveTakingFamily, objectCountFamily, objectLeftRightFamily, actionConsequenceFamily, cameraMoveFamily, objectMoveFamily]);
 
 /** Every registered family, in a fixed order. */
 export const FAMILIES: readonly QuestionFamily[] = Object.freeze([...VIEWPOINT_FAMILIES, ...SAT_FAMILIES, ...SCENE_FAMILIES]);
@@ -83,5 +84,6 @@ export { GOAL_AIM_DEFAULTS, GOAL_AIM_BIN_EDGES_DEG, createGoalAimFamily, goalAim
 export { PERSPECTIVE_TAKING_DEFAULTS, createPerspectiveTakingFamily, perspectiveTakingFamily, type PerspectiveTakingOptions } from './perspective-taking.js';
 export { createObjectCountFamily, objectCountFamily } from './object-count.js';
 export { CAMERA_MOVE_MOTION, cameraMoveFacts, createCameraMoveFamily, cameraMoveFamily } from './camera-move.js';
+export { OBJECT_MOVE_MOTION, classOfMove, createObjectMoveFamily, moveInCameraFrame, objectMoveFamily } from './object-move.js';
 export { ACTION_CONSEQUENCE_DEFAULTS, createActionConsequenceFamily, actionConsequenceFamily, type ActionConsequenceOptions } from './action-consequence.js';
 export { OBJECT_LEFT_RIGHT_DEFAULTS, createObjectLeftRightFamily, objectLeftRightFamily, type ObjectLeftRightOptions } from './object-left-right.js';

@@ -7,9 +7,10 @@
  * (the planner's prior, or a renderer without an ID pass) the ray cast decides the same three
  * states from the parts' visible fractions.
  *
- * Positions are the objects' box centres (`SceneObjectSpec.position`); depth is along the camera's
- * viewing axis (OpenCV z), metres.
+ * Positions are the objects' box centres (`SceneObjectSpec.position`, in view B `positionB` when the
+ * object moved: `objectPositionAt`); depth is along the camera's viewing axis (OpenCV z), metres.
  */
+import { objectPositionAt } from '../../assets/procedural/scene-at-view.js';
 import { projectPoint } from '../geometry/project-point.js';
 import type { GroundTruth, PartView, SceneObjectSpec, SceneSpec, Vec3 } from '../types.js';
 import { joinList } from './describe-view.js';
@@ -58,7 +59,7 @@ function objectView(truth: GroundTruth, spec: SceneObjectSpec, view: 0 | 1): Obj
     const best = Math.max(...parts.map((p) => p.visibleFraction));
     state = best === 0 ? 'hidden' : best >= OBJECT_RULES.minRayVisible ? 'seen' : 'sliver';
   }
-  const projected = projectPoint(facts.camera, spec.position);
+  const projected = projectPoint(facts.camera, objectPositionAt(spec, view));
   return {
     state,
     depthM: projected.depthM,

@@ -26,9 +26,10 @@
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
+import { hasMovedObjects, partsAtView } from '../../assets/procedural/scene-at-view.js';
 import { loadLibraryObject } from './load-library-object.js';
 import { applyLook, prepareLook } from './scene-look.js';
-import type { LightingSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
+import type { LightingSpec, PartSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
 /** Bytes before the pixels in a binary view message: seq, view index, width, height, kind (u32 LE). */
 export const VIEW_HEADER_BYTES = 20;
@@ -242,6 +243,7 @@ function setCamera(camera: THREE.PerspectiveCamera, view: ViewSpec, aspect: numb
 function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number): void {
   const group = state.object!;
   poseObject(group, job.objectYawDeg[index]);
+  if (job.object.kind === 'procedural' && hasMovedObjects(job.object)) placeParts(group, partsAtView(job.object, index));
   setCamera(state.camera, job.views[index], job.width / job.height);
   state.renderer.render(state.scene, state.camera);
   pinPrograms(state, group);
@@ -252,6 +254,16 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   header[3] = job.height;
   header[4] = VIEW_KINDS.colour;
   readTopDown(state, job.width, job.height, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
+}
+
+/** Puts each part mesh of a procedural object where `parts` says (a scene object that moved between the views). */
+function placeParts(group: THREE.Group, parts: readonly PartSpec[]): void {
+  parts.forEach((part, i) => {
+    const mesh = group.children[i];
+    mesh.position.set(part.position[0], part.position[1], part.position[2]);
+    mesh.rotation.set(part.rotationDeg[0] * DEG, part.rotationDeg[1] * DEG, part.rotationDeg[2] * DEG, 'XYZ');
+  });
+  group.updateMatrixWorld(true);
 }
 
 /**

@@ -34,7 +34,7 @@ describe('family registry', () => {
   it('lists the viewpoint families, then the SAT families, then the scene families, in a fixed order', () => {
     const viewpoint = ['orbit', 'orbit-direction', 'elevation', 'distance'];
     const sat = ['ego-turn', 'object-rotation', 'perspective', 'relative-depth'];
-    const scene = ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence', 'camera-move'];
+    const scene = ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence', 'camera-move', 'object-move'];
     expect(listFamilyNames()).toEqual([...viewpoint, ...sat, ...scene]);
     expect(FAMILIES.map((f) => f.name)).toEqual([...viewpoint, ...sat, ...scene]);
     expect(SCENE_FAMILIES.map((f) => f.name)).toEqual(scene);
@@ -45,7 +45,7 @@ describe('family registry', () => {
     expect(SAT_FAMILIES.every((f) => f.stage === 'rl')).toBe(true);
     expect(listFamilyNamesOfStage('sft')).toEqual(viewpoint);
     expect(listFamilyNamesOfStage('rl')).toEqual([...sat, ...scene]);
-    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3, 4, 4, 2, 2, 2, 2, 4, 2, 3, 2, 4, 4]);
+    expect(FAMILIES.map((f) => f.optionCount)).toEqual([4, 2, 3, 3, 4, 4, 2, 2, 2, 2, 4, 2, 3, 2, 4, 4, 4]);
   });
 
   it('agrees with the stage table the records use', () => {

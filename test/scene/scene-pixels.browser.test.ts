@@ -18,7 +18,7 @@ import { memoryLogger } from '../scale/fake-run.js';
 const SLACK_PX = 4;
 
 describe('scene pixels', () => {
-  it('labels each visible object in the mask, around its projected centre, and verifies', async () => {
+  it('labels each visible object in the mask, around its projected centre (a moved object\'s at position_b in view B), and verifies', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vf-scene-px-'));
     await run(
       { ...RUN_DEFAULTS, count: 18, seed: 2, size: 192, shardSize: 18, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES], passes: ['mask'] },
@@ -28,6 +28,7 @@ describe('scene pixels', () => {
     const lines = (await readFile(join(out, 'rl', (await readdir(join(out, 'rl'))).find((f) => f.endsWith('.jsonl'))!), 'utf8')).trim().split('\n');
     let checked = 0;
     let counted = 0;
+    let moved = 0;
     for (const line of lines) {
       const meta = JSON.parse(line).extra_info;
       const labelPixels: number[][] = [[], []];
@@ -38,8 +39,11 @@ describe('scene pixels', () => {
           labelPixels[v][l] = (labelPixels[v][l] ?? 0) + 1;
         }
         const { K, R, t } = meta.views[v];
-        meta.scene.objects.forEach((o: { name: string; position: number[]; visible: boolean[] }, j: number) => {
+        meta.scene.objects.forEach((o: { name: string; position: number[]; position_b: number[] | null; visible: boolean[] }, j: number) => {
           if (!o.visible[v]) return;
+          // An object that moved between the views (object-move) stands at position_b in view B.
+          const at = v === 1 && o.position_b !== null ? o.position_b : o.position;
+          if (at !== o.position) moved++;
           const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, n: 0 };
           for (let y = 0; y < info.height; y++) {
             for (let x = 0; x < info.width; x++) {
@@ -52,7 +56,7 @@ describe('scene pixels', () => {
             }
           }
           expect(box.n, `${meta.id} view ${v}: ${o.name} is visible but has no mask pixel`).toBeGreaterThan(0);
-          const c = [0, 1, 2].map((r) => R[r][0] * o.position[0] + R[r][1] * o.position[1] + R[r][2] * o.position[2] + t[r]);
+          const c = [0, 1, 2].map((r) => R[r][0] * at[0] + R[r][1] * at[1] + R[r][2] * at[2] + t[r]);
           const [u, w] = [(K.fx * c[0]) / c[2] + K.cx, (K.fy * c[1]) / c[2] + K.cy];
           if (u < 0 || w < 0 || u >= info.width || w >= info.height) return; // centre out of frame: nothing to land on
           expect(u, `${meta.id} view ${v}: ${o.name}`).toBeGreaterThanOrEqual(box.x0 - SLACK_PX);
@@ -72,5 +76,6 @@ describe('scene pixels', () => {
     }
     expect(checked).toBeGreaterThan(20);
     expect(counted).toBeGreaterThan(0);
+    expect(moved, 'an object-move record whose moved object was checked at position_b').toBeGreaterThan(0);
   }, 180_000);
 });

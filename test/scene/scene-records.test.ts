@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENE_FAMILY_NAMES } from '../../pipeline/questions/index.js';
 import { runFake, smallConfig } from '../scale/fake-run.js';
 
-interface SceneObject { id: string; name: string; category: string; position: number[]; visible: [boolean, boolean] }
+interface SceneObject { id: string; name: string; category: string; position: number[]; position_b: number[] | null; yaw_deg: number; yaw_deg_b: number | null; visible: [boolean, boolean] }
 interface Meta {
   family: string;
   options: string[];
@@ -201,8 +201,42 @@ describe('scene records', () => {
     for (const [, n] of answers) expect(Math.abs(n / rows.length - 0.25)).toBeLessThan(0.12);
   });
 
+  it('object-move: the moved object\'s step from position to position_b, on camera A\'s ground axes; one camera, one object moved, seen in both images', () => {
+    const rows = metas.filter((m) => m.family === 'object-move');
+    expect(rows.length).toBeGreaterThan(40);
+    const answers = new Map<string, number>();
+    for (const m of rows) {
+      // One camera for both images.
+      expect(m.views[1].centre).toEqual(m.views[0].centre);
+      expect(m.views[1].R).toEqual(m.views[0].R);
+      const moved = m.scene!.objects.filter((o) => o.position_b !== null);
+      expect(moved).toHaveLength(1);
+      const x = moved[0];
+      expect(m.question_objects).toEqual([x.id]);
+      expect(x.visible).toEqual([true, true]);
+      expect(x.yaw_deg_b).toBe(x.yaw_deg);
+      for (const o of m.scene!.objects) if (o !== x) expect(o.yaw_deg_b).toBeNull();
+      const { R } = m.views[0];
+      const f = [R[2][0], R[2][2]].map((v, _, a) => v / Math.hypot(a[0], a[1])); // viewing direction on the ground
+      const r = [-f[1], f[0]]; // its right: facing −Z, the right is +X
+      const d = [x.position_b![0] - x.position[0], x.position_b![2] - x.position[2]];
+      const right = d[0] * r[0] + d[1] * r[1];
+      const ahead = d[0] * f[0] + d[1] * f[1];
+      expect(Math.hypot(right, ahead)).toBeGreaterThanOrEqual(0.18 - 1e-6);
+      const expected = Math.abs(right) > Math.abs(ahead) ? (right > 0 ? 'to the right' : 'to the left') : ahead > 0 ? 'away from the camera' : 'towards the camera';
+      expect(m.answer_text).toBe(expected);
+      // Away from the diagonals between two answers by at least 10°.
+      const off = Math.abs(Math.atan2(Math.min(Math.abs(right), Math.abs(ahead)), Math.max(Math.abs(right), Math.abs(ahead))) * 180 / Math.PI);
+      expect(45 - off).toBeGreaterThanOrEqual(10 - 1e-6);
+      expect(m.question).toContain(x.name);
+      answers.set(m.answer_text, (answers.get(m.answer_text) ?? 0) + 1);
+    }
+    expect(answers.size).toBe(4);
+    for (const [, n] of answers) expect(Math.abs(n / rows.length - 0.25)).toBeLessThan(0.12);
+  });
+
   it('balances the answer letters of each family', () => {
-    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence', 'camera-move']) {
+    for (const family of ['object-depth', 'object-distance', 'goal-aim', 'perspective-taking', 'object-count', 'object-left-right', 'action-consequence', 'camera-move', 'object-move']) {
       const rows = metas.filter((m) => m.family === family);
       const letters = [...new Set(rows.flatMap((m) => m.options.map((_, i) => String.fromCharCode(65 + i))))];
       for (const l of letters) expect(Math.abs(share(rows, (m) => m.answer === l) - 1 / letters.length), `${family} ${l}`).toBeLessThan(0.12);
