@@ -111,6 +111,12 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
   if (config.scene !== 'single' && config.assets !== null) {
     throw ConfigError.because('scene', 'scenes of library models are not built yet; scenes use the procedural objects (leave out --assets)');
   }
+  if (config.singleViewShare > 0) {
+    const oneImage = config.families.filter((f) => FAMILIES.find((g) => g.name === f)?.oneImage !== undefined);
+    if (config.scene === 'single' || oneImage.length === 0) {
+      throw ConfigError.because('singleViewShare', `no family of this run can be asked of one image (those that can: ${FAMILIES.filter((f) => f.oneImage !== undefined).map((f) => f.name).join(', ')}, with --scene multi or mixed)`);
+    }
+  }
   if (config.objects[0] > config.objects[1]) throw ConfigError.because('objects', `minimum ${config.objects[0]} is above its maximum ${config.objects[1]}; give min,max`);
   for (const key of ['fov', 'distance'] as const) {
     const [min, max] = config[key];

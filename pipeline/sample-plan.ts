@@ -31,4 +31,9 @@ export interface SamplePlan {
   intrinsics: Intrinsics;
   /** What the renderer draws (object, lighting, both views). `job.objectYawDeg` is the object pose. */
   job: RenderJob;
+  /**
+   * A single-image record (`--single-view-share`; README, "Scenes"): both views share view A's
+   * camera, the family asks its one-image form, and the record shows only image A. Absent: two images.
+   */
+  singleView?: true;
 }

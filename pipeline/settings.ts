@@ -308,6 +308,16 @@ export const RUN_SETTINGS = {
     schema: { enum: ['single', 'multi', 'mixed'], description: 'single: one object per sample; multi: scenes of several objects (the scene families); mixed: each sample as its family asks.' },
     manifest: { path: 'scene.mode', project: (value) => (value === 'single' ? undefined : value) },
   }),
+  /**
+   * Share of the samples of the families that can be asked of one image (`object-depth`,
+   * `object-distance`, `object-count`, `object-left-right`) written as single-image records: one
+   * image, one `<image>` token (CV-Bench style). @default 0
+   */
+  singleViewShare: setting<number>({
+    group: 'look', flag: '--single-view-share <r>', help: 'share of the one-image scene families\' samples (object-depth, object-distance, object-count, object-left-right) written as single-image records, 0..1', default: 0, parse: parseFlag.number,
+    schema: { type: 'number', minimum: 0, maximum: 1, description: 'Share of the samples of the scene families that can be asked of one image written as single-image records (one image, one <image> token).' },
+    manifest: { path: 'scene.single_view_share', project: (value, { config }) => (value === 0 || config.scene === 'single' ? undefined : value) },
+  }),
   /** Objects per scene, [min, max], 2..6. @default [3, 5] */
   objects: setting<[number, number]>({
     group: 'look', flag: '--objects <min,max>', help: 'objects per scene (2..6)', default: [3, 5], parse: parseFlag.range,

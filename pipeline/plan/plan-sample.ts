@@ -43,6 +43,8 @@ export interface PlanConfig {
   look?: LookConfig;
   /** Objects per scene, [min, max], for the scene families' samples (pipeline/plan/plan-scene.ts). @default [3, 5] */
   sceneObjects?: readonly [number, number];
+  /** Share of the samples of one-image families written as single-image records. @default 0 */
+  singleViewShare?: number;
 }
 
 /** Sample id for a seed and global index: `vf-<seed, 8 hex>-<index, 8 digits>`. */
@@ -97,6 +99,9 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const { motion } = familySpec;
   const motionClass = answerClassOfDraw(config.seed, family, familyIndex, motion.classes ?? 1, index, attempt);
   const { orbits, objectTurnDeg } = drawCameraMotion({ motion }, fovYDeg, rng, ranges, motionClass);
+  // --- One image (its own stream, one decision per sample across re-draws): view B takes view A's camera
+  const singleView = familySpec.oneImage !== undefined && (config.singleViewShare ?? 0) > 0 && sampleRng(config.seed, 'single-view', index, 0).chance(config.singleViewShare ?? 0);
+  if (singleView) orbits[1] = { ...orbits[0] };
   // --- Objects that move between the views (object-move), seen from camera A
   if (motion.moveObjects !== undefined && drawn.kind === 'procedural') drawn = motion.moveObjects(drawn, orbitCamera(orbits[0], intrinsics), rng, motionClass);
   const object = drawn;
@@ -119,6 +124,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
         : { source: 'procedural', name: object.name, contentHash: contentHash(object), symmetry: object.symmetry },
     orbits,
     intrinsics,
-    job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, yaw + objectTurnDeg], lighting, views },
+    job: { id, width: config.width, height: config.height, object, objectYawDeg: [yaw, singleView ? yaw : yaw + objectTurnDeg], lighting, views },
+    ...(singleView ? { singleView: true as const } : {}),
   };
 }

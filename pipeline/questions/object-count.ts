@@ -18,6 +18,9 @@
  *   counts once. Together the images show 2 mugs: the red mug and the blue mug. So the answer is C: 2.
  * ```
  *
+ * As a single-image record (`--single-view-share`): how many the one image shows ("How many mugs
+ * does the image show?"), no member of the category a sliver in it; margin 0.
+ *
  * Answer classes: the count 1, 2 or 3, balanced. Re-draw rules: 'no-countable-category' (no
  * category whose count is 1–3 with a carried-over object and no ambiguous sliver),
  * 'no-category-of-class'. `difficulty`: margin = objects seen in both images (unit "objects";
@@ -109,6 +112,59 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass
   };
 }
 
+const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 'one-t1', text: 'How many {plural} does the image show?' },
+  { id: 'one-t2', text: 'Count the {plural} you can see in the image. How many are there?' },
+];
+export { ONE_IMAGE_TEMPLATES as OBJECT_COUNT_ONE_IMAGE_TEMPLATES };
+
+/** One image (README, "Scenes"): categories whose members the image shows 1–3 of, none of them a sliver there. */
+function countablesInOneImage(truth: GroundTruth): Countable[] {
+  const objects = listSceneObjects(truth);
+  const out: Countable[] = [];
+  for (const category of [...new Set(objects.map((o) => o.spec.category))]) {
+    const members = objects.filter((o) => o.spec.category === category);
+    if (members.some((m) => m.views[0].state === 'sliver')) continue;
+    const counted = members.filter((m) => seenIn(m, 0));
+    if (counted.length >= 1 && counted.length <= COUNTS.length) out.push({ category, counted });
+  }
+  return out;
+}
+
+function appliesToOneImage(truth: GroundTruth, answerClass?: number): Applicability {
+  const all = countablesInOneImage(truth);
+  if (all.length === 0) return { ok: false, reason: 'no-countable-category' };
+  if (answerClass !== undefined && !all.some((c) => c.counted.length === COUNTS[answerClass % COUNTS.length])) return { ok: false, reason: 'no-category-of-class' };
+  return { ok: true };
+}
+
+function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion {
+  const verdict = appliesToOneImage(truth, answerClass);
+  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
+  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const style = drawReasoningStyle(rng);
+  const c = rng.pick(countablesInOneImage(truth).filter((k) => answerClass === undefined || k.counted.length === COUNTS[answerClass % COUNTS.length]));
+  const n = c.counted.length;
+  const arranged = arrangeOptions(FAMILY, String(n), COUNTS.filter((k) => k !== n).map(String), answerSlot, rng);
+  const plural = pluralOf(c.category);
+  const reasoning = [
+    `The ${n === 1 ? c.category : plural} the image shows: ${joinList(c.counted.map((m) => m.label))}.`,
+    `That makes ${n}.`,
+    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
+  ].join(' ');
+  return {
+    family: FAMILY,
+    templateId: `${FAMILY}/${template.id}`,
+    question: fillTemplate(template.text, { plural }),
+    ...arranged,
+    reasoning,
+    difficulty: { margin: 0, marginUnit: 'objects', bin: `count ${n}`, value: n },
+    namedObjects: [],
+    questionView: 0,
+    questionCategory: c.category,
+  };
+}
+
 /** Makes the `object-count` family. */
 export function createObjectCountFamily(): QuestionFamily {
   return defineFamily({
@@ -120,6 +176,7 @@ export function createObjectCountFamily(): QuestionFamily {
     scene: true,
     applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, answerClass),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, answerClass),
+    oneImage: { applies: appliesToOneImage, build: buildOneImage },
   });
 }
 

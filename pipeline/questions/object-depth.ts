@@ -24,6 +24,10 @@
  * 'similar-depth' (none with depths apart by `minGapM` and `minGapFraction` of the nearer),
  * 'no-pair-of-class'. `difficulty`: margin = the depth gap (m), bin = the gap as a share of the
  * nearer depth, value = depth of the first-named object minus the second's.
+ *
+ * As a single-image record (`--single-view-share`): both objects seen in the one image; classes
+ * 0 = the nearer one stands left of the farther one in the image, 1 = right of it (balanced, so
+ * neither side is a shortcut).
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
@@ -31,7 +35,7 @@ import { arrangeOptions } from './arrange-options.js';
 import { answerSentence, drawReasoningStyle, fillTemplate } from './describe-view.js';
 import { SCENE_MOTION } from './family-motion.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
-import { imageName, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
+import { describeOneImage, imageName, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 
 const FAMILY = 'object-depth';
 
@@ -149,6 +153,69 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDe
   };
 }
 
+const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 'one-t1', text: 'Which is closer to the camera: the {x} or the {y}?' },
+  { id: 'one-t2', text: 'In the image, is the {x} or the {y} nearer to the camera?' },
+  { id: 'one-t3', text: 'Which of the two stands at the smaller depth from the camera, the {x} or the {y}?' },
+];
+export { ONE_IMAGE_TEMPLATES as OBJECT_DEPTH_ONE_IMAGE_TEMPLATES };
+
+const ONE_IMAGE_EVIDENCE: readonly string[] = [
+  "Along the camera's viewing direction, the {near}'s centre is about {dn} m away and the {far}'s about {df} m.",
+  'Measured along the line of sight, the {near} sits at a depth of about {dn} m and the {far} at about {df} m.',
+];
+
+/** One image: pairs of objects both seen in it, the depth rule met, `a` before `b` in scene order. */
+function oneImagePairs(truth: GroundTruth, o: ObjectDepthOptions): [SceneObjectFacts, SceneObjectFacts][] {
+  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
+  const pairs: [SceneObjectFacts, SceneObjectFacts][] = [];
+  for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) if (isClear({ view: 0, carried: seen[i], seen: seen[j] }, o)) pairs.push([seen[i], seen[j]]);
+  return pairs;
+}
+
+/** Class of a one-image pair: 0 when the nearer object's centre lies left of the farther's in the image (so left/right is no shortcut). */
+function oneImageClass([a, b]: [SceneObjectFacts, SceneObjectFacts]): number {
+  const [near, far] = a.views[0].depthM < b.views[0].depthM ? [a, b] : [b, a];
+  return near.views[0].centrePx[0] < far.views[0].centrePx[0] ? 0 : 1;
+}
+
+function appliesToOneImage(truth: GroundTruth, o: ObjectDepthOptions, answerClass?: number): Applicability {
+  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
+  if (seen.length < 2) return { ok: false, reason: 'no-pair' };
+  const pairs = oneImagePairs(truth, o);
+  if (pairs.length === 0) return { ok: false, reason: 'similar-depth' };
+  if (answerClass !== undefined && !pairs.some((p) => oneImageClass(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
+  return { ok: true };
+}
+
+function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDepthOptions, answerClass?: number): BuiltQuestion {
+  const verdict = appliesToOneImage(truth, o, answerClass);
+  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
+  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const style = drawReasoningStyle(rng);
+  const pair = rng.pick(oneImagePairs(truth, o).filter((p) => answerClass === undefined || oneImageClass(p) === answerClass % 2));
+  const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
+  const [near, far] = x.views[0].depthM < y.views[0].depthM ? [x, y] : [y, x];
+  const gap = far.views[0].depthM - near.views[0].depthM;
+  const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
+  const reasoning = [
+    describeOneImage([x, y]),
+    fillTemplate(ONE_IMAGE_EVIDENCE[style.change % ONE_IMAGE_EVIDENCE.length], { near: near.spec.name, far: far.spec.name, dn: near.views[0].depthM.toFixed(2), df: far.views[0].depthM.toFixed(2) }),
+    fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { near: near.spec.name, gap: gap.toFixed(2) }),
+    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
+  ].join(' ');
+  return {
+    family: FAMILY,
+    templateId: `${FAMILY}/${template.id}`,
+    question: fillTemplate(template.text, { x: x.spec.name, y: y.spec.name }),
+    ...arranged,
+    reasoning,
+    difficulty: { margin: gap, marginUnit: 'm', bin: getObjectDepthBin(gap / near.views[0].depthM), value: x.views[0].depthM - y.views[0].depthM },
+    namedObjects: [x.spec.id, y.spec.id],
+    questionView: 0,
+  };
+}
+
 function capitalise(text: string): string {
   return text[0].toUpperCase() + text.slice(1);
 }
@@ -165,6 +232,10 @@ export function createObjectDepthFamily(options: Partial<ObjectDepthOptions> = {
     scene: true,
     applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
+    oneImage: {
+      applies: (truth: GroundTruth, answerClass?: number) => appliesToOneImage(truth, o, answerClass),
+      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildOneImage(truth, rng, answerSlot, o, answerClass),
+    },
   });
 }
 

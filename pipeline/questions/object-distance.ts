@@ -22,6 +22,8 @@
  * 'no-triple' (no three objects so seen), 'similar-distance' (none whose two distances differ by
  * `minGapM` and by the ratio `minRatio`). `difficulty`: margin = the distance gap (m), bin = the
  * ratio of the distances, value = distance of the first-named minus the second-named (m).
+ *
+ * As a single-image record (`--single-view-share`): all three objects seen in the one image.
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
@@ -29,7 +31,7 @@ import { arrangeOptions } from './arrange-options.js';
 import { answerSentence, drawReasoningStyle, fillTemplate } from './describe-view.js';
 import { SCENE_MOTION } from './family-motion.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
-import { describeSceneView, distance3, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
+import { describeOneImage, describeSceneView, distance3, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 
 const FAMILY = 'object-distance';
 
@@ -146,6 +148,63 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDi
   };
 }
 
+const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 'one-t1', text: 'In the scene, which is closer to the {x}: the {y} or the {z}?' },
+  { id: 'one-t2', text: 'Considering the distances in 3D, is the {y} or the {z} nearer to the {x}?' },
+  { id: 'one-t3', text: 'Which of these two objects stands closer to the {x}, the {y} or the {z}?' },
+];
+export { ONE_IMAGE_TEMPLATES as OBJECT_DISTANCE_ONE_IMAGE_TEMPLATES };
+
+const ONE_IMAGE_EVIDENCE: readonly string[] = [
+  "In the scene, the {near}'s centre is about {dn} m from the {x}'s and the {far}'s about {df} m.",
+  'In 3D, the {near} stands about {dn} m from the {x} and the {far} about {df} m from it.',
+];
+
+/** One image: triples of objects all seen in it, `a` before `b` in scene order. */
+function oneImageTriples(truth: GroundTruth): ObjectDistanceTriple[] {
+  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
+  const triples: ObjectDistanceTriple[] = [];
+  for (const ref of seen) for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) if (seen[i] !== ref && seen[j] !== ref) triples.push({ ref, a: seen[i], b: seen[j] });
+  return triples;
+}
+
+function appliesToOneImage(truth: GroundTruth, o: ObjectDistanceOptions): Applicability {
+  const triples = oneImageTriples(truth);
+  if (triples.length === 0) return { ok: false, reason: 'no-triple' };
+  if (!triples.some((t) => isClear(t, o))) return { ok: false, reason: 'similar-distance' };
+  return { ok: true };
+}
+
+function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDistanceOptions): BuiltQuestion {
+  const verdict = appliesToOneImage(truth, o);
+  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
+  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const style = drawReasoningStyle(rng);
+  const triple = rng.pick(oneImageTriples(truth).filter((t) => isClear(t, o)));
+  const [y, z] = rng.chance(0.5) ? [triple.a, triple.b] : [triple.b, triple.a];
+  const dy = distance3(triple.ref.spec.position, y.spec.position);
+  const dz = distance3(triple.ref.spec.position, z.spec.position);
+  const [near, far, dn, df] = dy < dz ? [y, z, dy, dz] : [z, y, dz, dy];
+  const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
+  const x = triple.ref.spec.name;
+  const reasoning = [
+    describeOneImage([triple.ref, y, z]),
+    fillTemplate(ONE_IMAGE_EVIDENCE[style.change % ONE_IMAGE_EVIDENCE.length], { x, near: near.spec.name, far: far.spec.name, dn: dn.toFixed(2), df: df.toFixed(2) }),
+    fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { x, near: near.spec.name, gap: (df - dn).toFixed(2) }),
+    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
+  ].join(' ');
+  return {
+    family: FAMILY,
+    templateId: `${FAMILY}/${template.id}`,
+    question: fillTemplate(template.text, { x, y: y.spec.name, z: z.spec.name }),
+    ...arranged,
+    reasoning,
+    difficulty: { margin: df - dn, marginUnit: 'm', bin: getObjectDistanceBin(df / dn), value: dy - dz },
+    namedObjects: [triple.ref.spec.id, y.spec.id, z.spec.id],
+    questionView: 0,
+  };
+}
+
 /** Makes the `object-distance` family with `options` over {@link OBJECT_DISTANCE_DEFAULTS}. @throws RangeError on bad options. */
 export function createObjectDistanceFamily(options: Partial<ObjectDistanceOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
@@ -157,6 +216,7 @@ export function createObjectDistanceFamily(options: Partial<ObjectDistanceOption
     scene: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
+    oneImage: { applies: (truth: GroundTruth) => appliesToOneImage(truth, o), build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildOneImage(truth, rng, answerSlot, o) },
   });
 }
 

@@ -22,6 +22,8 @@
  * carried X with a seen Y in either view), 'similar-bearing' (none whose bearings differ by
  * `minGapDeg`), 'no-pair-of-class'. `difficulty`: margin = the bearing gap (deg), bin = "gap
  * <15°" / "gap 15-40°" / "gap ≥40°", value = bearing of X minus that of Y.
+ *
+ * As a single-image record (`--single-view-share`): X and Y both seen in the one image.
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
@@ -29,7 +31,7 @@ import { arrangeOptions } from './arrange-options.js';
 import { answerSentence, drawReasoningStyle, fillTemplate } from './describe-view.js';
 import { SCENE_MOTION } from './family-motion.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
-import { bearingDeg, carriedInto, imageName, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
+import { bearingDeg, carriedInto, describeOneImage, imageName, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 
 const FAMILY = 'object-left-right';
 
@@ -125,6 +127,64 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLe
   };
 }
 
+const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 'one-t1', text: 'From the camera\'s viewpoint, is the {x} to the left or to the right of the {y}?' },
+  { id: 'one-t2', text: 'In the image, does the {x} stand left or right of the {y}?' },
+];
+export { ONE_IMAGE_TEMPLATES as OBJECT_LEFT_RIGHT_ONE_IMAGE_TEMPLATES };
+
+/** One image: ordered pairs of objects both seen in it, within the bearing limit. */
+function oneImagePairs(truth: GroundTruth, o: ObjectLeftRightOptions): Pair[] {
+  const camera = truth.views[0].camera;
+  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
+  const pairs: Pair[] = [];
+  for (const x of seen) {
+    for (const y of seen) {
+      if (x === y) continue;
+      const bx = bearingDeg(camera, x.spec.position);
+      const by = bearingDeg(camera, y.spec.position);
+      if (Math.abs(bx) <= o.maxBearingDeg && Math.abs(by) <= o.maxBearingDeg) pairs.push({ view: 0, x, y, bx, by });
+    }
+  }
+  return pairs;
+}
+
+function appliesToOneImage(truth: GroundTruth, o: ObjectLeftRightOptions, answerClass?: number): Applicability {
+  const pairs = oneImagePairs(truth, o);
+  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
+  const clear = pairs.filter((p) => Math.abs(p.bx - p.by) >= o.minGapDeg);
+  if (clear.length === 0) return { ok: false, reason: 'similar-bearing' };
+  if (answerClass !== undefined && !clear.some((p) => classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
+  return { ok: true };
+}
+
+function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLeftRightOptions, answerClass?: number): BuiltQuestion {
+  const verdict = appliesToOneImage(truth, o, answerClass);
+  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
+  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const style = drawReasoningStyle(rng);
+  const p = rng.pick(oneImagePairs(truth, o).filter((q) => Math.abs(q.bx - q.by) >= o.minGapDeg && (answerClass === undefined || classOf(q) === answerClass % 2)));
+  const side = SIDES[classOf(p)];
+  const arranged = arrangeOptions(FAMILY, side, [side === 'left' ? 'right' : 'left'], answerSlot, rng);
+  const reasoning = [
+    describeOneImage([p.x, p.y]),
+    `Seen from the camera, ${p.y.label} lies ${describeBearing(p.by)} and ${p.x.label} ${describeBearing(p.bx)}.`,
+    `So ${p.x.label} is to the ${side} of ${p.y.label}.`,
+    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
+  ].join(' ');
+  const gap = Math.abs(p.bx - p.by);
+  return {
+    family: FAMILY,
+    templateId: `${FAMILY}/${template.id}`,
+    question: fillTemplate(template.text, { x: p.x.spec.name, y: p.y.spec.name }),
+    ...arranged,
+    reasoning,
+    difficulty: { margin: gap, marginUnit: 'deg', bin: gap < 15 ? 'gap <15°' : gap < 40 ? 'gap 15-40°' : 'gap ≥40°', value: p.bx - p.by },
+    namedObjects: [p.x.spec.id, p.y.spec.id],
+    questionView: 0,
+  };
+}
+
 /** Makes the `object-left-right` family with `options` over {@link OBJECT_LEFT_RIGHT_DEFAULTS}. @throws RangeError on bad options. */
 export function createObjectLeftRightFamily(options: Partial<ObjectLeftRightOptions> = {}): QuestionFamily {
   const o = { ...OBJECT_LEFT_RIGHT_DEFAULTS, ...options };
@@ -139,6 +199,10 @@ export function createObjectLeftRightFamily(options: Partial<ObjectLeftRightOpti
     scene: true,
     applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
+    oneImage: {
+      applies: (truth: GroundTruth, answerClass?: number) => appliesToOneImage(truth, o, answerClass),
+      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildOneImage(truth, rng, answerSlot, o, answerClass),
+    },
   });
 }
 

@@ -115,6 +115,13 @@ export interface QuestionFamily {
    * `answerClass` (< answerClasses) is the answer content to ask for, when the family has classes.
    */
   build(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion;
+  /**
+   * A static scene family that can also be asked of one image (CV-Bench style; README, "Scenes",
+   * `--single-view-share`): its `applies` and `build` for a sample whose two views share one
+   * camera and whose record shows only image A. Everything they name must be seen in that image;
+   * the same answer classes and option count as the two-image form. Absent: two images only.
+   */
+  readonly oneImage?: Pick<QuestionFamily, 'applies' | 'build'>;
 }
 
 /** What a family module declares; the optional facts default as {@link defineFamily} says. */
@@ -130,6 +137,7 @@ export function defineFamily(definition: FamilyDefinition): QuestionFamily {
   if (!(Number.isInteger(definition.optionCount) && definition.optionCount >= 2)) {
     throw new RangeError(`defineFamily: ${definition.name}: optionCount must be an integer ≥ 2, got ${definition.optionCount}`);
   }
+  if (definition.oneImage !== undefined && definition.scene !== true) throw new RangeError(`defineFamily: ${definition.name}: only a scene family can be asked of one image (oneImage)`);
   const classes = definition.motion?.classes ?? 1;
   if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`defineFamily: ${definition.name}: motion.classes must be an integer ≥ 1, got ${classes}`);
   return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, scene: false, ...definition });

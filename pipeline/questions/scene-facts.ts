@@ -129,6 +129,16 @@ export function describeSceneView(view: 0 | 1, objects: readonly SceneObjectFact
   return hidden.length === 0 ? `${shows}.` : `${shows}; ${joinList(hidden)} ${hidden.length === 1 ? 'is' : 'are'} not visible in it.`;
 }
 
+/**
+ * What the one image of a single-image record shows of `objects` (README, "Scenes"): "The image
+ * shows the red mug and the chair." Only the seen ones; a single-image record never names an
+ * object its image does not show.
+ */
+export function describeOneImage(objects: readonly SceneObjectFacts[]): string {
+  const seen = objects.filter((f) => f.views[0].state === 'seen').map((f) => f.label);
+  return `The image shows ${joinList(seen)}.`;
+}
+
 /** Whether a camera centre stands clear of every object: outside each object's box grown by `clearanceM`. */
 export function isCameraClear(centre: readonly number[], objects: readonly SceneObjectFacts[], clearanceM = 0.06): boolean {
   return objects.every(({ spec }) => {

@@ -32,7 +32,8 @@ export interface SampleRecordInput {
   plan: SamplePlan;
   truth: GroundTruth;
   question: BuiltQuestion;
-  images: [ImageInfo, ImageInfo];
+  /** View A and view B; view A alone for a single-image sample (`plan.singleView`). */
+  images: [ImageInfo, ImageInfo] | [ImageInfo];
   /** Whether the SFT answer carries `<think>reasoning</think>` before `<answer>`. */
   withCot: boolean;
   /** Optional system prompt for SFT records (null = none). */

@@ -18,7 +18,7 @@
  * relative { R_AB, t_AB, angle_deg, axis, quaternion_xyzw, yaw_deg, pitch_deg, roll_deg,
  *            baseline_m, motion_in_a, delta_azimuth_deg, delta_elevation_deg, radius_ratio,
  *            delta_object_yaw_deg },
- * images [A, B] { path, sha256, width, height, format, bytes },
+ * images [A, B] (or [A] for a single-image record: its view B is view A's camera) { path, sha256, width, height, format, bytes },
  * difficulty { margin, margin_unit, bin, value },
  * parts [ { name, color, view_a { visible, visible_fraction, id_pixels, centre_px, depth_m,
  *           horizontal, vertical }, view_b { … } } ]     (object-spec order),
@@ -424,7 +424,7 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
       radius_ratio: roundTo(truth.radiusRatio, LINEAR_DECIMALS),
       delta_object_yaw_deg: roundTo(truth.deltaObjectYawDeg, ANGLE_DECIMALS),
     },
-    images: [mapImage(images[0]), mapImage(images[1])],
+    images: images.map(mapImage),
     difficulty: {
       margin: roundTo(d.margin, dDecimals),
       margin_unit: d.marginUnit,

@@ -142,10 +142,14 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
     // A scene's mask labels its objects (1 + object index), not their parts.
     const scene = plan.job.object.kind === 'procedural' ? plan.job.object.scene : undefined;
     if (scene !== undefined) [rawA, rawB] = [rawA, rawB].map((raw) => (raw.mask === undefined ? raw : { ...raw, mask: toObjectLabels(raw.mask, scene) })) as [RawImage, RawImage];
-    const images = await Promise.all([
-      encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
-      encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),
-    ]);
+    // A single-image sample (README, "Scenes") shows image A only: view B, the same camera, is not written.
+    const images: SampleRecordInput['images'] =
+      plan.singleView === true
+        ? [await encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format)]
+        : await Promise.all([
+            encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'a', config.format), rawA, config.format),
+            encodeAndWrite(outDir, imagePath(plan, config.shardSize, 'b', config.format), rawB, config.format),
+          ]);
     let input: SampleRecordInput = {
       plan,
       truth,

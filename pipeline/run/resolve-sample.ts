@@ -38,10 +38,13 @@ export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; q
   const family = getFamily(plan.family);
   const cls = answerClassOfDraw(plan.seed, plan.family, plan.familyIndex, family.answerClasses ?? 1, plan.index, plan.attempt);
   const draw = plan.attempt < BALANCE_KEPT_DRAWS ? sampleRng(plan.seed, 'accept', plan.index, plan.attempt) : undefined;
-  const verdict = family.applies(truth, cls, draw);
+  // A single-image sample asks the family's one-image form (view B is view A's camera).
+  const form = plan.singleView === true ? family.oneImage : family;
+  if (form === undefined) throw new Error(`plan: sample ${plan.index} is planned as one image, but family "${plan.family}" cannot be asked of one image`);
+  const verdict = form.applies(truth, cls, draw);
   if (!verdict.ok) return verdict;
   const slot = answerSlot(plan.seed, plan.family, plan.familyIndex, family.optionCount);
-  return { ok: true, question: family.build(truth, sampleRng(plan.seed, 'question', plan.index, plan.attempt), slot, cls) };
+  return { ok: true, question: form.build(truth, sampleRng(plan.seed, 'question', plan.index, plan.attempt), slot, cls) };
 }
 
 /**

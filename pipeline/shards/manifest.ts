@@ -84,7 +84,7 @@ export interface ManifestConfig {
   /** The extra passes written beside the images (`--passes`); absent when none (and in manifests written before them). */
   passes?: ('mask' | 'depth')[];
   /** Scenes of several objects (`--scene multi|mixed`, `--objects`); absent for single objects (and in manifests written before scenes). */
-  scene?: { mode: 'multi' | 'mixed'; objects: [number, number] };
+  scene?: { mode: 'multi' | 'mixed'; objects: [number, number]; single_view_share?: number };
 }
 
 /** {@link ManifestConfig.look}. */
@@ -255,7 +255,9 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
         }
       : {}),
     ...(c.passes !== undefined && c.passes.length > 0 ? { passes: [...c.passes] } : {}),
-    ...(c.scene !== undefined ? { scene: { mode: c.scene.mode, objects: [c.scene.objects[0], c.scene.objects[1]] } } : {}),
+    ...(c.scene !== undefined
+      ? { scene: { mode: c.scene.mode, objects: [c.scene.objects[0], c.scene.objects[1]], ...(c.scene.single_view_share !== undefined ? { single_view_share: c.scene.single_view_share } : {}) } }
+      : {}),
   };
 }
 

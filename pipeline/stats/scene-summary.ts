@@ -11,6 +11,8 @@ import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } f
 /** Counts of the scene records of a data set. */
 export interface SceneSummary {
   scenes: number;
+  /** Scenes written as single-image records (`--single-view-share`). */
+  oneImage: number;
   /** Scenes by object count. */
   objectsPerScene: Record<string, number>;
   /** Objects by category, over every scene. */
@@ -27,7 +29,7 @@ const bump = (counts: Record<string, number>, key: string) => void (counts[key] 
 /** Collects the summary one record at a time. */
 export class SceneSummaryCollector {
   private readonly seen = new Set<string>();
-  private readonly summary: SceneSummary = { scenes: 0, objectsPerScene: {}, categories: {}, answers: {} };
+  private readonly summary: SceneSummary = { scenes: 0, oneImage: 0, objectsPerScene: {}, categories: {}, answers: {} };
 
   add(meta: Record<string, unknown>): void {
     const scene = meta.scene as { objects: { id: string; name: string; category: string }[] } | null | undefined;
@@ -35,6 +37,7 @@ export class SceneSummaryCollector {
     this.seen.add(meta.id as string);
     const s = this.summary;
     s.scenes++;
+    if ((meta.images as unknown[]).length === 1) s.oneImage++;
     bump(s.objectsPerScene, String(scene.objects.length));
     for (const o of scene.objects) bump(s.categories, o.category);
     const family = meta.family as string;
@@ -78,7 +81,7 @@ export function buildSceneSection(summary: SceneSummary | null): CardSection | n
   return {
     title: 'Scenes',
     body: [
-      `${summary.scenes} samples are scenes of several objects (README, "Scenes"; \`meta.scene\`).`,
+      `${summary.scenes} samples are scenes of several objects (README, "Scenes"; \`meta.scene\`)${summary.oneImage > 0 ? `; ${summary.oneImage} of them are single-image records (one image, one \`<image>\` token; \`--single-view-share\`)` : ''}.`,
       '',
       table(summary.objectsPerScene, 'objects in the scene'),
       '',

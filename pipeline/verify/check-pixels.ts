@@ -54,9 +54,9 @@ export interface ViewClaim {
   panDeg: number;
 }
 
-/** The claims of both views of a record. */
-export function viewClaims(meta: RecordMeta, where: string): [ViewClaim, ViewClaim] {
-  return [0, 1].map((v) => ({
+/** The claims of each view a record shows: both, or view A alone for a single-image record. */
+export function viewClaims(meta: RecordMeta, where: string): ViewClaim[] {
+  return meta.images.map((_, v) => ({
     where: `${where}, view ${v === 0 ? 'A' : 'B'}`,
     image: meta.images[v],
     look: meta.look,
@@ -70,7 +70,7 @@ export function viewClaims(meta: RecordMeta, where: string): [ViewClaim, ViewCla
           }),
     radiusM: meta.views[v].orbit.radius_m,
     panDeg: meta.views[v].orbit.pan_deg,
-  })) as [ViewClaim, ViewClaim];
+  }));
 }
 
 function hexRgb(hex: string): [number, number, number] {

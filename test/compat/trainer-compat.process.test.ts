@@ -2,7 +2,8 @@
  * Trainer compatibility: the output folder loads unmodified in the real trainers' loaders.
  *
  * Renders a real dataset with the CLI (every default family, several shards, a system prompt
- * from a file, mask and depth passes), then runs `test/compat/check_dataset.py` in a Python virtual environment that
+ * from a file, mask and depth passes; and a second one of scenes in both stages where some records
+ * hold one image and the others two, `--single-view-share`), then runs `test/compat/check_dataset.py` in a Python virtual environment that
  * this test creates itself (`.venv-compat/`, git-ignored, reused while it imports) with Hugging
  * Face `datasets`, `pyarrow` and `Pillow` installed by pip. The check loads `sft/` with the `json`
  * builder as LLaMA-Factory does and `rl/*.parquet` with the `parquet` builder as verl does, opens
@@ -95,6 +96,8 @@ interface CheckReport {
   families: Record<string, number>;
   sft_rows: number;
   rl_rows: number;
+  sft_one_image_rows: number;
+  rl_one_image_rows: number;
   sft_shards: number;
   rl_shards: number;
   pass_columns: string[];
@@ -104,7 +107,9 @@ interface CheckReport {
 
 let tmp: string;
 let out: string;
+let scenes: string;
 let render: CliResult;
+let sceneRender: CliResult;
 let python: string;
 let manifest: { config: { families: string[]; system_prompt: string | null }; shards: { kind: string; path: string; records: number }[] };
 
@@ -114,12 +119,16 @@ beforeAll(async () => {
   const promptFile = join(tmp, 'system-prompt.txt');
   await writeFile(promptFile, `${SYSTEM_PROMPT}\n`);
   // The venv and the dataset are independent: build both at once.
-  const [py, cli] = await Promise.all([
+  scenes = join(tmp, 'scenes');
+  const [py, cli, sceneCli] = await Promise.all([
     ensureVenv(),
     runCli(['render', '--count', '32', '--shard-size', '4', '--size', '128', '--seed', '5', '--out', out, '--system-prompt', `@${promptFile}`, '--passes', 'mask,depth']),
+    // Scenes in both stages, half of the one-image families' samples as single-image records, next to two-image ones in every shard.
+    runCli(['render', '--count', '24', '--shard-size', '12', '--size', '96', '--seed', '2', '--out', scenes, '--scene', 'multi', '--families', 'object-depth,object-count,object-left-right,object-move', '--single-view-share', '0.5', '--stages', 'both', '--passes', 'mask']),
   ]);
   python = py;
   render = cli;
+  sceneRender = sceneCli;
   if (render.code === 0) manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
 }, 600_000);
 
@@ -171,6 +180,33 @@ describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', (
     expect(report.pass_columns).toEqual(['masks', 'depths']);
     expect(report.reward_table).toHaveLength(table.length);
     for (const row of report.reward_table) expect({ case: row.case, ...row.typescript }).toEqual({ case: row.case, ...row.python });
+  }, 300_000);
+
+  it('loads single-image records next to two-image ones (scenes, --single-view-share) in both trainers', async () => {
+    expect(sceneRender.code, sceneRender.stderr).toBe(0);
+    const hf = join(tmp, 'hf-scenes');
+    const table = JSON.parse(await readFile(join(ROOT, 'test/compat/completions.json'), 'utf8')) as { case: string; completion: string; ground_truth: string }[];
+    const scoresFile = join(tmp, 'scene-scores.json');
+    await writeFile(scoresFile, JSON.stringify(table.map((row) => ({ ...row, ...reward(row.completion, row.ground_truth) }))));
+    const result = await exec(python, ['test/compat/check_dataset.py', '--out', scenes, '--families', 'object-depth,object-count,object-left-right,object-move', '--scores', scoresFile], {
+      env: { PYTHONDONTWRITEBYTECODE: '1', HF_HOME: hf, HF_DATASETS_CACHE: join(hf, 'datasets'), HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', HF_DATASETS_DISABLE_PROGRESS_BARS: '1', TQDM_DISABLE: '1' },
+      timeoutMs: 240_000,
+    });
+    const last = result.stdout.trim().split('\n').pop() ?? '';
+    let report: CheckReport;
+    try {
+      report = JSON.parse(last) as CheckReport;
+    } catch {
+      throw new Error(`check_dataset.py printed no report (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr, 4000)}`);
+    }
+    expect(report.failures, tail(result.stderr, 4000)).toEqual([]);
+    expect(report.sft_rows).toBe(24);
+    expect(report.rl_rows).toBe(24);
+    // Some records of each loader hold one image, the others two.
+    for (const n of [report.sft_one_image_rows, report.rl_one_image_rows]) {
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(24);
+    }
   }, 300_000);
 
   it('--no-parquet writes no parquet file and lists none', async () => {

@@ -21,7 +21,7 @@ describe('scene pixels', () => {
   it('labels each visible object in the mask, around its projected centre (a moved object\'s at position_b in view B), and verifies', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vf-scene-px-'));
     await run(
-      { ...RUN_DEFAULTS, count: 18, seed: 2, size: 192, shardSize: 18, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES], passes: ['mask'] },
+      { ...RUN_DEFAULTS, count: 18, seed: 2, size: 192, shardSize: 18, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES], passes: ['mask'], singleViewShare: 0.5 },
       { createRenderer: () => ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, logger: { info() {}, warn() {} } }), logger: memoryLogger(), versions: { viewforge: '0.0.0-test' } },
     );
     expect((await verifyDataset(out)).faults).toEqual([]);
@@ -29,10 +29,14 @@ describe('scene pixels', () => {
     let checked = 0;
     let counted = 0;
     let moved = 0;
+    let single = 0;
     for (const line of lines) {
       const meta = JSON.parse(line).extra_info;
       const labelPixels: number[][] = [[], []];
-      for (const v of [0, 1]) {
+      // Both views, or view A alone for a single-image record.
+      const shown = meta.images.map((_: unknown, v: number) => v) as number[];
+      if (shown.length === 1) single++;
+      for (const v of shown) {
         const { data, info } = await sharp(join(out, meta.images[v].mask.path)).raw().toBuffer({ resolveWithObject: true });
         for (let k = 0; k < info.width * info.height; k++) {
           const l = data[k * info.channels];
@@ -69,13 +73,14 @@ describe('scene pixels', () => {
       // object-count: the answer is the number of objects of the category whose label covers a solid patch in some mask.
       if (meta.family === 'object-count') {
         const enough = 12; // full-size mask pixels (the ID pass's 24 pixels at 128 px are more at 192 px)
-        const n = meta.scene.objects.filter((o: { category: string }, j: number) => o.category === meta.question_category && [0, 1].some((v) => (labelPixels[v][j + 1] ?? 0) >= enough)).length;
+        const n = meta.scene.objects.filter((o: { category: string }, j: number) => o.category === meta.question_category && shown.some((v) => (labelPixels[v][j + 1] ?? 0) >= enough)).length;
         expect(String(n), `${meta.id}: ${meta.question}`).toBe(meta.answer_text);
         counted++;
       }
     }
     expect(checked).toBeGreaterThan(20);
     expect(counted).toBeGreaterThan(0);
+    expect(single, 'a single-image record').toBeGreaterThan(0);
     expect(moved, 'an object-move record whose moved object was checked at position_b').toBeGreaterThan(0);
   }, 180_000);
 });
