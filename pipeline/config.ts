@@ -99,14 +99,14 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
       );
     }
   }
-  // Scenes (README, "Scenes"): a scene family asks scenes only, the others single objects only (scenes for them: not built yet).
+  // Scenes (README, "Scenes"): a scene family asks scenes only; with --scene multi the viewpoint families (onScenes) ask scenes too, the others single objects only.
   const sceneFamilies = config.families.filter((f) => FAMILIES.find((g) => g.name === f)?.scene === true);
-  const objectFamilies = config.families.filter((f) => !sceneFamilies.includes(f));
+  const objectFamilies = config.families.filter((f) => !sceneFamilies.includes(f) && FAMILIES.find((g) => g.name === f)?.onScenes !== true);
   if (config.scene === 'single' && sceneFamilies.length > 0) {
     throw ConfigError.because('families', `${sceneFamilies.join(', ')} ask about scenes of several objects; pass --scene multi (or mixed) with them`);
   }
   if (config.scene === 'multi' && objectFamilies.length > 0) {
-    throw ConfigError.because('families', `${objectFamilies.join(', ')} ask about single objects, and --scene multi makes every sample a scene; use --scene mixed to ask both`);
+    throw ConfigError.because('families', `${objectFamilies.join(', ')} ask about single objects only, and --scene multi makes every sample a scene (of the single-object families, ${FAMILIES.filter((g) => g.onScenes).map((g) => g.name).join(', ')} can ask scenes); use --scene mixed to ask both`);
   }
   if (config.scene !== 'single' && config.assets !== null) {
     throw ConfigError.because('scene', 'scenes of library models are not built yet; scenes use the procedural objects (leave out --assets)');

@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { GL_MODES, type GlMode } from '../renderers/gl-mode.js';
-import { LIBRARY_FAMILIES, listFamilyNames, SCENE_FAMILY_NAMES, SINGLE_OBJECT_FAMILIES } from './questions/index.js';
+import { FAMILIES, LIBRARY_FAMILIES, listFamilyNames, SCENE_FAMILY_NAMES, SINGLE_OBJECT_FAMILIES } from './questions/index.js';
 
 /** A JSON schema fragment (draft-07). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -304,8 +304,8 @@ export const RUN_SETTINGS = {
    * sample as its family asks. @default "single"
    */
   scene: setting<'single' | 'multi' | 'mixed'>({
-    group: 'look', flag: '--scene <mode>', help: `single objects, scenes of several objects (families ${SCENE_FAMILY_NAMES.join(', ')}), or mixed (each sample as its family asks)`, default: 'single',
-    schema: { enum: ['single', 'multi', 'mixed'], description: 'single: one object per sample; multi: scenes of several objects (the scene families); mixed: each sample as its family asks.' },
+    group: 'look', flag: '--scene <mode>', help: `single objects, scenes of several objects (families ${SCENE_FAMILY_NAMES.join(', ')}; with --families also ${FAMILIES.filter((f) => f.onScenes).map((f) => f.name).join(', ')}), or mixed (each sample as its family asks)`, default: 'single',
+    schema: { enum: ['single', 'multi', 'mixed'], description: 'single: one object per sample; multi: scenes of several objects (the scene families, and the viewpoint families named in families); mixed: each sample as its family asks.' },
     manifest: { path: 'scene.mode', project: (value) => (value === 'single' ? undefined : value) },
   }),
   /**

@@ -16,6 +16,9 @@ import { drawScene, SCENE } from './plan-scene.js';
 
 /** Objects per scene when the config names none. */
 const SCENE_OBJECTS_DEFAULT: readonly [number, number] = [3, 5];
+
+/** Lowest camera elevation of a viewpoint family asked of a scene, degrees: above the ground the objects stand on. */
+export const SCENE_MIN_ELEVATION_DEG = 5;
 import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from '../sample-plan.js';
 
@@ -43,6 +46,8 @@ export interface PlanConfig {
   look?: LookConfig;
   /** Objects per scene, [min, max], for the scene families' samples (pipeline/plan/plan-scene.ts). @default [3, 5] */
   sceneObjects?: readonly [number, number];
+  /** 'multi': the families that can also ask scenes (`onScenes`) ask scenes. @default 'single' */
+  sceneMode?: 'single' | 'multi' | 'mixed';
   /** Share of the samples of one-image families written as single-image records. @default 0 */
   singleViewShare?: number;
 }
@@ -85,15 +90,18 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   const id = sampleId(config.seed, index);
   const rng = sampleRng(config.seed, 'plan', index, attempt);
   const familySpec = getFamily(family);
-  // --- Object: a scene of several objects for a scene family (its objects yawed inside it, so the scene itself is not), else one object
-  let drawn: ObjectSpec = familySpec.scene
+  // --- Object: a scene of several objects for a scene family, and with --scene multi for a family that can also ask scenes
+  // (its objects yawed inside it, so the scene itself is not), else one object
+  const isScene = familySpec.scene || (familySpec.onScenes && config.sceneMode === 'multi');
+  let drawn: ObjectSpec = isScene
     ? drawScene(rng, `${SCENE}-${id.slice(-8)}`, config.sceneObjects ?? SCENE_OBJECTS_DEFAULT)
     : config.library === undefined
       ? drawProceduralObject(rng, id)
       : drawLibraryObject(rng, config.library);
-  const yaw = familySpec.scene ? 0 : rng.range(0, 360);
-  // --- Cameras
-  const ranges = config.camera ?? CAMERA_DEFAULTS;
+  const yaw = isScene ? 0 : rng.range(0, 360);
+  // --- Cameras (a viewpoint family's cameras above a scene's ground: at least SCENE_MIN_ELEVATION_DEG up)
+  const runRanges = config.camera ?? CAMERA_DEFAULTS;
+  const ranges = isScene && !familySpec.scene ? { ...runRanges, elevationDeg: [Math.max(runRanges.elevationDeg[0], SCENE_MIN_ELEVATION_DEG), runRanges.elevationDeg[1]] as [number, number] } : runRanges;
   const fovYDeg = rng.range(ranges.fovYDeg[0], ranges.fovYDeg[1]);
   const intrinsics = intrinsicsFromFov(fovYDeg, config.width, config.height);
   const { motion } = familySpec;

@@ -23,6 +23,7 @@
  */
 import type { Rng } from '../rng.js';
 import type { GroundTruth, PartView, ViewFacts } from '../types.js';
+import { describeSceneView, getScene, listSceneObjects, type SceneObjectFacts } from './scene-facts.js';
 
 /** Which image a sentence is about. */
 export type ImageName = 'first' | 'second';
@@ -72,6 +73,11 @@ export interface Observations {
   unclear: string[];
   /** {@link ViewFacts.coverage} of each view, 0..1. */
   coverage: [number, number];
+  /**
+   * A scene of several objects (a viewpoint family asked of a scene, README "Scenes"): its
+   * objects, which the image sentences list instead of parts. Absent for a single object.
+   */
+  scene?: SceneObjectFacts[];
 }
 
 /** Phrasing choices for one question's reasoning, drawn once with {@link drawReasoningStyle}. */
@@ -255,7 +261,22 @@ export function observeViews(truth: GroundTruth): Observations {
     shifted,
     unclear: unclearParts(truth),
     coverage: [truth.views[0].coverage, truth.views[1].coverage],
+    ...(getScene(truth) !== null ? { scene: listSceneObjects(truth) } : {}),
   };
+}
+
+/**
+ * The wording of a viewpoint family asked of a scene (README, "Scenes"): its question and
+ * sentences speak of "the object"; of a scene they speak of "the scene" (whose centre, the world
+ * origin on the ground, replaces the object's). Identity for a single object.
+ */
+export function subjectWording(truth: Pick<GroundTruth, 'object'>): (text: string) => string {
+  if (getScene(truth) === null) return (text) => text;
+  return (text) =>
+    text
+      .replace(/the apparent size of the object and its parts/g, 'the apparent size of the objects in the scene')
+      .replace(/\bthe object\b/g, 'the scene')
+      .replace(/\bThe object\b/g, 'The scene');
 }
 
 /** Draws the phrasing choices of one question's reasoning (five draws from `rng`, in a fixed order). */
@@ -390,6 +411,12 @@ export function writeReasoning(input: ReasoningInput): string {
   const { observations: obs, style } = input;
   const maxWords = input.maxWords ?? 120;
   const tail = [...input.conclusion, answerSentence(input.answerLetter, input.answerText, style.answer)];
+  // A scene: what each image shows of the objects seen in either (slivers left out), as the ID pass says.
+  if (obs.scene !== undefined) {
+    const shown = obs.scene.filter((f) => f.views.some((v) => v.state === 'seen'));
+    const views = ([0, 1] as const).filter((v) => shown.some((f) => f.views[v].state !== 'sliver')).map((v) => describeSceneView(v, shown.filter((f) => f.views[v].state !== 'sliver')));
+    return [...views, ...tail].join(' ');
+  }
   const levels: [maxParts: number, withShift: boolean][] = [[3, true], [3, false], [2, true], [2, false], [1, false]];
   let text = '';
   for (const [maxParts, withShift] of levels) {

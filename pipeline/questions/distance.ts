@@ -30,7 +30,7 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
-import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
+import { drawReasoningStyle, fillTemplate, observeViews, subjectWording, writeReasoning, type Observations } from './describe-view.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
 import type { FamilyMotion } from './family-motion.js';
 
@@ -229,12 +229,12 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Distance
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,
-    question: template.text,
+    question: subjectWording(truth)(template.text),
     ...arranged,
     reasoning: writeReasoning({
       observations: facts.observations,
       style,
-      conclusion: sentences,
+      conclusion: sentences.map(subjectWording(truth)),
       answerLetter: arranged.answerLetter,
       answerText: arranged.answerText,
     }),
@@ -267,6 +267,7 @@ export function createDistanceFamily(options: Partial<DistanceOptions> = {}): Qu
     stage: 'sft' as const,
     optionCount: 3,
     motion: MOTION,
+    onScenes: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

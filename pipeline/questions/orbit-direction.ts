@@ -28,7 +28,7 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
-import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
+import { drawReasoningStyle, fillTemplate, observeViews, subjectWording, writeReasoning, type Observations } from './describe-view.js';
 import type { OrbitSide } from './orbit.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
 import type { FamilyMotion } from './family-motion.js';
@@ -157,12 +157,12 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitDir
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,
-    question: template.text,
+    question: subjectWording(truth)(template.text),
     ...arranged,
     reasoning: writeReasoning({
       observations: facts.observations,
       style,
-      conclusion: [conclusion],
+      conclusion: [subjectWording(truth)(conclusion)],
       answerLetter: arranged.answerLetter,
       answerText: arranged.answerText,
     }),
@@ -192,6 +192,7 @@ export function createOrbitDirectionFamily(options: Partial<OrbitDirectionOption
     optionCount: 2,
     motion: MOTION,
     turnSensitive: true,
+    onScenes: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

@@ -50,7 +50,7 @@ import type { Rng } from '../rng.js';
 import type { GroundTruth } from '../types.js';
 import { arrangeOptions } from './arrange-options.js';
 import { checkFraming, FRAMING_DEFAULTS } from './check-framing.js';
-import { drawReasoningStyle, fillTemplate, observeViews, writeReasoning, type Observations } from './describe-view.js';
+import { drawReasoningStyle, fillTemplate, observeViews, subjectWording, writeReasoning, type Observations } from './describe-view.js';
 import { defineFamily, type Applicability, type BuiltQuestion, type QuestionFamily } from './question-family.js';
 import { binnedOrbitMotion } from './family-motion.js';
 import { checkBinEdges, checkPairWeights, drawPartnerBin, formatAngleInBin, getBinIndex, getBinRange, getEdgeMargin, uniformPairWeights } from './signed-bins.js';
@@ -244,12 +244,12 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitOpt
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,
-    question: template.text,
+    question: subjectWording(truth)(template.text),
     ...arranged,
     reasoning: writeReasoning({
       observations: facts.observations,
       style,
-      conclusion: [conclusion],
+      conclusion: [subjectWording(truth)(conclusion)],
       answerLetter: arranged.answerLetter,
       answerText: arranged.answerText,
     }),
@@ -271,6 +271,7 @@ export function createOrbitFamily(options: Partial<OrbitOptions> = {}): Question
     optionCount: 4,
     motion: binnedOrbitMotion(o.binEdgesDeg),
     turnSensitive: true,
+    onScenes: true,
     applies: (truth: GroundTruth) => appliesWith(truth, o),
     build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
   });

@@ -93,6 +93,12 @@ export interface QuestionFamily {
    * (pipeline/plan/plan-scene.ts), and no other family's are.
    */
   readonly scene: boolean;
+  /**
+   * A single-object family that can also be asked of a scene of several objects (`--scene multi`;
+   * README, "Scenes"): the scene's centre, the world origin on the ground, replaces the object's,
+   * and its sentences speak of "the scene" (`subjectWording`).
+   */
+  readonly onScenes: boolean;
   /** Number of options every question of this family has (so answer slots can be balanced). */
   readonly optionCount: number;
   /**
@@ -125,11 +131,11 @@ export interface QuestionFamily {
 }
 
 /** What a family module declares; the optional facts default as {@link defineFamily} says. */
-export type FamilyDefinition = Omit<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene'> & Partial<Pick<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene'>>;
+export type FamilyDefinition = Omit<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene' | 'onScenes'> & Partial<Pick<QuestionFamily, 'motion' | 'turnSensitive' | 'namesParts' | 'scene' | 'onScenes'>>;
 
 /**
  * A frozen family from its definition. Defaults: `motion` a moderate orbit move
- * (`MODERATE_MOTION`), `turnSensitive`, `namesParts` and `scene` false.
+ * (`MODERATE_MOTION`), `turnSensitive`, `namesParts`, `scene` and `onScenes` false.
  * @throws RangeError for a definition that cannot work (no name, fewer than two options).
  */
 export function defineFamily(definition: FamilyDefinition): QuestionFamily {
@@ -140,5 +146,8 @@ export function defineFamily(definition: FamilyDefinition): QuestionFamily {
   if (definition.oneImage !== undefined && definition.scene !== true) throw new RangeError(`defineFamily: ${definition.name}: only a scene family can be asked of one image (oneImage)`);
   const classes = definition.motion?.classes ?? 1;
   if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`defineFamily: ${definition.name}: motion.classes must be an integer ≥ 1, got ${classes}`);
-  return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, scene: false, ...definition });
+  if (definition.onScenes === true && (definition.scene === true || definition.namesParts === true)) {
+    throw new RangeError(`defineFamily: ${definition.name}: onScenes is for single-object families that name no part`);
+  }
+  return Object.freeze({ motion: MODERATE_MOTION, turnSensitive: false, namesParts: false, scene: false, onScenes: false, ...definition });
 }

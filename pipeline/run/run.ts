@@ -208,6 +208,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     camera: { ...CAMERA_DEFAULTS, fovYDeg: config.fov, radiusFactor: config.distance },
     look: getLookConfig(config, deps.envMaps),
     sceneObjects: config.objects,
+    sceneMode: config.scene,
     singleViewShare: config.singleViewShare,
   };
   // --- Asset library: its objects (symmetry from the estimator); assets that fail in the page are quarantined

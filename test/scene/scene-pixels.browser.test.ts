@@ -21,17 +21,22 @@ describe('scene pixels', () => {
   it('labels each visible object in the mask, around its projected centre (a moved object\'s at position_b in view B), and verifies', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vf-scene-px-'));
     await run(
-      { ...RUN_DEFAULTS, count: 18, seed: 2, size: 192, shardSize: 18, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES], passes: ['mask'], singleViewShare: 0.5 },
+      { ...RUN_DEFAULTS, count: 22, seed: 2, size: 192, shardSize: 22, out, concurrency: 1, parquet: false, scene: 'multi', families: [...SCENE_FAMILY_NAMES, 'orbit', 'distance'], passes: ['mask'], singleViewShare: 0.5 },
       { createRenderer: () => ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, logger: { info() {}, warn() {} } }), logger: memoryLogger(), versions: { viewforge: '0.0.0-test' } },
     );
     expect((await verifyDataset(out)).faults).toEqual([]);
-    const lines = (await readFile(join(out, 'rl', (await readdir(join(out, 'rl'))).find((f) => f.endsWith('.jsonl'))!), 'utf8')).trim().split('\n');
+    // The scene families' records are in rl/, the viewpoint families' (asked of scenes) in sft/.
+    const lines: string[] = [];
+    for (const kind of ['rl', 'sft']) lines.push(...(await readFile(join(out, kind, (await readdir(join(out, kind))).find((f) => f.endsWith('.jsonl'))!), 'utf8')).trim().split('\n'));
     let checked = 0;
     let counted = 0;
     let moved = 0;
     let single = 0;
+    let viewpoint = 0;
     for (const line of lines) {
-      const meta = JSON.parse(line).extra_info;
+      const record = JSON.parse(line);
+      const meta = record.meta ?? record.extra_info;
+      if (meta.family === 'orbit' || meta.family === 'distance') viewpoint++;
       const labelPixels: number[][] = [[], []];
       // Both views, or view A alone for a single-image record.
       const shown = meta.images.map((_: unknown, v: number) => v) as number[];
@@ -81,6 +86,7 @@ describe('scene pixels', () => {
     expect(checked).toBeGreaterThan(20);
     expect(counted).toBeGreaterThan(0);
     expect(single, 'a single-image record').toBeGreaterThan(0);
+    expect(viewpoint, 'a viewpoint family asked of a scene').toBeGreaterThan(0);
     expect(moved, 'an object-move record whose moved object was checked at position_b').toBeGreaterThan(0);
   }, 180_000);
 });
