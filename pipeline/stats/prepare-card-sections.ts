@@ -13,7 +13,7 @@ import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
 import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
-import { buildSceneSection, readSceneSummary } from './scene-summary.js';
+import { buildSceneSection, listScenePlots, readSceneSummary } from './scene-summary.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
@@ -23,9 +23,10 @@ import { buildSourcesSection, buildStatsSection } from './stats-section.js';
  */
 export async function prepareCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<CardSection[]> {
   const plots = listStatsPlots(manifest);
-  await writeStatsPlots(outDir, plots);
+  const sceneSummary = await readSceneSummary(outDir, manifest.shards); // null without scenes
+  await writeStatsPlots(outDir, [...plots, ...listScenePlots(sceneSummary)]);
   const examples = await readExampleRecords(outDir, manifest.shards);
   const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
-  const scenes = buildSceneSection(await readSceneSummary(outDir, manifest.shards)); // absent without scenes
+  const scenes = buildSceneSection(sceneSummary);
   return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), ...(scenes === null ? [] : [scenes]), buildBlindPriorSection(blind), buildExamplesSection(examples)];
 }

@@ -7,6 +7,8 @@
  */
 import type { CardSection } from '../card/dataset-card.js';
 import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } from './read-shard-records.js';
+import { PLOTS_DIR, type StatsPlot } from './stats-plots.js';
+import { barChartSvg } from './svg-chart.js';
 
 /** Counts of the scene records of a data set. */
 export interface SceneSummary {
@@ -71,9 +73,48 @@ const table = (counts: Record<string, number>, head: string) => {
   return [`| ${head} | count | share |`, '| --- | --- | --- |', ...rows.map(([k, n]) => `| ${k} | ${n} | ${pct(n, total)} |`)].join('\n');
 };
 
+const sortedKeys = (counts: Record<string, number>) => Object.keys(counts).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The scene plots (`plots/scene-objects.svg`: scenes by object count; `plots/scene-categories.svg`:
+ * objects by category), empty without scenes. Pure; written beside the other plots.
+ */
+export function listScenePlots(summary: SceneSummary | null): StatsPlot[] {
+  if (summary === null) return [];
+  const counts = sortedKeys(summary.objectsPerScene).sort((a, b) => Number(a) - Number(b));
+  const categories = sortedKeys(summary.categories);
+  return [
+    {
+      path: `${PLOTS_DIR}/scene-objects.svg`,
+      title: 'Objects per scene',
+      svg: barChartSvg({
+        title: 'Objects per scene',
+        xLabel: 'objects in the scene',
+        yLabel: 'scenes',
+        categories: counts,
+        series: [{ name: 'scenes', values: counts.map((k) => summary.objectsPerScene[k]) }],
+        note: `n = ${summary.scenes}`,
+      }),
+    },
+    {
+      path: `${PLOTS_DIR}/scene-categories.svg`,
+      title: 'Scene objects by category',
+      svg: barChartSvg({
+        title: 'Scene objects by category',
+        xLabel: 'category',
+        yLabel: 'objects',
+        categories,
+        series: [{ name: 'objects', values: categories.map((k) => summary.categories[k]) }],
+        note: `over ${summary.scenes} scenes`,
+      }),
+    },
+  ];
+}
+
 /** The card section, or null without scenes. */
 export function buildSceneSection(summary: SceneSummary | null): CardSection | null {
   if (summary === null) return null;
+  const plots = listScenePlots(summary).map((p) => `![${p.title}](${p.path})`);
   const answers = Object.entries(summary.answers)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([family, counts]) => `**${family}**\n\n${table(counts, 'answer')}`)
@@ -82,6 +123,8 @@ export function buildSceneSection(summary: SceneSummary | null): CardSection | n
     title: 'Scenes',
     body: [
       `${summary.scenes} samples are scenes of several objects (README, "Scenes"; \`meta.scene\`)${summary.oneImage > 0 ? `; ${summary.oneImage} of them are single-image records (one image, one \`<image>\` token; \`--single-view-share\`)` : ''}.`,
+      '',
+      plots.join(' '),
       '',
       table(summary.objectsPerScene, 'objects in the scene'),
       '',

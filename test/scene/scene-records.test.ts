@@ -274,7 +274,7 @@ describe('scene determinism', () => {
 
 describe('scene summary (the card section)', () => {
   it('counts scenes, objects per scene, categories and answer contents of the records', async () => {
-    const { SceneSummaryCollector, buildSceneSection } = await import('../../pipeline/stats/scene-summary.js');
+    const { SceneSummaryCollector, buildSceneSection, listScenePlots } = await import('../../pipeline/stats/scene-summary.js');
     const collector = new SceneSummaryCollector();
     for (const m of metas) collector.add({ ...m, id: (m as unknown as { id: string }).id } as unknown as Record<string, unknown>);
     const summary = collector.result()!;
@@ -285,5 +285,11 @@ describe('scene summary (the card section)', () => {
     expect(Object.keys(depth).sort()).toEqual(['first-named', 'second-named']);
     expect(buildSceneSection(summary)!.body).toMatch(/\| object-count|\*\*object-count\*\*/);
     expect(buildSceneSection(new SceneSummaryCollector().result())).toBeNull();
+    // Plots: scenes by object count (every scene once) and objects by category.
+    const [objects, categories] = listScenePlots(summary);
+    expect([objects.path, categories.path]).toEqual(['plots/scene-objects.svg', 'plots/scene-categories.svg']);
+    for (const k of Object.keys(summary.objectsPerScene)) expect(objects.svg).toContain(`>${k}<`);
+    for (const k of Object.keys(summary.categories)) expect(categories.svg).toContain(`>${k}<`);
+    expect(listScenePlots(null)).toEqual([]);
   });
 });

@@ -141,6 +141,11 @@ describe('single-image scene records', () => {
     expect(manifest.config.scene.single_view_share).toBe(0.5);
     const card = await readFile(join(out, 'README.md'), 'utf8');
     expect(card).toMatch(/of them are single-image records \(one image, one `<image>` token/);
+    // The scene plots are written and linked from the card.
+    for (const plot of ['plots/scene-objects.svg', 'plots/scene-categories.svg']) {
+      expect(card).toContain(`](${plot})`);
+      expect(await readFile(join(out, plot), 'utf8')).toMatch(/^<svg /);
+    }
   });
 
   it('is refused where no family can be asked of one image', () => {
