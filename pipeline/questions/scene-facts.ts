@@ -32,6 +32,8 @@ export interface ObjectView {
   centrePx: [number, number];
   /** Mean ray-cast visible fraction of its parts, 0..1. */
   visibleFraction: number;
+  /** ID-pass pixels of its parts together once the truth is grounded in pixels (0: hidden), else null. */
+  idPixels: number | null;
 }
 
 /** An object with its two views. */
@@ -52,8 +54,8 @@ function objectView(truth: GroundTruth, spec: SceneObjectSpec, view: 0 | 1): Obj
   const parts: PartView[] = facts.parts.slice(spec.parts[0], spec.parts[1]);
   const grounded = parts.every((p) => p.idPixels !== undefined);
   let state: ObjectView['state'];
-  if (grounded) {
-    const pixels = parts.reduce((n, p) => n + (p.idPixels ?? 0), 0);
+  const pixels = grounded ? parts.reduce((n, p) => n + (p.idPixels ?? 0), 0) : null;
+  if (pixels !== null) {
     state = pixels === 0 ? 'hidden' : pixels >= OBJECT_RULES.minSeenPixels && parts.some((p) => p.visible) ? 'seen' : 'sliver';
   } else {
     const best = Math.max(...parts.map((p) => p.visibleFraction));
@@ -65,6 +67,7 @@ function objectView(truth: GroundTruth, spec: SceneObjectSpec, view: 0 | 1): Obj
     depthM: projected.depthM,
     centrePx: [projected.u, projected.v],
     visibleFraction: parts.reduce((s, p) => s + p.visibleFraction, 0) / parts.length,
+    idPixels: pixels,
   };
 }
 

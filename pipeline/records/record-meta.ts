@@ -206,6 +206,8 @@ export interface RecordSceneObject {
   visible: [boolean, boolean];
   /** Mean ray-cast visible fraction of its parts in view A / B. */
   visible_fraction: [number, number];
+  /** ID-pass pixels of its parts in view A / B (0: hidden); null before grounding in an ID pass. */
+  id_pixels: [number | null, number | null];
 }
 
 function mapScene(truth: SampleRecordInput['truth']): RecordMeta['scene'] {
@@ -223,6 +225,7 @@ function mapScene(truth: SampleRecordInput['truth']): RecordMeta['scene'] {
       yaw_deg_b: spec.yawDegB === undefined ? null : roundTo(spec.yawDegB, ANGLE_DECIMALS),
       visible: [views[0].state === 'seen', views[1].state === 'seen'],
       visible_fraction: [roundTo(views[0].visibleFraction, LINEAR_DECIMALS), roundTo(views[1].visibleFraction, LINEAR_DECIMALS)],
+      id_pixels: [views[0].idPixels, views[1].idPixels],
     })),
   };
 }

@@ -60,10 +60,10 @@ export function viewClaims(meta: RecordMeta, where: string): ViewClaim[] {
     where: `${where}, view ${v === 0 ? 'A' : 'B'}`,
     image: meta.images[v],
     look: meta.look,
-    // A scene's mask labels its objects (1 + object index); one the ray cast sees nothing of counts as hidden.
+    // A scene's mask labels its objects (1 + object index), each with the ID-pass pixels of its parts.
     parts:
       meta.scene !== null
-        ? meta.scene.objects.map((o) => ({ name: o.name, visible: o.visible[v], idPixels: o.visible_fraction[v] === 0 ? 0 : null, horizontal: null, vertical: null }))
+        ? meta.scene.objects.map((o) => ({ name: o.name, visible: o.visible[v], idPixels: o.id_pixels[v], horizontal: null, vertical: null }))
         : meta.parts.map((p) => {
             const pv = v === 0 ? p.view_a : p.view_b;
             return { name: p.name, visible: pv.visible, idPixels: pv.id_pixels, horizontal: pv.horizontal, vertical: pv.vertical };
