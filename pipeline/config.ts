@@ -91,11 +91,12 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
     }
   }
   if (config.assets !== null) {
-    const partFamilies = config.families.filter((f) => !LIBRARY_FAMILIES.includes(f));
+    // The scene families name whole objects, which a library model is; only the families that name parts are refused.
+    const partFamilies = config.families.filter((f) => FAMILIES.find((g) => g.name === f)?.namesParts === true);
     if (partFamilies.length > 0) {
       throw ConfigError.because(
         'families',
-        `${partFamilies.join(', ')} name object parts, which library assets ("assets") do not have; use only ${LIBRARY_FAMILIES.join(', ')}`,
+        `${partFamilies.join(', ')} name object parts, which library assets ("assets") do not have; use only ${LIBRARY_FAMILIES.join(', ')}, or the scene families with --scene multi`,
       );
     }
   }
@@ -107,9 +108,6 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
   }
   if (config.scene === 'multi' && objectFamilies.length > 0) {
     throw ConfigError.because('families', `${objectFamilies.join(', ')} ask about single objects only, and --scene multi makes every sample a scene (of the single-object families, ${FAMILIES.filter((g) => g.onScenes).map((g) => g.name).join(', ')} can ask scenes); use --scene mixed to ask both`);
-  }
-  if (config.scene !== 'single' && config.assets !== null) {
-    throw ConfigError.because('scene', 'scenes of library models are not built yet; scenes use the procedural objects (leave out --assets)');
   }
   if (config.singleViewShare > 0) {
     const oneImage = config.families.filter((f) => FAMILIES.find((g) => g.name === f)?.oneImage !== undefined);

@@ -45,15 +45,26 @@ export interface RenderDeps extends Partial<Omit<RunDeps, 'createRenderer' | 'li
 }
 
 /**
- * A validated {@link RunConfig} from `options` over the defaults. Without `families`, a library
- * run (`assets`) asks only the part-free families, a `mix` names the families in its order, and
- * `scene` 'multi' / 'mixed' asks the scene families / every family.
+ * A validated {@link RunConfig} from `options` over the defaults. Without `families`, a `mix` names
+ * the families in its order, `scene` 'multi' asks the scene families and 'mixed' every family, and
+ * a library run (`assets`) leaves out the families that name parts.
  * @throws ConfigError naming the offending key and why.
  */
 export function resolveRunConfig(options: RenderOptions): RunConfig {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RenderOptions;
-  const byScene = given.scene === 'multi' ? [...SCENE_FAMILY_NAMES] : given.scene === 'mixed' ? FAMILIES.map((f) => f.name) : RUN_DEFAULTS.families;
-  const families = given.families ?? (given.mix != null ? Object.keys(given.mix) : given.assets != null ? [...LIBRARY_FAMILIES] : byScene);
+  // Defaults: the scene families for scenes; with a library, the part-free single-object families (and in 'mixed' the scene families too).
+  const library = given.assets != null;
+  const byScene =
+    given.scene === 'multi'
+      ? [...SCENE_FAMILY_NAMES]
+      : given.scene === 'mixed'
+        ? library
+          ? [...LIBRARY_FAMILIES, ...SCENE_FAMILY_NAMES]
+          : FAMILIES.map((f) => f.name)
+        : library
+          ? [...LIBRARY_FAMILIES]
+          : RUN_DEFAULTS.families;
+  const families = given.families ?? (given.mix != null ? Object.keys(given.mix) : byScene);
   return validateConfig({ ...RUN_DEFAULTS, ...given, families }, FAMILIES.map((f) => f.name));
 }
 

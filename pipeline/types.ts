@@ -174,6 +174,12 @@ export interface SceneObjectSpec {
   positionB?: Vec3;
   /** Its yaw at view B when it moved, degrees; absent when it did not. */
   yawDegB?: number;
+  /**
+   * A library model (`--assets` with `--scene multi`): its one part is the stand-in box the
+   * geometry ray-casts (as a single library object's); the page draws the model there instead,
+   * scaled by `scale` from its normalised frame. Absent for a procedural object.
+   */
+  model?: { asset: LibraryObjectSpec; scale: number };
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { LibraryObjectSpec } from '../../pipeline/types.js';
 import { assetUrlPath } from '../../renderers/asset-url.js';
 import type { AssetLibrary, LibraryAsset } from './index-library.js';
-import { standInPart } from './normalise-asset.js';
+import { standInPart } from '../procedural/stand-in-part.js';
 
 /** The object spec of one asset; `symmetry` comes from the estimator (or 'none', see library-symmetry.ts). */
 export function toLibraryObject(asset: LibraryAsset, symmetry: LibraryObjectSpec['symmetry']): LibraryObjectSpec {

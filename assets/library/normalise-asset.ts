@@ -3,15 +3,12 @@
  * correction, then centre the bounding box at the origin and scale it so its half-diagonal is
  * {@link TARGET_RADIUS} (the same bound as the procedural objects, inside the unit sphere). Pure.
  */
-import type { AssetNormalisation, LibraryObjectSpec, Mat4, PartSpec, Vec3 } from '../../pipeline/types.js';
+import type { AssetNormalisation, LibraryObjectSpec, Mat4, Vec3 } from '../../pipeline/types.js';
 import type { Box3 } from './gltf-bounds.js';
 
 /** Half-diagonal of the normalised bounding box (procedural objects use the same). */
 export const TARGET_RADIUS = 0.98;
 
-/** Name and colour word of the stand-in part of a library object ({@link LibraryObjectSpec.parts}). */
-export const LIBRARY_PART_NAME = 'object';
-export const LIBRARY_PART_COLOUR = 'whole';
 
 /** Row-major rotation taking the file's up axis to +Y: identity for 'y', −90° about +X for 'z' (+Z → +Y, +Y → −Z). */
 export function upAxisRotation(upAxis: 'y' | 'z'): [Vec3, Vec3, Vec3] {
@@ -43,20 +40,6 @@ export function normaliseBox(box: Box3, upAxis: 'y' | 'z', metresPerUnit: number
   ];
   const halfExtents: Vec3 = [scale * (max[0] - min[0]) / 2, scale * (max[1] - min[1]) / 2, scale * (max[2] - min[2]) / 2];
   return { normalisation: { upAxis, centre, scale, metresPerUnit, matrix }, halfExtents };
-}
-
-/** The stand-in part of a library object: its normalised bounding box (see {@link LibraryObjectSpec.parts}). */
-export function standInPart(halfExtents: Vec3): PartSpec {
-  return {
-    name: LIBRARY_PART_NAME,
-    colorName: LIBRARY_PART_COLOUR,
-    colorHex: '#808080',
-    shape: 'box',
-    size: [2 * halfExtents[0], 2 * halfExtents[1], 2 * halfExtents[2]],
-    position: [0, 0, 0],
-    rotationDeg: [0, 0, 0],
-    material: 'basic',
-  };
 }
 
 /** The 8 corners of the normalised bounding box of a library object (object frame). */

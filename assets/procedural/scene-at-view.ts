@@ -4,9 +4,22 @@
  * part stays put. Pure; shared by the ground truth (Node) and the renderer's page, so both draw
  * one placement.
  */
-import type { PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../../pipeline/types.js';
+import type { LibraryObjectSpec, PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../../pipeline/types.js';
 
 const DEG = Math.PI / 180;
+
+/** The library models standing in a scene (`SceneObjectSpec.model`), in object order; none for anything else. */
+export function sceneModels(object: { kind: string; scene?: { objects: readonly SceneObjectSpec[] } }): LibraryObjectSpec[] {
+  if (object.kind !== 'procedural' || object.scene === undefined) return [];
+  return object.scene.objects.flatMap((o) => (o.model !== undefined ? [o.model.asset] : []));
+}
+
+/** The library model whose stand-in part is named `part` in a scene (undefined for any other part or object). */
+export function sceneModelOfPart(object: { kind: string; parts: readonly { name: string }[]; scene?: { objects: readonly SceneObjectSpec[] } }, part: string | null): LibraryObjectSpec | undefined {
+  if (object.kind !== 'procedural' || object.scene === undefined || part === null) return undefined;
+  const index = object.parts.findIndex((p) => p.name === part);
+  return object.scene.objects.find((o) => o.model !== undefined && index >= o.parts[0] && index < o.parts[1])?.model?.asset;
+}
 
 /** Whether any object of `object`'s scene stands elsewhere in view B. */
 export function hasMovedObjects(object: { kind: string; scene?: { objects: readonly SceneObjectSpec[] } }): boolean {

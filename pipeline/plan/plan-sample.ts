@@ -94,7 +94,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   // (its objects yawed inside it, so the scene itself is not), else one object
   const isScene = familySpec.scene || (familySpec.onScenes && config.sceneMode === 'multi');
   let drawn: ObjectSpec = isScene
-    ? drawScene(rng, `${SCENE}-${id.slice(-8)}`, config.sceneObjects ?? SCENE_OBJECTS_DEFAULT)
+    ? drawScene(rng, `${SCENE}-${id.slice(-8)}`, config.sceneObjects ?? SCENE_OBJECTS_DEFAULT, config.library)
     : config.library === undefined
       ? drawProceduralObject(rng, id)
       : drawLibraryObject(rng, config.library);

@@ -17,7 +17,8 @@
 import { buildSceneObject, SCENE_CATEGORIES, SCENE_COLORS, type SceneCategory, type SceneObject } from '../../assets/procedural/scene-objects.js';
 import { partHalfExtents } from '../../assets/procedural/fit-to-unit-sphere.js';
 import type { Rng } from '../rng.js';
-import type { PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../types.js';
+import type { LibraryObjectSpec, PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../types.js';
+import { standInPart } from '../../assets/procedural/stand-in-part.js';
 
 /** Generator name of scene objects. */
 export const SCENE = 'scene';
@@ -27,6 +28,15 @@ export const SCENE_OBJECT_LIMITS: readonly [number, number] = [2, 6];
 
 /** Chance that an object repeats a category already in the scene. */
 export const REPEAT_CATEGORY_CHANCE = 0.35;
+
+/** Chance that a scene object is a library model, when the run has a library (`--assets`). */
+export const LIBRARY_OBJECT_SHARE = 0.5;
+
+/** Height range of a library model in a scene, metres before the fit (the procedural categories' range). */
+export const LIBRARY_HEIGHT_M: readonly [number, number] = [0.25, 0.5];
+
+/** Largest horizontal half-extent of a library model in a scene, metres before the fit (a flat model is scaled down to it). */
+export const LIBRARY_MAX_HALF_WIDTH_M = 0.35;
 
 /** Smallest gap between two footprints, metres before the fit. */
 export const FOOTPRINT_GAP_M = 0.06;
@@ -46,15 +56,64 @@ function yawVec(v: Vec3, deg: number): Vec3 {
   return [c * v[0] + s * v[2], v[1], -s * v[0] + c * v[2]];
 }
 
-/** Draws the categories and colours of `n` objects. */
-function drawObjects(rng: Rng, n: number): SceneObject[] {
-  const objects: SceneObject[] = [];
+/** An object drawn for a scene: a procedural one (with its colour), or a library model standing in its box (colour null). */
+interface DrawnObject {
+  category: string;
+  colorName: string | null;
+  parts: PartSpec[];
+  halfExtents: Vec3;
+  model?: { asset: LibraryObjectSpec; scale: number };
+}
+
+/**
+ * The category word of a library model: its manifest `category`, else its file name without the
+ * extension, in lower-case words ("BoxTextured.gltf" → "boxtextured", "office_chair.glb" →
+ * "office chair").
+ */
+export function libraryCategory(asset: Pick<LibraryObjectSpec, 'category' | 'path'>): string {
+  const raw = asset.category ?? (asset.path.split('/').pop() ?? asset.path).replace(/\.(glb|gltf)$/i, '');
+  const words = raw.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return words.length > 0 ? words : 'model';
+}
+
+/**
+ * A library model as a scene object: scaled so its box is {@link LIBRARY_HEIGHT_M} tall (and at
+ * most {@link LIBRARY_MAX_HALF_WIDTH_M} across), standing on the ground, its one part the box.
+ */
+function libraryObject(asset: LibraryObjectSpec, category: string, rng: Rng): DrawnObject {
+  const [hx, hy, hz] = asset.halfExtents;
+  const height = rng.range(LIBRARY_HEIGHT_M[0], LIBRARY_HEIGHT_M[1]);
+  const scale = Math.min(height / (2 * Math.max(hy, 1e-6)), LIBRARY_MAX_HALF_WIDTH_M / Math.max(hx, hz, 1e-6));
+  const half: Vec3 = [hx * scale, hy * scale, hz * scale];
+  const stand = standInPart(half);
+  return { category, colorName: null, parts: [{ ...stand, name: `${category.replace(/ /g, '-')}.${stand.name}`, position: [0, half[1], 0] }], halfExtents: half, model: { asset, scale } };
+}
+
+/**
+ * Draws the categories and colours of `n` objects; with a `library`, each object is a library
+ * model with chance {@link LIBRARY_OBJECT_SHARE}. No two objects share a name: a library model's
+ * category is in the scene once (its name has no colour), and no procedural object takes it.
+ */
+function drawObjects(rng: Rng, n: number, library?: readonly LibraryObjectSpec[]): DrawnObject[] {
+  const objects: DrawnObject[] = [];
+  const modelCategories = new Set<string>();
   for (let i = 0; i < n; i++) {
-    const repeat = objects.length > 0 && rng.chance(REPEAT_CATEGORY_CHANCE);
-    const category: SceneCategory = repeat ? rng.pick(objects).category : rng.pick(SCENE_CATEGORIES);
-    const used = new Set(objects.filter((o) => o.category === category).map((o) => o.color.name));
+    if (library !== undefined && library.length > 0 && rng.chance(LIBRARY_OBJECT_SHARE)) {
+      const asset = library[rng.int(0, library.length - 1)];
+      const category = libraryCategory(asset);
+      if (!objects.some((o) => o.category === category)) {
+        modelCategories.add(category);
+        objects.push(libraryObject(asset, category, rng));
+        continue;
+      }
+    }
+    const procedural = objects.filter((o) => o.model === undefined);
+    const repeat = procedural.length > 0 && rng.chance(REPEAT_CATEGORY_CHANCE);
+    const category = (repeat ? rng.pick(procedural).category : rng.pick(SCENE_CATEGORIES.filter((c) => !modelCategories.has(c)))) as SceneCategory;
+    const used = new Set(objects.filter((o) => o.category === category).map((o) => o.colorName));
     const color = rng.pick(SCENE_COLORS.filter((c) => !used.has(c.name)));
-    objects.push(buildSceneObject(category, color, rng));
+    const built: SceneObject = buildSceneObject(category, color, rng);
+    objects.push({ category, colorName: color.name, parts: built.parts, halfExtents: built.halfExtents });
   }
   return objects;
 }
@@ -90,9 +149,9 @@ export function nameSceneObjects(objects: readonly { category: string; color: st
  * Draws a scene of `min…max` objects as one procedural object whose parts are every object's
  * parts placed in the world, with its {@link SceneSpec}.
  */
-export function drawScene(rng: Rng, name: string, range: readonly [number, number]): ProceduralObjectSpec {
+export function drawScene(rng: Rng, name: string, range: readonly [number, number], library?: readonly LibraryObjectSpec[]): ProceduralObjectSpec {
   const n = rng.int(range[0], range[1]);
-  const objects = drawObjects(rng, n);
+  const objects = drawObjects(rng, n, library);
   const radii = objects.map((o) => Math.hypot(o.halfExtents[0], o.halfExtents[2]));
   const centres = layOut(rng, radii);
   const yaws = objects.map(() => rng.range(0, 360));
@@ -107,13 +166,23 @@ export function drawScene(rng: Rng, name: string, range: readonly [number, numbe
   let bound = 0;
   for (const parts of placed) for (const p of parts) bound = Math.max(bound, Math.hypot(...p.position) + Math.hypot(...partHalfExtents(p)));
   const s = TARGET_RADIUS / bound;
-  const names = nameSceneObjects(objects.map((o) => ({ category: o.category, color: o.color.name })));
+  const names = nameSceneObjects(objects.map((o) => ({ category: o.category, color: o.colorName ?? '' })));
   const parts: PartSpec[] = [];
   const specs: SceneObjectSpec[] = objects.map((o, i) => {
     const first = parts.length;
     for (const p of placed[i]) parts.push({ ...p, name: `o${i}.${p.name}`, size: p.size.map((v) => v * s), position: [p.position[0] * s, p.position[1] * s, p.position[2] * s] });
     const half: Vec3 = [o.halfExtents[0] * s, o.halfExtents[1] * s, o.halfExtents[2] * s];
-    return { id: `o${i}`, name: names[i], category: o.category, color: o.color.name, position: [centres[i][0] * s, half[1], centres[i][1] * s], yawDeg: yaws[i], halfExtents: half, parts: [first, parts.length] };
+    return {
+      id: `o${i}`,
+      name: names[i],
+      category: o.category,
+      color: o.colorName,
+      position: [centres[i][0] * s, half[1], centres[i][1] * s],
+      yawDeg: yaws[i],
+      halfExtents: half,
+      parts: [first, parts.length],
+      ...(o.model !== undefined ? { model: { asset: o.model.asset, scale: o.model.scale * s } } : {}),
+    };
   });
   return { kind: 'procedural', generator: SCENE, name, parts, symmetry: 'none', scene: { objects: specs } };
 }

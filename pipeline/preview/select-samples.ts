@@ -86,6 +86,28 @@ export function getPreviewFacts(meta: Obj): PreviewFact[] {
     { label: 'azimuth A → B', value: `${fmt(num(orbit(0), 'azimuth_deg'), '°')} → ${fmt(num(orbit(1), 'azimuth_deg'), '°')}` },
     { label: 'elevation A → B', value: `${fmt(num(orbit(0), 'elevation_deg'), '°')} → ${fmt(num(orbit(1), 'elevation_deg'), '°')}` },
     { label: 'bin / margin', value: `${typeof diff.bin === 'string' ? diff.bin : '–'} / ${fmt(num(diff, 'margin'), unit, 2)}` },
+    ...sceneFacts(meta),
+  ];
+}
+
+/**
+ * A scene's objects as the preview lists them: each with the images it is seen in ("red mug (A, B)",
+ * "chair (—)"), a moved one marked, then the objects the question names. None for a single object.
+ */
+export function sceneFacts(meta: Obj): PreviewFact[] {
+  const scene = meta.scene as { objects?: Obj[] } | null | undefined;
+  if (scene == null || !Array.isArray(scene.objects)) return [];
+  const shown = Array.isArray(meta.images) ? meta.images.length : 2;
+  const objects = scene.objects.map((o) => {
+    const visible = (Array.isArray(o.visible) ? o.visible : []).slice(0, shown);
+    const seen = visible.map((v, i) => (v === true ? 'AB'[i] : '')).filter(Boolean);
+    return `${String(o.name)} (${seen.length > 0 ? seen.join(', ') : '—'})${o.position_b != null ? ', moved' : ''}`;
+  });
+  const byId = new Map(scene.objects.map((o) => [String(o.id), String(o.name)]));
+  const named = Array.isArray(meta.question_objects) ? meta.question_objects.map((id) => byId.get(String(id)) ?? String(id)) : [];
+  return [
+    { label: 'objects (seen in)', value: objects.join(' · ') },
+    { label: 'question names', value: named.length > 0 ? named.join(', ') : typeof meta.question_category === 'string' ? `counts: ${meta.question_category}` : '–' },
   ];
 }
 

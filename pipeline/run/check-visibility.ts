@@ -24,6 +24,7 @@
  * Renderers without an ID pass (fakes in tests) leave the truth as the ray cast made it.
  */
 import { COLOUR_NAME_MARGIN, nearestNamedColour, showsNamedColour } from '../../assets/procedural/colour-lab.js';
+import { LIBRARY_PART_COLOUR } from '../../assets/procedural/stand-in-part.js';
 import { imageThirds } from '../geometry/view-facts.js';
 import type { GroundTruth, IdPass, PartView, RawImage, ViewFacts } from '../types.js';
 
@@ -51,6 +52,8 @@ export interface GroundingFailure {
   view: 0 | 1;
   /** The part concerned (null for a blank view). */
   part: string | null;
+  /** Its ID-pass pixels in that view (null for a blank view). */
+  idPixels: number | null;
   /** One line for the log: what each side said. */
   message: string;
 }
@@ -61,7 +64,7 @@ function groundView(truth: GroundTruth, facts: ViewFacts, idPass: IdPass, view: 
   const viewName = view === 0 ? 'A' : 'B';
   const objectPixels = idPass.parts.reduce((n, p) => n + p.pixels, 0);
   if (objectPixels < ID_PASS_RULES.minObjectShare * idPass.width * idPass.height) {
-    return { ok: false, reason: BLANK_VIEW, view, part: null, message: `view ${viewName} shows ${objectPixels} object pixel(s) of ${idPass.width * idPass.height} in the ID pass` };
+    return { ok: false, reason: BLANK_VIEW, view, part: null, idPixels: null, message: `view ${viewName} shows ${objectPixels} object pixel(s) of ${idPass.width * idPass.height} in the ID pass` };
   }
   const { width, height } = facts.camera.K;
   const parts: PartView[] = [];
@@ -76,14 +79,16 @@ function groundView(truth: GroundTruth, facts: ViewFacts, idPass: IdPass, view: 
         reason: VISIBILITY_DISAGREES,
         view,
         part: ray.name,
+        idPixels: id.pixels,
         message: `part "${ray.name}" has ${Math.round(ray.visibleFraction * 100)} % of its ray-cast samples seen but ${id.pixels} ID-pass pixel(s) in view ${viewName}`,
       };
     }
-    if (seen && truth.object.kind === 'procedural' && !showsNamedColour(id.meanColour!, spec.colorName)) {
+    // A library model's stand-in (a scene object drawn from --assets) has no colour word to check.
+    if (seen && truth.object.kind === 'procedural' && spec.colorName !== LIBRARY_PART_COLOUR && !showsNamedColour(id.meanColour!, spec.colorName)) {
       const nearest = nearestNamedColour(id.meanColour!);
       const shown = id.meanColour!.map((c) => Math.round(c)).join(', ');
       const why = nearest.name === spec.colorName ? `within ${COLOUR_NAME_MARGIN} ΔE of another colour word` : `nearest to "${nearest.name}"`;
-      return { ok: false, reason: COLOUR_MISMATCH, view, part: ray.name, message: `the ${spec.colorName} ${ray.name} shows rgb(${shown}) in view ${viewName}, ${why}` };
+      return { ok: false, reason: COLOUR_MISMATCH, view, part: ray.name, idPixels: id.pixels, message: `the ${spec.colorName} ${ray.name} shows rgb(${shown}) in view ${viewName}, ${why}` };
     }
     const region = id.centroidPx === null ? { horizontal: ray.horizontal, vertical: ray.vertical } : imageThirds(id.centroidPx[0], id.centroidPx[1], width, height);
     parts.push({ ...ray, visible: seen, idPixels: id.pixels, ...region });

@@ -9,6 +9,7 @@
  * an empty render) is quarantined for the rest of the run and the sample re-drawn. Every re-draw
  * and skip is counted once, into the sample's shard (`WorkerRun`).
  */
+import { sceneModelOfPart, sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config.js';
@@ -25,7 +26,7 @@ import type { RawImage } from '../types.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { ENCODE_DEFAULTS, PAGE_ENCODED_FORMATS } from '../../renderers/encode-image.js';
 import type { Renderer, RenderOptions } from '../../renderers/renderer.js';
-import { BLANK_VIEW, groundInPixels } from './check-visibility.js';
+import { BLANK_VIEW, groundInPixels, VISIBILITY_DISAGREES } from './check-visibility.js';
 import { ASSET_FAILED, askQuestion, resolveSample } from './resolve-sample.js';
 import { encodeAndWrite, imagePath, shardOf } from './sample-files.js';
 import { toObjectLabels } from './scene-mask.js';
@@ -87,11 +88,11 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
     //     and ask the question of the grounded truth; a render that breaks a grounding rule, or whose grounded
     //     truth the family cannot ask about, is re-drawn (check-visibility.ts)
     let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
-    const quarantine = (message: string, cause?: unknown) => {
-      const { object } = plan.job;
-      const path = object.kind === 'library' ? object.path : object.name; // only library assets are quarantined
-      if (!quarantined.has(plan.asset.contentHash)) {
-        quarantined.add(plan.asset.contentHash);
+    // Only library models are quarantined: the sample's object, or one model of its scene.
+    const quarantine = (model: { contentHash: string; path: string }, message: string, cause?: unknown) => {
+      const { path } = model;
+      if (!quarantined.has(model.contentHash)) {
+        quarantined.add(model.contentHash);
         logger.warn(`assets: skipped "${path}" for the rest of the run (render-failed): ${message}`);
       }
       if (quarantined.size >= (planConfig.library?.length ?? 0)) {
@@ -101,12 +102,18 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
     const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
     const renderPlan = async (): Promise<[RawImage, RawImage]> => {
       for (;;) {
-        if (plan.job.object.kind !== 'library') return renderer.render(plan.job, renderOptions);
+        const { object } = plan.job;
+        const models = sceneModels(object);
+        if (object.kind !== 'library' && models.length === 0) return renderer.render(plan.job, renderOptions);
         try {
           return await renderer.render(plan.job, renderOptions);
         } catch (err) {
           if (ctx.aborted()) throw err;
-          quarantine((err as Error).message, err);
+          const message = (err as Error).message;
+          // A scene's model that failed names itself in the page's message ('library asset "<path>" failed to load').
+          const culprit = object.kind === 'library' ? object : models.find((m) => message.includes(`"${m.path}"`));
+          if (culprit === undefined) throw err;
+          quarantine(culprit, message, err);
           onRedraw(plan.family, ASSET_FAILED);
           redraw();
         }
@@ -119,9 +126,14 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
       const grounded = groundInPixels(truth, [rawA, rawB]);
       if (!grounded.ok) {
         logger.warn(`run: sample ${index} (${plan.id}, draw ${plan.attempt}): ${grounded.message}; re-drawing`);
-        // An empty render of a library model is a broken model: quarantined like one that fails to load.
+        // An empty render of a library model is a broken model: quarantined like one that fails to load; so is a
+        // scene's model that shows no pixel where the ray cast clearly sees its box.
+        const ghost = grounded.reason === VISIBILITY_DISAGREES && grounded.idPixels === 0 ? sceneModelOfPart(plan.job.object, grounded.part) : undefined;
         if (grounded.reason === BLANK_VIEW && plan.job.object.kind === 'library') {
-          quarantine(`its render is empty (${grounded.message})`);
+          quarantine(plan.job.object, `its render is empty (${grounded.message})`);
+          onRedraw(plan.family, ASSET_FAILED);
+        } else if (ghost !== undefined) {
+          quarantine(ghost, `it draws nothing where its box is in view (${grounded.message})`);
           onRedraw(plan.family, ASSET_FAILED);
         } else {
           onRedraw(plan.family, grounded.reason);

@@ -3,6 +3,7 @@
  * ground truth by ray casting, and ask its family's question, re-drawing until the family can
  * ask an unambiguous one. Pure: no browser, no disk.
  */
+import { sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { computeGroundTruth } from '../geometry/ground-truth.js';
 import { answerClassOfDraw, answerSlot } from '../plan/family-schedule.js';
 import { planSample, type PlanConfig } from '../plan/plan-sample.js';
@@ -64,7 +65,8 @@ export function resolveSample(
     const plan = planSample(planConfig, index, attempt);
     // A library asset that failed to render earlier in this run is re-drawn without rendering it again
     // (same reason as a fresh failure, so the counts do not depend on which sample met it first).
-    if (plan.asset.source === 'library' && quarantined?.has(plan.asset.contentHash) === true) {
+    const models = sceneModels(plan.job.object);
+    if ((plan.asset.source === 'library' && quarantined?.has(plan.asset.contentHash) === true) || models.some((m) => quarantined?.has(m.contentHash) === true)) {
       onRedraw(plan.family, ASSET_FAILED);
       continue;
     }

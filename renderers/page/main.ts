@@ -26,7 +26,7 @@
  */
 import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
-import { hasMovedObjects, partsAtView } from '../../assets/procedural/scene-at-view.js';
+import { hasMovedObjects, partsAtView, sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { loadLibraryObject } from './load-library-object.js';
 import { applyLook, prepareLook } from './scene-look.js';
 import type { LightingSpec, PartSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
@@ -189,7 +189,7 @@ function glInfo(gl: WebGL2RenderingContext): { glRenderer: string; glVendor: str
  * its object in the scene: a procedural object is built here; a library object must already be
  * loaded ({@link loadLibraryObject}, asynchronous) and is passed in as `loaded`.
  */
-function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group): void {
+function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group, models?: readonly THREE.Group[]): void {
   const size = state.renderer.getSize(new THREE.Vector2());
   if (size.x !== job.width || size.y !== job.height) state.renderer.setSize(job.width, job.height, false);
   const bytes = VIEW_HEADER_BYTES + job.width * job.height * 4;
@@ -201,6 +201,7 @@ function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group): void 
     state.object = loaded;
   } else {
     state.object = buildObject(job.object);
+    if (models !== undefined && models.length > 0) placeSceneModels(state.object, job.object, models);
   }
   state.objectIsLibrary = loaded !== undefined;
   state.scene.add(state.object);
@@ -256,6 +257,35 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   readTopDown(state, job.width, job.height, new Uint8Array(state.buffer, VIEW_HEADER_BYTES));
 }
 
+/**
+ * Puts the library models of a scene (`SceneObjectSpec.model`, loaded in object order) where their
+ * stand-in boxes stand: each replaces its box mesh (same child index, so ID labels and
+ * {@link placeParts} still address it) by a holder at the box's place and yaw that holds the model
+ * scaled from its normalised frame. The models' resources belong to the model cache.
+ */
+function placeSceneModels(group: THREE.Group, object: Extract<RenderJob['object'], { kind: 'procedural' }>, models: readonly THREE.Group[]): void {
+  const children = [...group.children];
+  let next = 0;
+  for (const o of object.scene?.objects ?? []) {
+    if (o.model === undefined) continue;
+    const i = o.parts[0];
+    const box = children[i] as THREE.Mesh;
+    const holder = new THREE.Group();
+    holder.name = box.name;
+    holder.userData.libraryModel = true;
+    holder.position.copy(box.position);
+    holder.rotation.copy(box.rotation);
+    const model = models[next++];
+    model.scale.setScalar(o.model.scale);
+    holder.add(model);
+    box.geometry.dispose();
+    (box.material as THREE.Material).dispose();
+    children[i] = holder;
+  }
+  group.clear();
+  group.add(...children);
+}
+
 /** Puts each part mesh of a procedural object where `parts` says (a scene object that moved between the views). */
 function placeParts(group: THREE.Group, parts: readonly PartSpec[]): void {
   parts.forEach((part, i) => {
@@ -302,7 +332,22 @@ function idMaterial(state: PageState, id: number): THREE.MeshBasicMaterial {
  */
 function labelledMeshes(state: PageState): { labels: THREE.Mesh[][]; hidden: THREE.Object3D[] } {
   const root = state.object!;
-  if (!state.objectIsLibrary) return { labels: (root.children as THREE.Mesh[]).map((mesh) => [mesh]), hidden: [] };
+  // A procedural object: one label a part; a scene's library model (a holder) is one label for all its meshes.
+  if (!state.objectIsLibrary) {
+    const hidden: THREE.Object3D[] = [];
+    const labels = root.children.map((child) => {
+      if ((child as THREE.Mesh).isMesh === true) return [child as THREE.Mesh];
+      const meshes: THREE.Mesh[] = [];
+      child.traverse((node) => {
+        if ((node as THREE.Mesh).isMesh === true) meshes.push(node as THREE.Mesh);
+        else if ((node as THREE.Line).isLine === true || (node as THREE.Points).isPoints === true || (node as THREE.Sprite).isSprite === true) {
+          if (node.visible) hidden.push(node);
+        }
+      });
+      return meshes;
+    });
+    return { labels, hidden };
+  }
   const meshes: THREE.Mesh[] = [];
   const hidden: THREE.Object3D[] = [];
   root.traverse((node) => {
@@ -513,6 +558,8 @@ function disposeObject(state: PageState): void {
     state.object = null;
     return;
   }
+  // A scene's library models belong to the model cache too: take them out before freeing the rest.
+  for (const child of [...state.object.children]) if (child.userData.libraryModel === true) state.object.remove(child);
   const pinned = new Set(state.pinned.values());
   state.object.traverse((node) => (node as THREE.Mesh).geometry?.dispose());
   for (const material of listMaterials(state.object)) if (!pinned.has(material)) material.dispose();
@@ -536,9 +583,22 @@ async function handleLibraryRender(state: PageState, ws: WebSocket, seq: number,
   handleRender(state, ws, seq, job, idPass, passes, encode, loaded);
 }
 
-function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, encode?: EncodeRequest, loaded?: THREE.Group): void {
+/** A scene job with library models: loads them (in object order), then renders it like any job. */
+async function handleSceneModelsRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, encode?: EncodeRequest): Promise<void> {
+  let models: THREE.Group[];
   try {
-    setupJob(state, job, loaded);
+    models = await Promise.all(sceneModels(job.object).map((m) => loadLibraryObject(m)));
+  } catch (error) {
+    state.jobs += 1;
+    send(ws, { type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  handleRender(state, ws, seq, job, idPass, passes, encode, undefined, models);
+}
+
+function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJob, idPass: [boolean, boolean], passes: PassRequest, encode?: EncodeRequest, loaded?: THREE.Group, models?: readonly THREE.Group[]): void {
+  try {
+    setupJob(state, job, loaded, models);
     for (const index of [0, 1] as const) {
       renderView(state, job, index, seq);
       const ids = idPass[index] ? renderIdPass(state, job, index, seq) : null;
@@ -613,6 +673,7 @@ function main(): void {
     const passes: PassRequest = { mask: request.type === 'render' && request.passes?.mask === true, depth: request.type === 'render' && request.passes?.depth === true };
     const encode = request.type === 'render' ? request.encode : undefined;
     if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
+    else if (request.type === 'render' && sceneModels(request.job.object).length > 0) void handleSceneModelsRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
     else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
     else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
     else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });

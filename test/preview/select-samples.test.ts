@@ -68,3 +68,31 @@ describe('getFamilyQuotas', () => {
     expect(Object.fromEntries(getFamilyQuotas(['a', 'b'], { a: 1, b: 1 }, 7))).toEqual({ a: 1, b: 1 });
   });
 });
+
+describe('sceneFacts', () => {
+  it('lists a scene\'s objects with the images that show them, the moved one, and what the question names', async () => {
+    const { sceneFacts } = await import('../../pipeline/preview/select-samples.js');
+    const meta = {
+      images: [{}, {}],
+      question_objects: ['o1'],
+      question_category: null,
+      scene: {
+        objects: [
+          { id: 'o0', name: 'red mug', visible: [true, true], position_b: null },
+          { id: 'o1', name: 'chair', visible: [false, true], position_b: [0, 0, 0] },
+          { id: 'o2', name: 'ball', visible: [false, false], position_b: null },
+        ],
+      },
+    };
+    expect(sceneFacts(meta)).toEqual([
+      { label: 'objects (seen in)', value: 'red mug (A, B) · chair (B), moved · ball (—)' },
+      { label: 'question names', value: 'chair' },
+    ]);
+    // A single-image record shows image A only; counting names the category.
+    expect(sceneFacts({ ...meta, images: [{}], question_objects: [], question_category: 'mug' })).toEqual([
+      { label: 'objects (seen in)', value: 'red mug (A) · chair (—), moved · ball (—)' },
+      { label: 'question names', value: 'counts: mug' },
+    ]);
+    expect(sceneFacts({ scene: null })).toEqual([]);
+  });
+});

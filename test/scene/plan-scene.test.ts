@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { partHalfExtents } from '../../assets/procedural/fit-to-unit-sphere.js';
 import { SCENE_CATEGORIES } from '../../assets/procedural/scene-objects.js';
-import { drawScene, nameSceneObjects } from '../../pipeline/plan/plan-scene.js';
+import { drawScene, libraryCategory, nameSceneObjects } from '../../pipeline/plan/plan-scene.js';
+import { standInPart } from '../../assets/procedural/stand-in-part.js';
+import type { LibraryObjectSpec, Vec3 } from '../../pipeline/types.js';
 import { sampleRng } from '../../pipeline/rng.js';
 
 const scenes = Array.from({ length: 300 }, (_, i) => drawScene(sampleRng(11, 'plan', i, 0), `scene-${i}`, [2, 6]));
@@ -51,5 +53,47 @@ describe('drawScene', () => {
 
   it('is a pure function of its stream', () => {
     expect(drawScene(sampleRng(11, 'plan', 5, 0), 'x', [3, 5])).toEqual(drawScene(sampleRng(11, 'plan', 5, 0), 'x', [3, 5]));
+  });
+
+  it('draws library models as objects (with a library): no colour, named by category, scaled from their normalised box, never two of one name', () => {
+    const model = (path: string, category: string | null, halfExtents: Vec3): LibraryObjectSpec => ({
+      kind: 'library',
+      name: path,
+      category,
+      path,
+      contentHash: path.padEnd(64, '0'),
+      url: `/assets/0/${path}`,
+      normalisation: { upAxis: 'y', centre: [0, 0, 0], scale: 1, metresPerUnit: null, matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] },
+      halfExtents,
+      symmetry: 'none',
+      parts: [standInPart(halfExtents)],
+    });
+    const library = [model('chairs/Office_Chair.glb', null, [0.4, 0.6, 0.4]), model('mug.glb', 'mug', [0.5, 0.4, 0.3]), model('flat.gltf', 'rug', [0.9, 0.02, 0.9])];
+    expect(library.map(libraryCategory)).toEqual(['office chair', 'mug', 'rug']);
+    let models = 0;
+    for (let i = 0; i < 200; i++) {
+      const s = drawScene(sampleRng(12, 'plan', i, 0), `lib-${i}`, [3, 6], library);
+      const objects = s.scene!.objects;
+      expect(new Set(objects.map((o) => o.name)).size).toBe(objects.length);
+      const modelCategories = new Set(objects.filter((o) => o.model !== undefined).map((o) => o.category));
+      for (const o of objects) {
+        if (o.model === undefined) {
+          expect(modelCategories.has(o.category)).toBe(false);
+          continue;
+        }
+        models++;
+        expect(o.color).toBeNull();
+        expect(o.name).toBe(libraryCategory(o.model.asset));
+        // The object's box is the model's normalised box times its scale, and its one part is that box.
+        for (let k = 0; k < 3; k++) expect(o.halfExtents[k]).toBeCloseTo(o.model.asset.halfExtents[k] * o.model.scale, 9);
+        expect(o.parts[1] - o.parts[0]).toBe(1);
+        const part = s.parts[o.parts[0]];
+        expect(part.shape).toBe('box');
+        expect(part.colorName).toBe('whole');
+        for (let k = 0; k < 3; k++) expect(part.size[k]).toBeCloseTo(2 * o.halfExtents[k], 9);
+        expect(part.position[1]).toBeCloseTo(o.halfExtents[1], 9); // standing on the ground
+      }
+    }
+    expect(models).toBeGreaterThan(200);
   });
 });

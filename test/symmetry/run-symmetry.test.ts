@@ -4,7 +4,7 @@
  * other families are unaffected.
  */
 import { describe, expect, it } from 'vitest';
-import { standInPart } from '../../assets/library/normalise-asset.js';
+import { standInPart } from '../../assets/procedural/stand-in-part.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import type { PlanConfig } from '../../pipeline/plan/plan-sample.js';
 import { getRelativeTurnDeg } from '../../pipeline/questions/symmetry-ambiguity.js';
