@@ -252,17 +252,20 @@ describe('scene records', () => {
 
 describe('scene determinism', () => {
   it('writes the same bytes whatever the concurrency and the worker split', async () => {
+    // Both kinds: the scene families' records (rl/) and orbit's, asked of scenes (sft/); single-image records among them.
     const shardsOf = async (dir: string) => {
-      const files = (await readdir(join(dir, 'rl'))).filter((f) => f.endsWith('.jsonl')).sort();
-      return new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, 'rl', f), 'utf8')] as const)));
+      const files = (await Promise.all(['rl', 'sft'].map(async (kind) => (await readdir(join(dir, kind))).filter((f) => f.endsWith('.jsonl')).map((f) => `${kind}/${f}`)))).flat().sort();
+      return new Map(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const)));
     };
-    const base = { count: 40, shardSize: 10, scene: 'multi' as const, families: [...SCENE_FAMILY_NAMES] };
+    const base = { count: 40, shardSize: 10, scene: 'multi' as const, families: [...SCENE_FAMILY_NAMES, 'orbit'], singleViewShare: 0.5 };
     const one = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
     await runFake(smallConfig(one, { ...base, concurrency: 1 }));
     const four = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
     await runFake(smallConfig(four, { ...base, concurrency: 4 }));
     const reference = await shardsOf(one);
-    expect(reference.size).toBe(4);
+    expect(reference.size).toBe(8);
+    const records = [...reference.values()].flatMap((text) => text.trim().split('\n').map((l) => JSON.parse(l) as { images: string[] }));
+    expect(records.some((r) => r.images.length === 1)).toBe(true);
     expect(await shardsOf(four)).toEqual(reference);
     for (const shardIndex of [0, 1]) {
       const part = await mkdtemp(join(tmpdir(), 'vf-scene-det-'));
