@@ -75,12 +75,15 @@ function countables(truth: GroundTruth): Countable[] {
   return out;
 }
 
-function appliesWith(truth: GroundTruth, answerClass?: number): Applicability {
-  const all = countables(truth);
+/** Whether a category of `all` (the countable ones of a form) can be asked for `answerClass`. */
+function appliesTo(all: readonly Countable[], answerClass?: number): Applicability {
   if (all.length === 0) return { ok: false, reason: 'no-countable-category' };
   if (answerClass !== undefined && !all.some((c) => c.counted.length === COUNTS[answerClass % COUNTS.length])) return { ok: false, reason: 'no-category-of-class' };
   return { ok: true };
 }
+
+const appliesWith = (truth: GroundTruth, answerClass?: number) => appliesTo(countables(truth), answerClass);
+const appliesToOneImage = (truth: GroundTruth, answerClass?: number) => appliesTo(countablesInOneImage(truth), answerClass);
 
 function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion {
   const verdict = appliesWith(truth, answerClass);
@@ -131,12 +134,6 @@ function countablesInOneImage(truth: GroundTruth): Countable[] {
   return out;
 }
 
-function appliesToOneImage(truth: GroundTruth, answerClass?: number): Applicability {
-  const all = countablesInOneImage(truth);
-  if (all.length === 0) return { ok: false, reason: 'no-countable-category' };
-  if (answerClass !== undefined && !all.some((c) => c.counted.length === COUNTS[answerClass % COUNTS.length])) return { ok: false, reason: 'no-category-of-class' };
-  return { ok: true };
-}
 
 function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion {
   const verdict = appliesToOneImage(truth, answerClass);

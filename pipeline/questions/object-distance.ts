@@ -103,50 +103,11 @@ function isClear(t: ObjectDistanceTriple, o: ObjectDistanceOptions): boolean {
   return far - near >= o.minGapM && far >= o.minRatio * near;
 }
 
-function appliesWith(truth: GroundTruth, o: ObjectDistanceOptions): Applicability {
-  const triples = listObjectDistanceTriples(truth);
-  if (triples.length === 0) return { ok: false, reason: 'no-triple' };
-  if (!triples.some((t) => isClear(t, o))) return { ok: false, reason: 'similar-distance' };
-  return { ok: true };
-}
-
 /** Difficulty bin of the ratio farther / nearer. */
 export function getObjectDistanceBin(ratio: number): string {
   return ratio < 1.5 ? 'ratio <1.5' : ratio < 2 ? 'ratio 1.5-2' : 'ratio ≥2';
 }
 
-
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDistanceOptions): BuiltQuestion {
-  const verdict = appliesWith(truth, o);
-  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(TEMPLATES);
-  const style = drawReasoningStyle(rng);
-  const triple = rng.pick(listObjectDistanceTriples(truth).filter((t) => isClear(t, o)));
-  const [y, z] = rng.chance(0.5) ? [triple.a, triple.b] : [triple.b, triple.a];
-  const dy = distance3(triple.ref.spec.position, y.spec.position);
-  const dz = distance3(triple.ref.spec.position, z.spec.position);
-  const [near, far, dn, df] = dy < dz ? [y, z, dy, dz] : [z, y, dz, dy];
-  const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
-  const named = [triple.ref, y, z];
-  const x = triple.ref.spec.name;
-  const reasoning = [
-    describeSceneView(0, named.filter((f) => f.views[0].state !== 'sliver')),
-    describeSceneView(1, named.filter((f) => f.views[1].state !== 'sliver')),
-    fillTemplate(EVIDENCE[style.change % EVIDENCE.length], { x, near: near.spec.name, far: far.spec.name, dn: dn.toFixed(2), df: df.toFixed(2) }),
-    fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { x, near: near.spec.name, gap: (df - dn).toFixed(2) }),
-    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
-  ].join(' ');
-  return {
-    family: FAMILY,
-    templateId: `${FAMILY}/${template.id}`,
-    question: fillTemplate(template.text, { x, y: y.spec.name, z: z.spec.name }),
-    ...arranged,
-    reasoning,
-    difficulty: { margin: df - dn, marginUnit: 'm', bin: getObjectDistanceBin(df / dn), value: dy - dz },
-    namedObjects: [triple.ref.spec.id, y.spec.id, z.spec.id],
-    questionView: null,
-  };
-}
 
 const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
   { id: 'one-t1', text: 'In the scene, which is closer to the {x}: the {y} or the {z}?' },
@@ -168,19 +129,39 @@ function oneImageTriples(truth: GroundTruth): ObjectDistanceTriple[] {
   return triples;
 }
 
-function appliesToOneImage(truth: GroundTruth, o: ObjectDistanceOptions): Applicability {
-  const triples = oneImageTriples(truth);
+/** What differs between the two-image question and the one-image one (README, "Scenes"). */
+interface Form {
+  templates: readonly { id: string; text: string }[];
+  triples: (truth: GroundTruth) => ObjectDistanceTriple[];
+  /** The sentences about what the image(s) show of the named objects. */
+  describe: (named: readonly SceneObjectFacts[]) => string[];
+  evidence: readonly string[];
+  questionView: 0 | null;
+}
+
+const TWO_IMAGES: Form = {
+  templates: TEMPLATES,
+  triples: listObjectDistanceTriples,
+  describe: (named) => ([0, 1] as const).map((v) => describeSceneView(v, named.filter((f) => f.views[v].state !== 'sliver'))),
+  evidence: EVIDENCE,
+  questionView: null,
+};
+
+const ONE_IMAGE: Form = { templates: ONE_IMAGE_TEMPLATES, triples: oneImageTriples, describe: (named) => [describeOneImage(named)], evidence: ONE_IMAGE_EVIDENCE, questionView: 0 };
+
+function appliesWith(truth: GroundTruth, o: ObjectDistanceOptions, form: Form): Applicability {
+  const triples = form.triples(truth);
   if (triples.length === 0) return { ok: false, reason: 'no-triple' };
   if (!triples.some((t) => isClear(t, o))) return { ok: false, reason: 'similar-distance' };
   return { ok: true };
 }
 
-function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDistanceOptions): BuiltQuestion {
-  const verdict = appliesToOneImage(truth, o);
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDistanceOptions, form: Form): BuiltQuestion {
+  const verdict = appliesWith(truth, o, form);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const template = rng.pick(form.templates);
   const style = drawReasoningStyle(rng);
-  const triple = rng.pick(oneImageTriples(truth).filter((t) => isClear(t, o)));
+  const triple = rng.pick(form.triples(truth).filter((t) => isClear(t, o)));
   const [y, z] = rng.chance(0.5) ? [triple.a, triple.b] : [triple.b, triple.a];
   const dy = distance3(triple.ref.spec.position, y.spec.position);
   const dz = distance3(triple.ref.spec.position, z.spec.position);
@@ -188,8 +169,8 @@ function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: Obje
   const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
   const x = triple.ref.spec.name;
   const reasoning = [
-    describeOneImage([triple.ref, y, z]),
-    fillTemplate(ONE_IMAGE_EVIDENCE[style.change % ONE_IMAGE_EVIDENCE.length], { x, near: near.spec.name, far: far.spec.name, dn: dn.toFixed(2), df: df.toFixed(2) }),
+    ...form.describe([triple.ref, y, z]),
+    fillTemplate(form.evidence[style.change % form.evidence.length], { x, near: near.spec.name, far: far.spec.name, dn: dn.toFixed(2), df: df.toFixed(2) }),
     fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { x, near: near.spec.name, gap: (df - dn).toFixed(2) }),
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
   ].join(' ');
@@ -201,7 +182,7 @@ function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: Obje
     reasoning,
     difficulty: { margin: df - dn, marginUnit: 'm', bin: getObjectDistanceBin(df / dn), value: dy - dz },
     namedObjects: [triple.ref.spec.id, y.spec.id, z.spec.id],
-    questionView: 0,
+    questionView: form.questionView,
   };
 }
 
@@ -214,9 +195,9 @@ export function createObjectDistanceFamily(options: Partial<ObjectDistanceOption
     optionCount: 2,
     motion: SCENE_MOTION,
     scene: true,
-    applies: (truth: GroundTruth) => appliesWith(truth, o),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o),
-    oneImage: { applies: (truth: GroundTruth) => appliesToOneImage(truth, o), build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildOneImage(truth, rng, answerSlot, o) },
+    applies: (truth: GroundTruth) => appliesWith(truth, o, TWO_IMAGES),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o, TWO_IMAGES),
+    oneImage: { applies: (truth: GroundTruth) => appliesWith(truth, o, ONE_IMAGE), build: (truth: GroundTruth, rng: Rng, answerSlot: number) => buildWith(truth, rng, answerSlot, o, ONE_IMAGE) },
   });
 }
 

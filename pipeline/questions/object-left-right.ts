@@ -53,7 +53,7 @@ export { TEMPLATES as OBJECT_LEFT_RIGHT_TEMPLATES };
 
 const SIDES = ['left', 'right'] as const;
 
-/** A question pair in view `view`: `x` hidden there and seen in the other view, `y` seen there. */
+/** A question pair in view `view`: `x` hidden there and seen in the other view (one image: seen there too), `y` seen there. */
 interface Pair {
   view: 0 | 1;
   x: SceneObjectFacts;
@@ -62,33 +62,37 @@ interface Pair {
   by: number;
 }
 
+/** The pair (x, y) seen from the camera of `view`, or null when either centre is beyond the bearing limit. */
+function pairAt(truth: GroundTruth, view: 0 | 1, x: SceneObjectFacts, y: SceneObjectFacts, o: ObjectLeftRightOptions): Pair | null {
+  const camera = truth.views[view].camera;
+  const bx = bearingDeg(camera, x.spec.position);
+  const by = bearingDeg(camera, y.spec.position);
+  return Math.abs(bx) <= o.maxBearingDeg && Math.abs(by) <= o.maxBearingDeg ? { view, x, y, bx, by } : null;
+}
+
+/** Two images: x carried into `view` (hidden there, seen in the other), y seen there; both views. */
 function pairsOf(truth: GroundTruth, o: ObjectLeftRightOptions): Pair[] {
   const objects = listSceneObjects(truth);
   const pairs: Pair[] = [];
   for (const view of [0, 1] as const) {
-    const camera = truth.views[view].camera;
     for (const x of carriedInto(objects, view)) {
       for (const y of objects) {
         if (y === x || y.views[view].state !== 'seen') continue;
-        const bx = bearingDeg(camera, x.spec.position);
-        const by = bearingDeg(camera, y.spec.position);
-        if (Math.abs(bx) <= o.maxBearingDeg && Math.abs(by) <= o.maxBearingDeg) pairs.push({ view, x, y, bx, by });
+        const p = pairAt(truth, view, x, y, o);
+        if (p !== null) pairs.push(p);
       }
     }
   }
   return pairs;
 }
 
-const classOf = (p: Pair) => (p.bx < p.by ? 0 : 1);
-
-function appliesWith(truth: GroundTruth, o: ObjectLeftRightOptions, answerClass?: number): Applicability {
-  const pairs = pairsOf(truth, o);
-  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
-  const clear = pairs.filter((p) => Math.abs(p.bx - p.by) >= o.minGapDeg);
-  if (clear.length === 0) return { ok: false, reason: 'similar-bearing' };
-  if (answerClass !== undefined && !clear.some((p) => classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
-  return { ok: true };
+/** One image: ordered pairs of objects both seen in it. */
+function oneImagePairs(truth: GroundTruth, o: ObjectLeftRightOptions): Pair[] {
+  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
+  return seen.flatMap((x) => seen.flatMap((y) => (x === y ? [] : [pairAt(truth, 0, x, y, o)].filter((p): p is Pair => p !== null))));
 }
+
+const classOf = (p: Pair) => (p.bx < p.by ? 0 : 1);
 
 /** "about 31° to the left", "about 6° to the right", "almost straight ahead". */
 export function describeBearing(deg: number): string {
@@ -96,21 +100,59 @@ export function describeBearing(deg: number): string {
   return r === 0 ? 'straight ahead' : `about ${r}° to the ${deg < 0 ? 'left' : 'right'} of straight ahead`;
 }
 
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLeftRightOptions, answerClass?: number): BuiltQuestion {
-  const verdict = appliesWith(truth, o, answerClass);
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
+  { id: 'one-t1', text: 'From the camera\'s viewpoint, is the {x} to the left or to the right of the {y}?' },
+  { id: 'one-t2', text: 'In the image, does the {x} stand left or right of the {y}?' },
+];
+export { ONE_IMAGE_TEMPLATES as OBJECT_LEFT_RIGHT_ONE_IMAGE_TEMPLATES };
+
+/** What differs between the two-image question and the one-image one (README, "Scenes"). */
+interface Form {
+  templates: readonly { id: string; text: string }[];
+  pairs: (truth: GroundTruth, o: ObjectLeftRightOptions) => Pair[];
+  /** The sentences about what the image(s) show of the pair. */
+  describe: (p: Pair) => string[];
+  /** "the first camera", "the camera". */
+  camera: (p: Pair) => string;
+}
+
+const TWO_IMAGES: Form = {
+  templates: TEMPLATES,
+  pairs: pairsOf,
+  describe: (p) => {
+    const other = p.view === 0 ? 1 : 0;
+    return [
+      `${cap(imageName(other))} shows ${p.x.label}.`,
+      `${cap(imageName(p.view))} shows ${p.y.label}; ${p.x.label} is not visible in it, so its place comes from ${imageName(other)}.`,
+    ];
+  },
+  camera: (p) => `the ${p.view === 0 ? 'first' : 'second'} camera`,
+};
+
+const ONE_IMAGE: Form = { templates: ONE_IMAGE_TEMPLATES, pairs: oneImagePairs, describe: (p) => [describeOneImage([p.x, p.y])], camera: () => 'the camera' };
+
+function appliesWith(truth: GroundTruth, o: ObjectLeftRightOptions, form: Form, answerClass?: number): Applicability {
+  const pairs = form.pairs(truth, o);
+  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
+  const clear = pairs.filter((p) => Math.abs(p.bx - p.by) >= o.minGapDeg);
+  if (clear.length === 0) return { ok: false, reason: 'similar-bearing' };
+  if (answerClass !== undefined && !clear.some((p) => classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
+  return { ok: true };
+}
+
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLeftRightOptions, form: Form, answerClass?: number): BuiltQuestion {
+  const verdict = appliesWith(truth, o, form, answerClass);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(TEMPLATES);
+  const template = rng.pick(form.templates);
   const style = drawReasoningStyle(rng);
-  const p = rng.pick(pairsOf(truth, o).filter((q) => Math.abs(q.bx - q.by) >= o.minGapDeg && (answerClass === undefined || classOf(q) === answerClass % 2)));
+  const p = rng.pick(form.pairs(truth, o).filter((q) => Math.abs(q.bx - q.by) >= o.minGapDeg && (answerClass === undefined || classOf(q) === answerClass % 2)));
   const side = SIDES[classOf(p)];
   const arranged = arrangeOptions(FAMILY, side, [side === 'left' ? 'right' : 'left'], answerSlot, rng);
-  const other = p.view === 0 ? 1 : 0;
-  const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-  const cam = p.view === 0 ? 'first' : 'second';
   const reasoning = [
-    `${cap(imageName(other))} shows ${p.x.label}.`,
-    `${cap(imageName(p.view))} shows ${p.y.label}; ${p.x.label} is not visible in it, so its place comes from ${imageName(other)}.`,
-    `Seen from the ${cam} camera, ${p.y.label} lies ${describeBearing(p.by)} and ${p.x.label} ${describeBearing(p.bx)}.`,
+    ...form.describe(p),
+    `Seen from ${form.camera(p)}, ${p.y.label} lies ${describeBearing(p.by)} and ${p.x.label} ${describeBearing(p.bx)}.`,
     `So ${p.x.label} is to the ${side} of ${p.y.label}.`,
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
   ].join(' ');
@@ -127,64 +169,6 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLe
   };
 }
 
-const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
-  { id: 'one-t1', text: 'From the camera\'s viewpoint, is the {x} to the left or to the right of the {y}?' },
-  { id: 'one-t2', text: 'In the image, does the {x} stand left or right of the {y}?' },
-];
-export { ONE_IMAGE_TEMPLATES as OBJECT_LEFT_RIGHT_ONE_IMAGE_TEMPLATES };
-
-/** One image: ordered pairs of objects both seen in it, within the bearing limit. */
-function oneImagePairs(truth: GroundTruth, o: ObjectLeftRightOptions): Pair[] {
-  const camera = truth.views[0].camera;
-  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
-  const pairs: Pair[] = [];
-  for (const x of seen) {
-    for (const y of seen) {
-      if (x === y) continue;
-      const bx = bearingDeg(camera, x.spec.position);
-      const by = bearingDeg(camera, y.spec.position);
-      if (Math.abs(bx) <= o.maxBearingDeg && Math.abs(by) <= o.maxBearingDeg) pairs.push({ view: 0, x, y, bx, by });
-    }
-  }
-  return pairs;
-}
-
-function appliesToOneImage(truth: GroundTruth, o: ObjectLeftRightOptions, answerClass?: number): Applicability {
-  const pairs = oneImagePairs(truth, o);
-  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
-  const clear = pairs.filter((p) => Math.abs(p.bx - p.by) >= o.minGapDeg);
-  if (clear.length === 0) return { ok: false, reason: 'similar-bearing' };
-  if (answerClass !== undefined && !clear.some((p) => classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
-  return { ok: true };
-}
-
-function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectLeftRightOptions, answerClass?: number): BuiltQuestion {
-  const verdict = appliesToOneImage(truth, o, answerClass);
-  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(ONE_IMAGE_TEMPLATES);
-  const style = drawReasoningStyle(rng);
-  const p = rng.pick(oneImagePairs(truth, o).filter((q) => Math.abs(q.bx - q.by) >= o.minGapDeg && (answerClass === undefined || classOf(q) === answerClass % 2)));
-  const side = SIDES[classOf(p)];
-  const arranged = arrangeOptions(FAMILY, side, [side === 'left' ? 'right' : 'left'], answerSlot, rng);
-  const reasoning = [
-    describeOneImage([p.x, p.y]),
-    `Seen from the camera, ${p.y.label} lies ${describeBearing(p.by)} and ${p.x.label} ${describeBearing(p.bx)}.`,
-    `So ${p.x.label} is to the ${side} of ${p.y.label}.`,
-    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
-  ].join(' ');
-  const gap = Math.abs(p.bx - p.by);
-  return {
-    family: FAMILY,
-    templateId: `${FAMILY}/${template.id}`,
-    question: fillTemplate(template.text, { x: p.x.spec.name, y: p.y.spec.name }),
-    ...arranged,
-    reasoning,
-    difficulty: { margin: gap, marginUnit: 'deg', bin: gap < 15 ? 'gap <15°' : gap < 40 ? 'gap 15-40°' : 'gap ≥40°', value: p.bx - p.by },
-    namedObjects: [p.x.spec.id, p.y.spec.id],
-    questionView: 0,
-  };
-}
-
 /** Makes the `object-left-right` family with `options` over {@link OBJECT_LEFT_RIGHT_DEFAULTS}. @throws RangeError on bad options. */
 export function createObjectLeftRightFamily(options: Partial<ObjectLeftRightOptions> = {}): QuestionFamily {
   const o = { ...OBJECT_LEFT_RIGHT_DEFAULTS, ...options };
@@ -197,11 +181,11 @@ export function createObjectLeftRightFamily(options: Partial<ObjectLeftRightOpti
     answerClasses: 2,
     motion: SCENE_MOTION,
     scene: true,
-    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
+    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, TWO_IMAGES, answerClass),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, TWO_IMAGES, answerClass),
     oneImage: {
-      applies: (truth: GroundTruth, answerClass?: number) => appliesToOneImage(truth, o, answerClass),
-      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildOneImage(truth, rng, answerSlot, o, answerClass),
+      applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, ONE_IMAGE, answerClass),
+      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, ONE_IMAGE, answerClass),
     },
   });
 }

@@ -136,6 +136,31 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/**
+ * Runs check_dataset.py on `folder` (offline, its own Hugging Face cache `hfName` under the temp
+ * folder) with a reward table scored by the TypeScript reward, and returns its report, which must
+ * list no failure.
+ */
+async function checkDataset(folder: string, families: readonly string[], hfName: string, extra: string[]): Promise<{ result: Proc; report: CheckReport; table: { case: string }[] }> {
+  const table = JSON.parse(await readFile(join(ROOT, 'test/compat/completions.json'), 'utf8')) as { case: string; completion: string; ground_truth: string }[];
+  const scoresFile = join(tmp, `${hfName}-scores.json`);
+  await writeFile(scoresFile, JSON.stringify(table.map((row) => ({ ...row, ...reward(row.completion, row.ground_truth) }))));
+  const hf = join(tmp, hfName);
+  const result = await exec(python, ['test/compat/check_dataset.py', '--out', folder, '--families', families.join(','), '--scores', scoresFile, ...extra], {
+    env: { PYTHONDONTWRITEBYTECODE: '1', HF_HOME: hf, HF_DATASETS_CACHE: join(hf, 'datasets'), HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', HF_DATASETS_DISABLE_PROGRESS_BARS: '1', TQDM_DISABLE: '1' },
+    timeoutMs: 240_000,
+  });
+  const last = result.stdout.trim().split('\n').pop() ?? '';
+  let report: CheckReport;
+  try {
+    report = JSON.parse(last) as CheckReport;
+  } catch {
+    throw new Error(`check_dataset.py printed no report (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr, 4000)}`);
+  }
+  expect(report.failures, tail(result.stderr, 4000)).toEqual([]);
+  return { result, report, table };
+}
+
 describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', () => {
   it('renders several shards of every family, with a parquet twin of each RL shard in the manifest', () => {
     expect(render.stderr + render.stdout).toMatch(/done: 32 pairs/);
@@ -150,27 +175,7 @@ describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', (
 
   it('loads in the trainers exactly as they load it, and the Python reward scores as the TypeScript one', async () => {
     expect(render.code).toBe(0);
-    const table = JSON.parse(await readFile(join(ROOT, 'test/compat/completions.json'), 'utf8')) as { case: string; completion: string; ground_truth: string }[];
-    const scores = table.map((row) => ({ ...row, ...reward(row.completion, row.ground_truth) }));
-    const scoresFile = join(tmp, 'scores.json');
-    await writeFile(scoresFile, JSON.stringify(scores));
-    const hf = join(tmp, 'hf');
-    const result = await exec(
-      python,
-      ['test/compat/check_dataset.py', '--out', out, '--families', manifest.config.families.join(','), '--scores', scoresFile, '--system-prompt-file', join(tmp, 'system-prompt.txt')],
-      {
-        env: { PYTHONDONTWRITEBYTECODE: '1', HF_HOME: hf, HF_DATASETS_CACHE: join(hf, 'datasets'), HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', HF_DATASETS_DISABLE_PROGRESS_BARS: '1', TQDM_DISABLE: '1' },
-        timeoutMs: 240_000,
-      },
-    );
-    const last = result.stdout.trim().split('\n').pop() ?? '';
-    let report: CheckReport;
-    try {
-      report = JSON.parse(last) as CheckReport;
-    } catch {
-      throw new Error(`check_dataset.py printed no report (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr, 4000)}`);
-    }
-    expect(report.failures, tail(result.stderr, 4000)).toEqual([]);
+    const { result, report, table } = await checkDataset(out, manifest.config.families, 'hf', ['--system-prompt-file', join(tmp, 'system-prompt.txt')]);
     expect(report.ok).toBe(true);
     expect(result.code).toBe(0);
     expect(Object.keys(report.families).sort()).toEqual([...manifest.config.families].sort());
@@ -184,22 +189,7 @@ describe('trainer compatibility (LLaMA-Factory, verl, Hugging Face datasets)', (
 
   it('loads single-image records next to two-image ones (scenes, --single-view-share) in both trainers', async () => {
     expect(sceneRender.code, sceneRender.stderr).toBe(0);
-    const hf = join(tmp, 'hf-scenes');
-    const table = JSON.parse(await readFile(join(ROOT, 'test/compat/completions.json'), 'utf8')) as { case: string; completion: string; ground_truth: string }[];
-    const scoresFile = join(tmp, 'scene-scores.json');
-    await writeFile(scoresFile, JSON.stringify(table.map((row) => ({ ...row, ...reward(row.completion, row.ground_truth) }))));
-    const result = await exec(python, ['test/compat/check_dataset.py', '--out', scenes, '--families', 'object-depth,object-count,object-left-right,object-move', '--scores', scoresFile], {
-      env: { PYTHONDONTWRITEBYTECODE: '1', HF_HOME: hf, HF_DATASETS_CACHE: join(hf, 'datasets'), HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', HF_DATASETS_DISABLE_PROGRESS_BARS: '1', TQDM_DISABLE: '1' },
-      timeoutMs: 240_000,
-    });
-    const last = result.stdout.trim().split('\n').pop() ?? '';
-    let report: CheckReport;
-    try {
-      report = JSON.parse(last) as CheckReport;
-    } catch {
-      throw new Error(`check_dataset.py printed no report (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr, 4000)}`);
-    }
-    expect(report.failures, tail(result.stderr, 4000)).toEqual([]);
+    const { report } = await checkDataset(scenes, ['object-depth', 'object-count', 'object-left-right', 'object-move'], 'hf-scenes', []);
     expect(report.sft_rows).toBe(24);
     expect(report.rl_rows).toBe(24);
     // Some records of each loader hold one image, the others two.
