@@ -12,6 +12,8 @@
  * procedural default in one pair of runs of `--library-count` pairs (default: the generated glTF fixtures of `test/fixtures/`).
  * `--scene-count <n>` (default 300, 0 skips) times scenes of several objects (`--scene multi`, the
  * scene families) against single objects in one pair of runs of n pairs each (target: at least half).
+ * `--startup-models <n>` (default 0: skipped) times library start-up over n generated models, with
+ * an empty index cache and then a full one (bench/library-startup.ts).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import { measureCeiling } from '../renderers/chromium/ceiling.js';
 import { GL_MODES, type GlMode } from '../renderers/chromium/gl-flags.js';
 import { existsSync } from 'node:fs';
 import { compareWithBlender, type BlenderComparison } from './blender-compare.js';
+import { benchLibraryStartup } from './library-startup.js';
 import { benchLibrary, FIXTURE_LIBRARY, type LibraryBenchResult } from './library-bench.js';
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureParquet, type ParquetFigures } from './parquet-figures.js';
@@ -53,6 +56,7 @@ const program = new Command('bench')
   .option('--library <dir|off>', 'asset library (folder or manifest) timed against the procedural default; "off" skips it', FIXTURE_LIBRARY)
   .option('--library-count <n>', 'pairs of each run of the library comparison', intArg('--library-count'), 300)
   .option('--scene-count <n>', 'pairs of each run of the scene comparison (scenes of several objects against single objects); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--scene-count')(v)), 300)
+  .option('--startup-models <n>', 'library start-up, cold and cached: a 4-pair run over n generated box models, twice (docs/assets.md, "Index cache"); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--startup-models')(v)), 0)
   .option('--json <path>', 'also write the figures here', 'bench-result.json')
   .parse();
 const opts = program.opts<{
@@ -69,6 +73,7 @@ const opts = program.opts<{
   blenderSamples: number;
   library: string;
   libraryCount: number;
+  startupModels: number;
   sceneCount: number;
   json: string;
 }>();
@@ -113,6 +118,8 @@ const library: LibraryBenchResult | null =
   opts.library !== 'off' && existsSync(opts.library)
     ? await benchLibrary({ count: opts.libraryCount, size: opts.size, concurrency: opts.concurrency, gl: config.gl, assets: opts.library })
     : null;
+// --- Library start-up over generated models, with an empty index cache and then a full one
+const startup = opts.startupModels > 0 ? await benchLibraryStartup({ models: opts.startupModels, gl: config.gl, concurrency: opts.concurrency }) : null;
 // --- Scenes of several objects against single objects, same count, size and pages (README, "Scenes")
 let scene: { single: number; scenes: number } | null = null;
 if (opts.sceneCount > 0) {
@@ -172,6 +179,13 @@ const result = {
     library_pairs_per_second: round(library.libraryPairsPerSecond),
     index_seconds: round(library.indexSeconds),
   },
+  library_startup: startup && {
+    models: startup.models,
+    cold_run_seconds: round(startup.coldRunSeconds),
+    cached_run_seconds: round(startup.cachedRunSeconds),
+    index_cold_seconds: round(startup.indexColdSeconds),
+    index_cached_seconds: round(startup.indexCachedSeconds),
+  },
   scene: scene && {
     pairs: opts.sceneCount,
     single_pairs_per_second: round(scene.single),
@@ -205,6 +219,10 @@ if (parquet !== null && parquet.bytesPer1000Rows !== null) {
 if (result.library) {
   const l = result.library;
   rows.push([`library vs procedural, ${l.pairs} pairs each`, `${l.library_pairs_per_second} vs ${l.procedural_pairs_per_second} pairs/s (${l.assets} models of ${l.source}; indexing ${l.index_seconds} s)`]);
+}
+if (result.library_startup) {
+  const s = result.library_startup;
+  rows.push([`library start-up, ${s.models} models, 4 pairs`, `${s.cold_run_seconds} s with an empty index cache, ${s.cached_run_seconds} s cached (indexing alone ${s.index_cold_seconds} s / ${s.index_cached_seconds} s)`]);
 }
 if (result.scene) {
   const s = result.scene;

@@ -76,6 +76,8 @@ async function openLibrary(config: RunConfig, logger: Logger): Promise<AssetLibr
     library = await indexLibrary(config.assets, {
       maxAssetBytes: config.maxAssetMb * 1048576,
       onSkip: (s) => logger.warn(`assets: skipped "${s.path}" (${s.reason}): ${s.message}`),
+      cacheDir: config.assetCache,
+      onCacheProblem: (message) => logger.warn(message),
     });
   } catch (err) {
     throw new ConfigError('assets', `${(err as Error).message} (--assets)`);

@@ -297,6 +297,15 @@ export const RUN_SETTINGS = {
     schema: { type: 'number', exclusiveMinimum: 0, description: 'Largest library model, with its referenced files, in MiB; larger ones are skipped and counted.' },
     manifest: { path: 'assets.max_asset_mb', project: (value, { library }) => (library !== undefined ? value : undefined) },
   }),
+  /**
+   * Where the library's index cache lives (content hashes, boxes and symmetry labels of the files
+   * already seen; assets/library/index-cache.ts): a folder, 'off', or null for
+   * `<library root>/.viewforge-cache`. Changes no output byte. @default null
+   */
+  assetCache: setting<string | null>({
+    group: 'assets', flag: '--asset-cache <dir|off>', help: 'folder of the library index cache (content hashes, boxes, symmetry labels), or off (default: .viewforge-cache inside the library)', default: null, defaultHelp: null,
+    schema: { type: ['string', 'null'], minLength: 1, description: 'Folder of the asset library index cache, "off", or null for .viewforge-cache inside the library.' },
+  }),
   // --- Scenes of several objects (pipeline/plan/plan-scene.ts, README "Scenes")
   /**
    * 'single': every sample shows one object (the families of single objects); 'multi': every

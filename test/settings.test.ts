@@ -62,7 +62,7 @@ describe('settings table', () => {
     expect(projected).toMatchObject({ assets: { digest: library.digest, max_asset_mb: 100 }, look: { env: { files: ['sky.hdr'], digest: envMaps.digest } } });
     // The settings the manifest leaves out are the ones that never change the output bytes.
     const unprojected = Object.entries(RUN_SETTINGS).filter(([, s]) => s.manifest === undefined).map(([k]) => k);
-    expect(unprojected).toEqual(['out', 'concurrency', 'overwrite', 'shardIndex', 'shardCount', 'resume', 'renderTimeoutMs', 'renderRetries']);
+    expect(unprojected).toEqual(['out', 'concurrency', 'overwrite', 'shardIndex', 'shardCount', 'resume', 'renderTimeoutMs', 'renderRetries', 'assetCache']);
   });
 
   it('the hand-off retry default is the retry policy\'s', () => {

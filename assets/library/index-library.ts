@@ -28,10 +28,11 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AssetNormalisation, Vec3 } from '../../pipeline/types.js';
 import { ModelFileError, readGltfContainer, type GltfJson } from './gltf-container.js';
-import { sceneBounds } from './gltf-bounds.js';
+import { sceneBounds, type Box3 } from './gltf-bounds.js';
 import { checkSceneSize, scanPositions } from './scan-positions.js';
 import { normaliseBox } from './normalise-asset.js';
 import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
+import { DEFAULT_CACHE_DIR, IndexCache, type CachedFile } from './index-cache.js';
 
 /** Why an asset was left out of a run. */
 export type SkipReason =
@@ -82,6 +83,8 @@ export interface AssetLibrary {
   skipped: SkippedAsset[];
   /** sha256 of the sorted content hashes: names the library's contents in the manifest. */
   digest: string;
+  /** The persistent index cache the run reads and writes (symmetry labels too); {@link IndexCache.none} when uncached. */
+  cache: IndexCache;
 }
 
 export interface IndexOptions {
@@ -89,6 +92,13 @@ export interface IndexOptions {
   maxAssetBytes: number;
   /** Told about every skipped file. */
   onSkip?: (skipped: SkippedAsset) => void;
+  /**
+   * The index cache folder (assets/library/index-cache.ts): a path, null for `<root>/.viewforge-cache`,
+   * or 'off'. @default 'off'
+   */
+  cacheDir?: string | null;
+  /** Told once when the cache cannot be written (the run goes on uncached). */
+  onCacheProblem?: (message: string) => void;
 }
 
 /** A model to check: path relative to the root, plus what a manifest line said about it. */
@@ -130,10 +140,12 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
   } else {
     throw new Error(`assets: "${source}" is neither a folder nor a .jsonl manifest`);
   }
+  const cacheDir = options.cacheDir === undefined || options.cacheDir === 'off' ? null : options.cacheDir ?? join(root, DEFAULT_CACHE_DIR);
+  const cache = cacheDir === null ? IndexCache.none() : await IndexCache.open(cacheDir);
   const checked: Omit<LibraryAsset, 'index'>[] = [];
   for (const candidate of candidates) {
     try {
-      checked.push(await checkModel(root, candidate, options.maxAssetBytes));
+      checked.push(await checkModel(root, candidate, options.maxAssetBytes, cache));
     } catch (error) {
       if (!(error instanceof ModelFileError)) throw error;
       skip({ path: candidate.path, reason: error.reason, message: error.message });
@@ -150,7 +162,18 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
     assets.push({ index: assets.length, ...asset });
   }
   const digest = createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
-  return { root, source, assets, skipped, digest };
+  return { root, source, assets, skipped, digest, cache: await saveOrDrop(cache, options.onCacheProblem) };
+}
+
+/** Saves what the cache learned; a cache that cannot be written is dropped for the rest of the run (said once). */
+export async function saveOrDrop(cache: IndexCache, onProblem?: (message: string) => void): Promise<IndexCache> {
+  try {
+    await cache.save();
+    return cache;
+  } catch (error) {
+    onProblem?.(`assets: cannot write the index cache "${cache.dir}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); this run goes on without it (--asset-cache <dir> names another place)`);
+    return IndexCache.none();
+  }
 }
 
 /** `.glb`/`.gltf` files under `dir`, relative to `root`, sorted; symlinked files are resolved and kept only inside the root; symlinked folders are not followed. */
@@ -236,11 +259,53 @@ export function isInside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
-async function checkModel(root: string, candidate: Candidate, maxBytes: number): Promise<Omit<LibraryAsset, 'index'>> {
+/** Size and mtime of a file inside the root (null when it is gone or leads outside). */
+async function statInsideRoot(root: string, rel: string): Promise<{ size: number; mtimeMs: number } | null> {
+  try {
+    const info = await stat((await resolveInsideRoot(root, root, rel)).real);
+    return { size: info.size, mtimeMs: Math.round(info.mtimeMs) }; // whole milliseconds (utimes and some file systems keep no more)
+  } catch {
+    return null;
+  }
+}
+
+/** The box of a model as normalised for this candidate (its up axis and scale). */
+function normaliseFor(candidate: Candidate, box: Box3): ReturnType<typeof normaliseBox> {
+  try {
+    return normaliseBox(box, candidate.upAxis ?? 'y', candidate.metresPerUnit ?? null);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw new ModelFileError('no-geometry', (error as Error).message);
+  }
+}
+
+async function checkModel(root: string, candidate: Candidate, maxBytes: number, cache: IndexCache): Promise<Omit<LibraryAsset, 'index'>> {
   const main = await resolveInsideRoot(root, root, candidate.path);
   const kind = extname(main.rel).toLowerCase() === '.glb' ? 'glb' : extname(main.rel).toLowerCase() === '.gltf' ? 'gltf' : null;
   if (kind === null) throw new ModelFileError('corrupt', `"${main.rel}" is not a .glb or .gltf file`);
   if (main.bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(main.bytes)} exceeds --max-asset-mb ${formatMb(maxBytes)}`);
+  // A model whose files are as the cache saw them: nothing is read again (the manifest's fields still apply).
+  const cached = await cache.model(main.rel, (rel) => statInsideRoot(root, rel));
+  if (cached !== undefined) {
+    const cachedBytes = cached.files.reduce((n, f) => n + f.size, 0);
+    if (cachedBytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(cachedBytes)} with its referenced files exceeds --max-asset-mb ${formatMb(maxBytes)}`);
+    return {
+      path: main.rel,
+      name: candidate.name ?? main.rel,
+      category: candidate.category ?? null,
+      contentHash: cached.contentHash,
+      files: cached.files.map((f) => f.path),
+      bytes: cachedBytes,
+      ...normaliseFor(candidate, cached.box),
+    };
+  }
+  // Stats taken before the files are read: a file changed meanwhile is hashed again next time.
+  const stats: CachedFile[] = [];
+  const noteStat = async (rel: string) => {
+    const s = await statInsideRoot(root, rel);
+    if (s !== null) stats.push({ path: rel, ...s });
+  };
+  await noteStat(main.rel);
   const { json, binChunkBytes, binChunk } = readGltfContainer(await readFile(main.real), kind);
   checkRequiredExtensions(json);
   const files = [main.rel];
@@ -259,6 +324,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
     if (!files.includes(file.rel)) {
       files.push(file.rel);
       bytes += file.bytes;
+      await noteStat(file.rel);
     }
     return file.real;
   };
@@ -280,21 +346,23 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number):
     if (typeof image.uri === 'string' && !image.uri.startsWith('data:')) await external(image.uri, `image ${i}`, 0);
   }
   if (bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(bytes)} with its referenced files exceeds --max-asset-mb ${formatMb(maxBytes)}`);
-  let normalised;
+  let box: Box3;
   try {
-    const box = sceneBounds(json);
+    box = sceneBounds(json);
     checkSceneSize(box);
     scanPositions(json, await Promise.all(bufferSources.map((b) => (typeof b === 'string' ? readFile(b) : b))));
-    normalised = normaliseBox(box, candidate.upAxis ?? 'y', candidate.metresPerUnit ?? null);
   } catch (error) {
     if (error instanceof ModelFileError) throw error;
     throw new ModelFileError('no-geometry', (error as Error).message);
   }
+  const normalised = normaliseFor(candidate, box);
+  const contentHash = await hashAssetFiles(root, files);
+  if (stats.length === files.length) cache.setModel(main.rel, { files: stats, contentHash, box });
   return {
     path: main.rel,
     name: candidate.name ?? main.rel,
     category: candidate.category ?? null,
-    contentHash: await hashAssetFiles(root, files),
+    contentHash,
     files,
     bytes,
     ...normalised,

@@ -45,6 +45,7 @@ import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { withSymmetry } from '../../assets/library/library-symmetry.js';
+import { saveOrDrop } from '../../assets/library/index-library.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { runOrdered } from './ordered-pool.js';
@@ -215,7 +216,8 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   const quarantined = new Set<string>();
   if (config.assets !== null) {
     if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
-    const { objects, failed } = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text));
+    const { objects, failed } = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text), deps.library.cache);
+    deps.library.cache = await saveOrDrop(deps.library.cache, (message) => logger.warn(message));
     planConfig.library = objects;
     for (const { object, message } of failed) {
       quarantined.add(object.contentHash);

@@ -1,0 +1,102 @@
+/**
+ * The library index cache (assets/library/index-cache.ts): a second index of the same files reads
+ * them from the cache and gives the same library; an entry counts only while every file keeps its
+ * size and mtime; manifest fields apply afresh; a cache that cannot be written leaves the run
+ * uncached with one message; symmetry labels come from the cache without rendering.
+ */
+import { chmod, cp, mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IndexCache } from '../../assets/library/index-cache.js';
+import { indexLibrary } from '../../assets/library/index-library.js';
+import { toLibraryObject } from '../../assets/library/library-objects.js';
+import { withSymmetry } from '../../assets/library/library-symmetry.js';
+import type { Renderer } from '../../renderers/renderer.js';
+import { FIXTURES } from './library-fixtures.js';
+
+const MB = 1048576;
+
+async function copyLibrary(): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), 'vf-index-cache-')), 'lib');
+  await cp(FIXTURES, dir, { recursive: true });
+  return dir;
+}
+
+const strip = ({ cache: _cache, ...rest }: Awaited<ReturnType<typeof indexLibrary>>) => rest;
+
+describe('index cache', () => {
+  it('gives the same library from the cache, written beside the library by default', async () => {
+    const dir = await copyLibrary();
+    const cold = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir: null });
+    const lines = (await readFile(join(dir, '.viewforge-cache', 'models-v1.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(cold.assets.length);
+    const warm = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir: null });
+    expect(strip(warm)).toEqual(strip(cold));
+    // The cache folder holds no model, so it is not indexed itself.
+    expect(warm.assets.every((a) => !a.path.startsWith('.viewforge-cache'))).toBe(true);
+  });
+
+  it('uses an entry only while every file of the model keeps its size and mtime', async () => {
+    const dir = await copyLibrary();
+    const cacheDir = join(dir, '..', 'cache');
+    const cold = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir });
+    const before = cold.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
+    // Change the texture's bytes but keep its size and mtime: the cached hash is used (no file was read again).
+    const png = join(dir, 'BoxTextured', 'checker.png');
+    const { atime, mtime } = await stat(png);
+    const bytes = await readFile(png);
+    bytes[bytes.length - 20] ^= 0xff;
+    await writeFile(png, bytes);
+    await utimes(png, atime, mtime);
+    expect((await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir })).assets.find((a) => a.path === before.path)!.contentHash).toBe(before.contentHash);
+    // A new mtime on a referenced file: the model is hashed again and its content hash follows the new bytes.
+    await utimes(png, atime, new Date(mtime.getTime() + 5000));
+    const after = (await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir })).assets.find((a) => a.path === before.path)!;
+    expect(after.contentHash).not.toBe(before.contentHash);
+    // Without a cache the same bytes give that hash too.
+    expect((await indexLibrary(dir, { maxAssetBytes: 100 * MB })).assets.find((a) => a.path === before.path)!.contentHash).toBe(after.contentHash);
+  });
+
+  it('applies the manifest\'s name, category and up axis afresh to a cached model', async () => {
+    const dir = await copyLibrary();
+    const manifest = join(dir, 'models.jsonl');
+    await writeFile(manifest, `${JSON.stringify({ path: 'Box.glb', name: 'first', category: 'crate' })}\n`);
+    await indexLibrary(manifest, { maxAssetBytes: 100 * MB, cacheDir: null });
+    await writeFile(manifest, `${JSON.stringify({ path: 'Box.glb', name: 'second', category: 'cube', up: 'z' })}\n`);
+    const cached = await indexLibrary(manifest, { maxAssetBytes: 100 * MB, cacheDir: null });
+    const fresh = await indexLibrary(manifest, { maxAssetBytes: 100 * MB, cacheDir: 'off' });
+    expect(strip(cached)).toEqual(strip(fresh));
+    expect(cached.assets[0]).toMatchObject({ name: 'second', category: 'cube' });
+    expect(cached.assets[0].normalisation.upAxis).toBe('z');
+  });
+
+  it('goes on uncached, saying so once, when the cache cannot be written', async () => {
+    const dir = await copyLibrary();
+    const blocked = join(dir, '..', 'blocked');
+    await writeFile(blocked, 'a file where the cache folder would go');
+    const problems: string[] = [];
+    const lib = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir: join(blocked, 'cache'), onCacheProblem: (m) => problems.push(m) });
+    expect(lib.assets).toHaveLength(4);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/cannot write the index cache ".*blocked\/cache" \((ENOTDIR|EEXIST)\); this run goes on without it/);
+    expect(lib.cache.dir).toBeNull();
+    await chmod(blocked, 0o644);
+  });
+
+  it('takes symmetry labels from the cache without rendering, and keeps new estimates', async () => {
+    const dir = await copyLibrary();
+    const cacheDir = join(dir, '..', 'cache');
+    const lib = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir });
+    for (const a of lib.assets) lib.cache.setSymmetry(a.contentHash, a.path === 'Box.glb' ? 'c4' : 'none');
+    await lib.cache.save();
+    const renderer: Renderer = { render: () => Promise.reject(new Error('no render expected')), close: async () => {} } as unknown as Renderer;
+    const reopened = await IndexCache.open(cacheDir);
+    const notes: string[] = [];
+    const { objects, failed, estimated } = await withSymmetry(lib.assets.map((a) => toLibraryObject(a, 'none')), renderer, (n) => notes.push(n), reopened);
+    expect(failed).toEqual([]);
+    expect(estimated).toBe(0);
+    expect(objects.find((o) => o.path === 'Box.glb')!.symmetry).toBe('c4');
+    expect(notes[0]).toMatch(/of 4 model\(s\), 4 from the index cache/);
+  });
+});
