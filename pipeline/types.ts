@@ -193,6 +193,8 @@ export interface LibraryObjectSpec {
   name: string;
   /** Manifest `category`, else null. */
   category: string | null;
+  /** The licence the manifest (or Objaverse metadata) gives, else null. */
+  licence: string | null;
   /** Path of the model file relative to the library root, `/`-separated. */
   path: string;
   /** sha256 of the model file and every file it references, in reference order (see assets/library/). */

@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AssetNormalisation, Vec3 } from '../../pipeline/types.js';
 import { ModelFileError, readGltfContainer, type GltfJson } from './gltf-container.js';
 import { sceneBounds, type Box3 } from './gltf-bounds.js';
@@ -55,6 +55,8 @@ export interface LibraryAsset {
   path: string;
   name: string;
   category: string | null;
+  /** The licence the manifest or the Objaverse metadata gives, else null. */
+  licence: string | null;
   /** sha256 over the model file and its referenced files (see {@link hashAssetFiles}). */
   contentHash: string;
   /** Model file first, then every external buffer/image it references (relative to the root, `/`-separated, unique). */
@@ -106,6 +108,7 @@ interface Candidate {
   path: string;
   name?: string;
   category?: string;
+  licence?: string;
   upAxis?: 'y' | 'z';
   metresPerUnit?: number;
 }
@@ -133,7 +136,13 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
   let candidates: Candidate[];
   if (info.isDirectory()) {
     root = await realpath(source);
-    candidates = (await listModelFiles(root, root, skip)).map((path) => ({ path }));
+    // The Objaverse layout: glbs/<group>/<uid>.glb, with a metadata file of uid → name/category/licence at the root.
+    const objaverse = (await isFolder(join(root, 'glbs'))) ? await readObjaverseMetadata(root) : null;
+    const paths = await listModelFiles(root, objaverse === null ? root : join(root, 'glbs'), skip);
+    candidates = paths.map((path) => {
+      const info = objaverse?.table.get(basename(path, extname(path)));
+      return { path, ...(info ?? {}) };
+    });
   } else if (info.isFile() && extname(source).toLowerCase() === '.jsonl') {
     root = await realpath(dirname(source));
     candidates = parseManifest(await readFile(source, 'utf8'), skip);
@@ -212,6 +221,7 @@ function parseManifest(text: string, skip: (s: SkippedAsset) => void): Candidate
       : typeof v.path !== 'string' || v.path === '' ? '"path" must be a non-empty string'
       : v.name !== undefined && (typeof v.name !== 'string' || v.name === '') ? '"name" must be a non-empty string'
       : v.category !== undefined && typeof v.category !== 'string' ? '"category" must be a string'
+      : licenceOf(v) === false ? '"licence" (or "license") must be a string'
       : v.up !== undefined && v.up !== 'y' && v.up !== 'z' ? '"up" must be "y" or "z"'
       : v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale > 0) ? '"scale" must be a positive number (metres per unit)'
       : null;
@@ -223,11 +233,74 @@ function parseManifest(text: string, skip: (s: SkippedAsset) => void): Candidate
       path: v.path as string,
       ...(v.name !== undefined ? { name: v.name as string } : {}),
       ...(v.category !== undefined ? { category: v.category as string } : {}),
+      ...(typeof licenceOf(v) === 'string' ? { licence: licenceOf(v) as string } : {}),
       ...(v.up !== undefined ? { upAxis: v.up as 'y' | 'z' } : {}),
       ...(v.scale !== undefined ? { metresPerUnit: v.scale as number } : {}),
     });
   });
   return out;
+}
+
+/** A line's licence: `licence` or `license` (a string), undefined when absent, false when not a string. */
+function licenceOf(v: Record<string, unknown>): string | undefined | false {
+  const value = v.licence ?? v.license;
+  return value === undefined || value === null ? undefined : typeof value === 'string' && value !== '' ? value : false;
+}
+
+/** The metadata files an Objaverse-layout folder may hold beside `glbs/`, in the order they are looked for. */
+export const OBJAVERSE_METADATA = ['annotations.jsonl', 'annotations.json', 'metadata.jsonl', 'metadata.json'] as const;
+
+/** What Objaverse metadata says of one uid. */
+interface UidInfo {
+  name?: string;
+  category?: string;
+  licence?: string;
+}
+
+/**
+ * The uid → name/category/licence table of an Objaverse-layout folder: a JSON object keyed by uid,
+ * or JSONL lines that carry a `uid`. Each entry's `name`, its `category` (or the first of
+ * `categories`, a string or `{name}`) and its `licence`/`license` are taken; anything else is
+ * ignored. Null when the folder has no such file.
+ * @throws Error naming the file when it is not JSON.
+ */
+async function readObjaverseMetadata(root: string): Promise<{ file: string; table: Map<string, UidInfo> } | null> {
+  for (const file of OBJAVERSE_METADATA) {
+    let text: string;
+    try {
+      text = await readFile(join(root, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const entries: [string, Record<string, unknown>][] = [];
+    try {
+      if (file.endsWith('.jsonl')) {
+        for (const line of text.split('\n')) {
+          if (line.trim() === '') continue;
+          const v = JSON.parse(line) as Record<string, unknown>;
+          if (v !== null && typeof v === 'object' && typeof v.uid === 'string') entries.push([v.uid, v]);
+        }
+      } else {
+        const v = JSON.parse(text) as Record<string, unknown>;
+        for (const [uid, info] of Object.entries(v ?? {})) if (info !== null && typeof info === 'object') entries.push([uid, info as Record<string, unknown>]);
+      }
+    } catch (error) {
+      throw new Error(`assets: "${join(root, file)}" is not valid JSON${file.endsWith('.jsonl') ? ' lines' : ''}: ${(error as Error).message}`);
+    }
+    const table = new Map<string, UidInfo>();
+    for (const [uid, v] of entries) {
+      const first = Array.isArray(v.categories) ? v.categories[0] : undefined;
+      const category = typeof v.category === 'string' ? v.category : typeof first === 'string' ? first : typeof (first as { name?: unknown } | undefined)?.name === 'string' ? (first as { name: string }).name : undefined;
+      const licence = licenceOf(v);
+      table.set(uid, {
+        ...(typeof v.name === 'string' && v.name !== '' ? { name: v.name } : {}),
+        ...(category !== undefined && category !== '' ? { category } : {}),
+        ...(typeof licence === 'string' ? { licence } : {}),
+      });
+    }
+    return { file, table };
+  }
+  return null;
 }
 
 /**
@@ -293,6 +366,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
       path: main.rel,
       name: candidate.name ?? main.rel,
       category: candidate.category ?? null,
+      licence: candidate.licence ?? null,
       contentHash: cached.contentHash,
       files: cached.files.map((f) => f.path),
       bytes: cachedBytes,
@@ -362,6 +436,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
     path: main.rel,
     name: candidate.name ?? main.rel,
     category: candidate.category ?? null,
+    licence: candidate.licence ?? null,
     contentHash,
     files,
     bytes,
@@ -410,6 +485,14 @@ export async function hashAssetFiles(root: string, files: readonly string[]): Pr
     for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function toPosix(path: string): string {

@@ -12,6 +12,7 @@ export function toLibraryObject(asset: LibraryAsset, symmetry: LibraryObjectSpec
     kind: 'library',
     name: asset.name,
     category: asset.category,
+    licence: asset.licence,
     path: asset.path,
     contentHash: asset.contentHash,
     url: assetUrlPath(asset.index, asset.path),
@@ -31,6 +32,7 @@ export function assetRoutes(library: AssetLibrary): { root: string; files: strin
 export function libraryAssetMeta(object: LibraryObjectSpec): {
   path: string;
   category: string | null;
+  licence: string | null;
   normalisation: { up_axis: 'y' | 'z'; centre: number[]; scale: number; metres_per_unit: number | null; matrix: number[][] };
   half_extents: number[];
 } {
@@ -39,6 +41,7 @@ export function libraryAssetMeta(object: LibraryObjectSpec): {
   return {
     path: object.path,
     category: object.category,
+    licence: object.licence,
     normalisation: {
       up_axis: n.upAxis,
       centre: n.centre.map(r),

@@ -1,6 +1,6 @@
 /**
  * `prepareCardSections(outDir, manifest)`: writes the plots (`<out>/plots/*.svg`) and returns the
- * dataset card sections this folder contributes — "Assets and rendering", "Statistics",
+ * dataset card sections this folder contributes — "Assets and rendering", "Asset licences" (with a library), "Statistics",
  * "Scenes" (when there are any), "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
  * built (its `stats.distributions` from {@link readDatasetStats}) and the shards are sealed.
  *
@@ -14,6 +14,7 @@ import type { Manifest } from '../shards/manifest.js';
 import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
 import { buildSceneSection, listScenePlots, readSceneSummary } from './scene-summary.js';
+import { buildLicenceSection, readLicenceSummary } from './licence-summary.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
@@ -28,5 +29,13 @@ export async function prepareCardSections(outDir: string, manifest: Manifest, bl
   const examples = await readExampleRecords(outDir, manifest.shards);
   const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
   const scenes = buildSceneSection(sceneSummary);
-  return [buildSourcesSection(manifest), buildStatsSection(manifest, plots), ...(scenes === null ? [] : [scenes]), buildBlindPriorSection(blind), buildExamplesSection(examples)];
+  const licences = manifest.config.assets !== undefined ? buildLicenceSection(await readLicenceSummary(outDir, manifest.shards)) : null; // absent without library samples
+  return [
+    buildSourcesSection(manifest),
+    ...(licences === null ? [] : [licences]),
+    buildStatsSection(manifest, plots),
+    ...(scenes === null ? [] : [scenes]),
+    buildBlindPriorSection(blind),
+    buildExamplesSection(examples),
+  ];
 }

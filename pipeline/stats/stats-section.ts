@@ -22,7 +22,7 @@ export const ASSET_LICENCES: Readonly<Record<string, string>> = {
   procedural:
     'objects built by viewforge from primitives with parameters drawn from the run seed; generated content, no third-party asset and no licence attached',
   library:
-    'glTF/GLB files from the asset library given to the run; each file keeps the licence of its source (viewforge does not record it; see the library)',
+    'glTF/GLB files from the asset library given to the run; each keeps the licence of its source (recorded per sample when the library gives it: see "Asset licences")',
 };
 
 function percent(part: number, whole: number): string {

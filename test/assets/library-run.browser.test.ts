@@ -36,6 +36,8 @@ describe('render --assets', () => {
     // The model that renders nothing is quarantined too (at most once), never written.
     expect((log.match(/skipped "broken\/empty.glb" for the rest of the run \(render-failed\)/g) ?? []).length).toBeLessThanOrEqual(1);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    // The card's licence table: the fixtures' library gives no licence.
+    expect(await readFile(join(out, 'README.md'), 'utf8')).toMatch(/Asset licences[\s\S]*\| not given \| 6 \| 100\.0 % \|/);
     expect(manifest.counts.samples).toBe(6);
     expect(manifest.stats.skipped).toEqual({ corrupt: 1, 'missing-file': 1, 'outside-root': 1, 'too-large': 2 });
     expect(manifest.config.assets.max_asset_mb).toBe(2);

@@ -60,6 +60,7 @@ describe('drawScene', () => {
       kind: 'library',
       name: path,
       category,
+      licence: null,
       path,
       contentHash: path.padEnd(64, '0'),
       url: `/assets/0/${path}`,

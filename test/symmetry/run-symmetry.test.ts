@@ -15,7 +15,7 @@ function libraryObject(symmetry: LibraryObjectSpec['symmetry']): LibraryObjectSp
   const halfExtents: Vec3 = [0.5, 0.4, 0.5];
   const I = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] as LibraryObjectSpec['normalisation']['matrix'];
   return {
-    kind: 'library', name: `box-${symmetry}`, category: null, path: 'box.glb', contentHash: 'a'.repeat(64), url: '/assets/0/box.glb',
+    kind: 'library', name: `box-${symmetry}`, category: null, licence: null, path: 'box.glb', contentHash: 'a'.repeat(64), url: '/assets/0/box.glb',
     normalisation: { upAxis: 'y', centre: [0, 0, 0], scale: 1, metresPerUnit: null, matrix: I },
     halfExtents, symmetry, parts: [standInPart(halfExtents)],
   };

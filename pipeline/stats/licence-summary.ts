@@ -1,0 +1,43 @@
+/**
+ * The dataset card's "Asset licences" section: for the samples that show a library model, how many
+ * show a model of each licence (the manifest's `licence`/`license`, or the Objaverse metadata's;
+ * "not given" when the library said none). Absent when no sample shows a library model. Samples
+ * written to both stages are counted once (by id).
+ */
+import type { CardSection } from '../card/dataset-card.js';
+import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } from './read-shard-records.js';
+
+/** What the card says of a model whose library gave no licence. */
+export const NO_LICENCE = 'not given';
+
+/** Samples of library models by licence, null when there are none. */
+export async function readLicenceSummary(outDir: string, shards: readonly ShardFileRef[]): Promise<Record<string, number> | null> {
+  const seen = new Set<string>();
+  const counts: Record<string, number> = {};
+  for await (const r of readShardRecords(outDir, listJsonlShards(shards))) {
+    const meta = getRecordMeta(r);
+    const asset = meta.asset as { source?: string; licence?: string | null } | undefined;
+    if (asset?.source !== 'library' || seen.has(meta.id as string)) continue;
+    seen.add(meta.id as string);
+    const licence = typeof asset.licence === 'string' ? asset.licence : NO_LICENCE;
+    counts[licence] = (counts[licence] ?? 0) + 1;
+  }
+  return seen.size === 0 ? null : counts;
+}
+
+/** The card section, or null without library samples. */
+export function buildLicenceSection(counts: Record<string, number> | null): CardSection | null {
+  if (counts === null) return null;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const rows = Object.entries(counts).sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    title: 'Asset licences',
+    body: [
+      `${total} samples show a model of the asset library; each keeps the licence its library gives (\`meta.asset.licence\`). Check each licence before you publish the data set.`,
+      '',
+      '| licence | samples | share |',
+      '| --- | --- | --- |',
+      ...rows.map(([licence, n]) => `| ${licence.replace(/\|/g, '\\|')} | ${n} | ${((100 * n) / total).toFixed(1)} % |`),
+    ].join('\n'),
+  };
+}
