@@ -247,9 +247,15 @@ export interface LightingSpec {
   ground?: GroundSpec | null;
 }
 
+/**
+ * The `file` of the neutral environment the page generates itself (three's RoomEnvironment through
+ * PMREMGenerator; no file): the image-based light of library models when no `--env` map lights them.
+ */
+export const ROOM_ENVIRONMENT = 'room';
+
 /** An HDR environment map lighting the object (docs/look.md). */
 export interface EnvironmentSpec {
-  /** File name of the `.hdr` inside the `--env` folder. */
+  /** File name of the `.hdr` inside the `--env` folder, or {@link ROOM_ENVIRONMENT}. */
   file: string;
   /** Turn of the map about world +Y, degrees. */
   rotationDeg: number;

@@ -163,7 +163,8 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
   checked.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const assets: LibraryAsset[] = [];
   for (const asset of checked) {
-    const first = assets.find((a) => a.contentHash === asset.contentHash);
+    // Sorted by content hash: a duplicate follows the first of its hash (a lookup, not a scan: 100,000 files stay linear).
+    const first = assets.length > 0 && assets[assets.length - 1].contentHash === asset.contentHash ? assets[assets.length - 1] : undefined;
     if (first !== undefined) {
       skip({ path: asset.path, reason: 'duplicate', message: `same content as "${first.path}"` });
       continue;

@@ -10,7 +10,8 @@
 import { BACKGROUND_COLORS } from '../../assets/procedural/palette.js';
 import { orbitCentre } from '../geometry/orbit-camera.js';
 import type { Rng } from '../rng.js';
-import type { EnvironmentSpec, GroundSpec, LightingSpec, ObjectSpec, OrbitParams, PartSpec } from '../types.js';
+import { ROOM_ENVIRONMENT, type EnvironmentSpec, type GroundSpec, type LightingSpec, type ObjectSpec, type OrbitParams, type PartSpec } from '../types.js';
+import { sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { partHalfExtents } from '../../assets/procedural/fit-to-unit-sphere.js';
 
 /** Background modes of `--background`. */
@@ -36,6 +37,9 @@ export const GROUND_CAMERA_CLEARANCE_M = 0.05;
 
 /** Key and ambient light are scaled by this when an environment map lights the scene too. */
 export const ENV_LIGHT_SCALE = 0.6;
+
+/** Intensity range of the neutral room environment (library models without an `--env` map). */
+export const ROOM_INTENSITY: readonly [number, number] = [0.15, 0.3];
 
 const DEG = Math.PI / 180;
 
@@ -109,7 +113,11 @@ export function drawLook(base: Rng, rng: Rng, config: LookConfig, object: Object
   const groundY = getLowestY(object);
   const above = orbits.every((o) => orbitCentre(o)[1] > groundY + GROUND_CAMERA_CLEARANCE_M);
   const ground: GroundSpec | null = useGround && (config.groundShare > 0 || isScene) && above ? { y: groundY, shadowOpacity } : null;
-  const environment = env !== null && useEnv && config.envShare > 0 ? env : null;
+  // A library model (alone, or in a scene) is lit by the neutral room the page generates when no --env map lights it:
+  // glTF's default material is fully metallic, and a metal lit by point lights alone renders black.
+  const room: EnvironmentSpec = { file: ROOM_ENVIRONMENT, rotationDeg: rng.range(0, 360), intensity: rng.range(...ROOM_INTENSITY), asBackground: false };
+  const hasModel = object.kind === 'library' || sceneModels(object).length > 0;
+  const environment = env !== null && useEnv && config.envShare > 0 ? env : hasModel ? room : null;
   return {
     ...lighting,
     ...(environment !== null ? { ambientIntensity: lighting.ambientIntensity * ENV_LIGHT_SCALE, keyIntensity: lighting.keyIntensity * ENV_LIGHT_SCALE } : {}),

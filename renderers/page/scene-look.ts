@@ -14,7 +14,8 @@
  */
 import * as THREE from 'three';
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
-import type { LightingSpec } from '../../pipeline/types.js';
+import { RoomEnvironment } from 'three/examples/jsm/environments/RoomEnvironment.js';
+import { ROOM_ENVIRONMENT, type LightingSpec } from '../../pipeline/types.js';
 
 /** Route prefix of environment maps on the page server. */
 export const ENV_ROUTE = '/env/';
@@ -28,7 +29,8 @@ const DEG = Math.PI / 180;
 /** A loaded map: the prefiltered environment (lighting) and the equirectangular texture (background). */
 interface LoadedEnv {
   pmrem: THREE.Texture;
-  equirect: THREE.Texture;
+  /** The map itself, shown as the background when asked; null for the generated room. */
+  equirect: THREE.Texture | null;
 }
 
 /** Per-renderer state: map cache, ground plane, gradient texture. */
@@ -72,6 +74,13 @@ export function prepareLook(renderer: THREE.WebGLRenderer, lighting: LightingSpe
   if (env === undefined || env === null) return null;
   const state = lookState(renderer);
   if (state.loaded.has(env.file)) return null;
+  // The neutral room is generated here, once per page (no file, nothing to wait for).
+  if (env.file === ROOM_ENVIRONMENT) {
+    const generator = new THREE.PMREMGenerator(renderer);
+    state.loaded.set(ROOM_ENVIRONMENT, { pmrem: generator.fromScene(new RoomEnvironment(), 0.04).texture, equirect: null });
+    generator.dispose();
+    return null;
+  }
   let pending = state.maps.get(env.file);
   if (pending === undefined) {
     pending = new HDRLoader().loadAsync(`${ENV_ROUTE}${encodeURIComponent(env.file)}`).then(
@@ -137,7 +146,7 @@ export function applyLook(renderer: THREE.WebGLRenderer, scene: THREE.Scene, key
     scene.environment = loaded.pmrem;
     scene.environmentIntensity = env.intensity;
     scene.environmentRotation.set(0, env.rotationDeg * DEG, 0);
-    if (env.asBackground) {
+    if (env.asBackground && loaded.equirect !== null) {
       scene.background = loaded.equirect;
       scene.backgroundRotation.set(0, env.rotationDeg * DEG, 0);
       scene.backgroundIntensity = 1;
