@@ -13,14 +13,14 @@ import { getFamily } from '../questions/index.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
 import { drawScene, SCENE } from './plan-scene.js';
+import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
+import type { SamplePlan } from '../sample-plan.js';
 
 /** Objects per scene when the config names none. */
 const SCENE_OBJECTS_DEFAULT: readonly [number, number] = [3, 5];
 
 /** Lowest camera elevation of a viewpoint family asked of a scene, degrees: above the ground the objects stand on. */
 export const SCENE_MIN_ELEVATION_DEG = 5;
-import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
-import type { SamplePlan } from '../sample-plan.js';
 
 /** Procedural generators of the embedded default, with their share of samples. */
 export const PROCEDURAL_GENERATORS: readonly { name: string; weight: number; generate: (rng: Rng, name: string) => ObjectSpec }[] = [
