@@ -358,6 +358,16 @@ export const RUN_SETTINGS = {
     schema: { enum: ['solid', 'gradient', 'mixed'], description: 'Background: solid colours, vertical two-colour gradients, or mixed (each sample one or the other, evenly).' },
     manifest: { path: 'look.background' },
   }),
+  /**
+   * Surface of the procedural parts: 'plain' (one roughness, no pattern: the look the colour words
+   * were calibrated under) or 'varied' (seeded roughness, metalness and a pattern that only darkens
+   * the part's own colour; docs/look.md, "Materials"). @default 'plain'
+   */
+  materials: setting<'plain' | 'varied'>({
+    group: 'look', flag: '--materials <mode>', help: 'procedural surfaces: plain, or varied (seeded roughness, metalness and stripes/checks/noise/bands in the part\'s own colour)', default: 'plain',
+    schema: { enum: ['plain', 'varied'], description: 'Procedural part surfaces: plain, or varied (seeded roughness, metalness and a pattern that only darkens the part colour).' },
+    manifest: { path: 'look.materials', project: (value) => (value === 'plain' ? undefined : value) },
+  }),
   /** Folder of `.hdr` environment maps (its files directly inside); null = none. @default null */
   env: setting<string | null>({
     group: 'look', flag: '--env <dir>', help: 'folder of .hdr environment maps lighting the object (image-based lighting; default: none)', default: null, defaultHelp: null, pathLike: 'path',

@@ -121,6 +121,21 @@ export interface PartSpec {
   rotationDeg: Vec3;
   /** 'standard' = lit PBR material (default look); 'basic' = unlit flat colour (markers, masks). */
   material: 'standard' | 'basic';
+  /** A seeded surface finish (`--materials varied`; assets/procedural/part-finish.ts); absent = the plain look. */
+  finish?: PartFinish;
+}
+
+/** A part's surface finish: roughness, metalness and a pattern that only darkens its own colour. */
+export interface PartFinish {
+  roughness: number;
+  metalness: number;
+  pattern: 'none' | 'stripes' | 'checks' | 'noise' | 'bands';
+  /** Pattern repeats across the part's texture space. */
+  scale: number;
+  /** How much darker the pattern's dark side is, 0..1 (brightness factor 1 − contrast). */
+  contrast: number;
+  /** Turn of the pattern in texture space, degrees. */
+  angleDeg: number;
 }
 
 /** The object of a sample: generated from named coloured parts, or a model file from an asset library (`--assets`). */
@@ -245,6 +260,8 @@ export interface LightingSpec {
   environment?: EnvironmentSpec | null;
   /** Shadow-catching ground plane under the object; absent or null = none. */
   ground?: GroundSpec | null;
+  /** 'varied' when the procedural parts carry seeded finishes (`--materials varied`); absent = 'plain'. */
+  materials?: 'varied';
 }
 
 /**

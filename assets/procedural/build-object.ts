@@ -6,7 +6,8 @@
  * `mesh.userData.part`, so ray hits map back to parts.
  */
 import * as THREE from 'three';
-import type { ObjectSpec, PartSpec } from '../../pipeline/types.js';
+import type { ObjectSpec, PartFinish, PartSpec } from '../../pipeline/types.js';
+import { patternValue } from './part-finish.js';
 
 const DEG = Math.PI / 180;
 /** Tessellation used for round shapes; fixed so Node and the page see the same triangles. */
@@ -31,11 +32,36 @@ export function partGeometry(part: PartSpec): THREE.BufferGeometry {
   }
 }
 
-/** Material for one part: lit PBR by default, unlit flat colour for markers and masks. */
+/** Side of a finish's pattern texture, texels. */
+const PATTERN_SIZE = 64;
+
+/** The grey pattern texture of a finish (brightness factors of {@link patternValue}, multiplied into the part's colour). */
+export function patternTexture(finish: PartFinish): THREE.DataTexture {
+  const data = new Uint8Array(PATTERN_SIZE * PATTERN_SIZE * 4);
+  for (let y = 0; y < PATTERN_SIZE; y++) {
+    for (let x = 0; x < PATTERN_SIZE; x++) {
+      const g = Math.round(255 * patternValue(finish, (x + 0.5) / PATTERN_SIZE, (y + 0.5) / PATTERN_SIZE));
+      data.set([g, g, g, 255], (y * PATTERN_SIZE + x) * 4);
+    }
+  }
+  const texture = new THREE.DataTexture(data, PATTERN_SIZE, PATTERN_SIZE, THREE.RGBAFormat);
+  texture.wrapS = THREE.RepeatWrapping;
+  texture.wrapT = THREE.RepeatWrapping;
+  texture.magFilter = THREE.LinearFilter;
+  texture.needsUpdate = true;
+  return texture;
+}
+
+/**
+ * Material for one part: lit PBR by default, unlit flat colour for markers and masks; a part with
+ * a finish (`--materials varied`) takes its roughness, metalness and pattern texture.
+ */
 export function partMaterial(part: PartSpec): THREE.Material {
   const color = new THREE.Color(part.colorHex);
   if (part.material === 'basic') return new THREE.MeshBasicMaterial({ color });
-  return new THREE.MeshStandardMaterial({ color, roughness: 0.55, metalness: 0.05 });
+  const f = part.finish;
+  if (f === undefined) return new THREE.MeshStandardMaterial({ color, roughness: 0.55, metalness: 0.05 });
+  return new THREE.MeshStandardMaterial({ color, roughness: f.roughness, metalness: f.metalness, ...(f.pattern !== 'none' ? { map: patternTexture(f) } : {}) });
 }
 
 /**

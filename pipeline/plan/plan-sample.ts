@@ -13,6 +13,7 @@ import { getFamily } from '../questions/index.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
 import { drawScene, SCENE } from './plan-scene.js';
+import { withFinishes } from '../../assets/procedural/part-finish.js';
 import { answerClassOfDraw, type FamilySchedule } from './family-schedule.js';
 import type { SamplePlan } from '../sample-plan.js';
 
@@ -48,6 +49,8 @@ export interface PlanConfig {
   sceneObjects?: readonly [number, number];
   /** 'multi': the families that can also ask scenes (`onScenes`) ask scenes. @default 'single' */
   sceneMode?: 'single' | 'multi' | 'mixed';
+  /** 'varied': procedural parts get seeded finishes (assets/procedural/part-finish.ts). @default 'plain' */
+  materials?: 'plain' | 'varied';
   /** Share of the samples of one-image families written as single-image records. @default 0 */
   singleViewShare?: number;
 }
@@ -112,9 +115,12 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
   if (singleView) orbits[1] = { ...orbits[0] };
   // --- Objects that move between the views (object-move), seen from camera A
   if (motion.moveObjects !== undefined && drawn.kind === 'procedural') drawn = motion.moveObjects(drawn, orbitCamera(orbits[0], intrinsics), rng, motionClass);
+  // --- Surface finishes (--materials varied), from their own stream so the plain look's draws stay as they were
+  if (config.materials === 'varied' && drawn.kind === 'procedural') drawn = withFinishes(drawn, sampleRng(config.seed, 'materials', index, attempt));
   const object = drawn;
   // --- Look
-  const lighting = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);
+  const drawnLook = drawLook(rng, sampleRng(config.seed, 'look', index, attempt), config.look ?? LOOK_DEFAULTS, object, orbits);
+  const lighting = config.materials === 'varied' ? { ...drawnLook, materials: 'varied' as const } : drawnLook;
   const views = orbits.map((o): ViewSpec => {
     const cam = orbitCamera(o, intrinsics);
     return { c2wGl: cam.c2wGl, fovYDeg, near: 0.05, far: 100 };

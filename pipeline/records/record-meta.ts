@@ -245,6 +245,8 @@ export interface RecordLook {
   env_as_background: boolean | null;
   ground_y: number | null;
   ground_shadow_opacity: number | null;
+  /** Procedural part surfaces (`--materials`): 'plain' or 'varied'. */
+  materials: 'plain' | 'varied';
 }
 
 /** Records a {@link LightingSpec}: rounded, absent options as null. */
@@ -266,6 +268,7 @@ export function mapLook(l: LightingSpec): RecordLook {
     env_as_background: env?.asBackground ?? null,
     ground_y: ground === null ? null : roundTo(ground.y, LINEAR_DECIMALS),
     ground_shadow_opacity: ground === null ? null : roundTo(ground.shadowOpacity, LINEAR_DECIMALS),
+    materials: l.materials ?? 'plain',
   };
 }
 

@@ -211,6 +211,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     sceneObjects: config.objects,
     sceneMode: config.scene,
     singleViewShare: config.singleViewShare,
+    materials: config.materials,
   };
   // --- Asset library: its objects (symmetry from the estimator); assets that fail in the page are quarantined
   const quarantined = new Set<string>();

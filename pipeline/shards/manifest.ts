@@ -95,6 +95,8 @@ export interface ManifestLook {
   env: { files: string[]; digest: string } | null;
   env_share: number;
   ground: number;
+  /** `--materials` when not 'plain' (absent: plain). */
+  materials?: 'varied';
 }
 
 /** Record and image counts. */
@@ -251,6 +253,7 @@ export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
             env: c.look.env === null ? null : { files: [...c.look.env.files], digest: c.look.env.digest },
             env_share: c.look.env_share,
             ground: c.look.ground,
+            ...(c.look.materials !== undefined ? { materials: c.look.materials } : {}),
           },
         }
       : {}),

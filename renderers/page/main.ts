@@ -562,7 +562,10 @@ function disposeObject(state: PageState): void {
   for (const child of [...state.object.children]) if (child.userData.libraryModel === true) state.object.remove(child);
   const pinned = new Set(state.pinned.values());
   state.object.traverse((node) => (node as THREE.Mesh).geometry?.dispose());
-  for (const material of listMaterials(state.object)) if (!pinned.has(material)) material.dispose();
+  for (const material of listMaterials(state.object)) {
+    (material as THREE.MeshStandardMaterial).map?.dispose(); // a finish's pattern texture is the part's own
+    if (!pinned.has(material)) material.dispose();
+  }
   state.scene.remove(state.object);
   state.object = null;
 }
