@@ -112,10 +112,38 @@ describe('mapLook (record meta)', () => {
       env_as_background: null,
       ground_y: null,
       ground_shadow_opacity: null,
+      materials: 'plain',
     });
-    const full = mapLook({ ...base, backgroundBottom: '#102030', environment: { file: 'a.hdr', rotationDeg: 10, intensity: 0.5, asBackground: true }, ground: { y: -0.75, shadowOpacity: 0.3 } });
+    const full = mapLook({ ...base, backgroundBottom: '#102030', environment: { file: 'a.hdr', rotationDeg: 10, intensity: 0.5, asBackground: true }, ground: { y: -0.75, shadowOpacity: 0.3 }, materials: 'varied' });
+    expect(full.materials).toBe('varied');
     expect([full.env_map, full.env_rotation_deg, full.env_intensity, full.env_as_background]).toEqual(['a.hdr', 10, 0.5, true]);
     expect([full.ground_y, full.ground_shadow_opacity]).toEqual([-0.75, 0.3]);
     expect(full.background_bottom).toBe('#102030');
+  });
+});
+
+describe('the neutral room', () => {
+  it('lights a library model when no --env map does, never a procedural single object', async () => {
+    const { planSample } = await import('../../pipeline/plan/plan-sample.js');
+    const { buildFamilySchedule } = await import('../../pipeline/plan/family-schedule.js');
+    const { standInPart } = await import('../../assets/procedural/stand-in-part.js');
+    const { ROOM_INTENSITY, ENV_LIGHT_SCALE } = await import('../../pipeline/plan/draw-look.js');
+    const halfExtents: [number, number, number] = [0.5, 0.4, 0.5];
+    const model = {
+      kind: 'library' as const, name: 'box', category: null, licence: null, path: 'box.glb', contentHash: 'b'.repeat(64), url: '/assets/0/box.glb',
+      normalisation: { upAxis: 'y' as const, centre: [0, 0, 0] as [number, number, number], scale: 1, metresPerUnit: null, matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] as [[number, number, number, number], [number, number, number, number], [number, number, number, number], [number, number, number, number]] },
+      halfExtents, symmetry: 'none' as const, parts: [standInPart(halfExtents)] as [ReturnType<typeof standInPart>],
+    };
+    const schedule = buildFamilySchedule([{ family: 'orbit', weight: 1 }]);
+    for (let i = 0; i < 20; i++) {
+      const lib = planSample({ seed: 1, width: 64, height: 64, schedule, library: [model] }, i).job.lighting;
+      expect(lib.environment).toMatchObject({ file: 'room', asBackground: false });
+      expect(lib.environment!.intensity).toBeGreaterThanOrEqual(ROOM_INTENSITY[0]);
+      expect(lib.environment!.intensity).toBeLessThan(ROOM_INTENSITY[1]);
+      const plain = planSample({ seed: 1, width: 64, height: 64, schedule }, i).job.lighting;
+      expect(plain.environment ?? null).toBeNull();
+      // The key and ambient light are scaled as for an --env map.
+      expect(lib.keyIntensity / ENV_LIGHT_SCALE).toBeGreaterThan(1);
+    }
   });
 });
