@@ -145,8 +145,7 @@ function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, answerC
   const arranged = arrangeOptions(FAMILY, String(n), COUNTS.filter((k) => k !== n).map(String), answerSlot, rng);
   const plural = pluralOf(c.category);
   const reasoning = [
-    `The ${n === 1 ? c.category : plural} the image shows: ${joinList(c.counted.map((m) => m.label))}.`,
-    `That makes ${n}.`,
+    `The image shows ${n} ${n === 1 ? c.category : plural}: ${joinList(c.counted.map((m) => m.label))}.`,
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
   ].join(' ');
   return {
