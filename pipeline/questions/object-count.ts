@@ -82,39 +82,6 @@ function appliesTo(all: readonly Countable[], answerClass?: number): Applicabili
   return { ok: true };
 }
 
-const appliesWith = (truth: GroundTruth, answerClass?: number) => appliesTo(countables(truth), answerClass);
-const appliesToOneImage = (truth: GroundTruth, answerClass?: number) => appliesTo(countablesInOneImage(truth), answerClass);
-
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion {
-  const verdict = appliesWith(truth, answerClass);
-  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(TEMPLATES);
-  const style = drawReasoningStyle(rng);
-  const c = rng.pick(countables(truth).filter((k) => answerClass === undefined || k.counted.length === COUNTS[answerClass % COUNTS.length]));
-  const n = c.counted.length;
-  const arranged = arrangeOptions(FAMILY, String(n), COUNTS.filter((k) => k !== n).map(String), answerSlot, rng);
-  const both = c.counted.filter((m) => seenIn(m, 0) && seenIn(m, 1));
-  const plural = pluralOf(c.category);
-  const reasoning = [
-    describeSceneView(0, c.counted),
-    describeSceneView(1, c.counted),
-    both.length === 0 ? 'No object appears in both images.' : `${joinList(both.map((m) => m.label)).replace(/^t/, 'T')} ${both.length === 1 ? 'stands' : 'stand'} in the same place in both images, so ${both.length === 1 ? 'it counts' : 'each counts'} once.`,
-    `Together the images show ${n} ${n === 1 ? c.category : plural}: ${joinList(c.counted.map((m) => m.label))}.`,
-    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
-  ].join(' ');
-  return {
-    family: FAMILY,
-    templateId: `${FAMILY}/${template.id}`,
-    question: fillTemplate(template.text, { plural }),
-    ...arranged,
-    reasoning,
-    difficulty: { margin: both.length, marginUnit: 'objects', bin: `count ${n}`, value: n },
-    namedObjects: [],
-    questionView: null,
-    questionCategory: c.category,
-  };
-}
-
 const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
   { id: 'one-t1', text: 'How many {plural} does the image show?' },
   { id: 'one-t2', text: 'Count the {plural} you can see in the image. How many are there?' },
@@ -135,28 +102,65 @@ function countablesInOneImage(truth: GroundTruth): Countable[] {
 }
 
 
-function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number): BuiltQuestion {
-  const verdict = appliesToOneImage(truth, answerClass);
+/** What differs between the two-image question and the one-image one (README, "Scenes"). */
+interface Form {
+  templates: readonly { id: string; text: string }[];
+  countables: (truth: GroundTruth) => Countable[];
+  /** The reasoning before the answer sentence. */
+  describe: (c: Countable, plural: string) => string[];
+  /** Objects seen in both images (a naive sum overcounts them); 0 for one image. */
+  margin: (c: Countable) => number;
+  questionView: 0 | null;
+}
+
+const inBoth = (c: Countable) => c.counted.filter((m) => seenIn(m, 0) && seenIn(m, 1));
+
+const TWO_IMAGES: Form = {
+  templates: TEMPLATES,
+  countables,
+  describe: (c, plural) => {
+    const both = inBoth(c);
+    const n = c.counted.length;
+    return [
+      describeSceneView(0, c.counted),
+      describeSceneView(1, c.counted),
+      both.length === 0 ? 'No object appears in both images.' : `${joinList(both.map((m) => m.label)).replace(/^t/, 'T')} ${both.length === 1 ? 'stands' : 'stand'} in the same place in both images, so ${both.length === 1 ? 'it counts' : 'each counts'} once.`,
+      `Together the images show ${n} ${n === 1 ? c.category : plural}: ${joinList(c.counted.map((m) => m.label))}.`,
+    ];
+  },
+  margin: (c) => inBoth(c).length,
+  questionView: null,
+};
+
+const ONE_IMAGE: Form = {
+  templates: ONE_IMAGE_TEMPLATES,
+  countables: countablesInOneImage,
+  describe: (c, plural) => [`The image shows ${c.counted.length} ${c.counted.length === 1 ? c.category : plural}: ${joinList(c.counted.map((m) => m.label))}.`],
+  margin: () => 0,
+  questionView: 0,
+};
+
+const appliesWith = (truth: GroundTruth, form: Form, answerClass?: number) => appliesTo(form.countables(truth), answerClass);
+
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, form: Form, answerClass?: number): BuiltQuestion {
+  const verdict = appliesWith(truth, form, answerClass);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const template = rng.pick(form.templates);
   const style = drawReasoningStyle(rng);
-  const c = rng.pick(countablesInOneImage(truth).filter((k) => answerClass === undefined || k.counted.length === COUNTS[answerClass % COUNTS.length]));
+  const c = rng.pick(form.countables(truth).filter((k) => answerClass === undefined || k.counted.length === COUNTS[answerClass % COUNTS.length]));
   const n = c.counted.length;
   const arranged = arrangeOptions(FAMILY, String(n), COUNTS.filter((k) => k !== n).map(String), answerSlot, rng);
   const plural = pluralOf(c.category);
-  const reasoning = [
-    `The image shows ${n} ${n === 1 ? c.category : plural}: ${joinList(c.counted.map((m) => m.label))}.`,
-    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
-  ].join(' ');
+  const reasoning = [...form.describe(c, plural), answerSentence(arranged.answerLetter, arranged.answerText, style.answer)].join(' ');
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,
     question: fillTemplate(template.text, { plural }),
     ...arranged,
     reasoning,
-    difficulty: { margin: 0, marginUnit: 'objects', bin: `count ${n}`, value: n },
+    difficulty: { margin: form.margin(c), marginUnit: 'objects', bin: `count ${n}`, value: n },
     namedObjects: [],
-    questionView: 0,
+    questionView: form.questionView,
     questionCategory: c.category,
   };
 }
@@ -170,9 +174,12 @@ export function createObjectCountFamily(): QuestionFamily {
     answerClasses: COUNTS.length,
     motion: SCENE_MOTION,
     scene: true,
-    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, answerClass),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, answerClass),
-    oneImage: { applies: appliesToOneImage, build: buildOneImage },
+    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, TWO_IMAGES, answerClass),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, TWO_IMAGES, answerClass),
+    oneImage: {
+      applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, ONE_IMAGE, answerClass),
+      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, ONE_IMAGE, answerClass),
+    },
   });
 }
 

@@ -107,50 +107,9 @@ function classOf(p: ObjectDepthPair): number {
   return p.carried.views[p.view].depthM < p.seen.views[p.view].depthM ? 0 : 1;
 }
 
-function appliesWith(truth: GroundTruth, o: ObjectDepthOptions, answerClass?: number): Applicability {
-  const pairs = listObjectDepthPairs(truth);
-  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
-  const clear = pairs.filter((p) => isClear(p, o));
-  if (clear.length === 0) return { ok: false, reason: 'similar-depth' };
-  if (answerClass !== undefined && !clear.some((p) => classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
-  return { ok: true };
-}
-
 /** Difficulty bin of a depth gap as a share of the nearer depth. */
 export function getObjectDepthBin(gapFraction: number): string {
   return gapFraction < 0.15 ? 'gap <15%' : gapFraction < 0.3 ? 'gap 15-30%' : 'gap ≥30%';
-}
-
-function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDepthOptions, answerClass?: number): BuiltQuestion {
-  const verdict = appliesWith(truth, o, answerClass);
-  if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(TEMPLATES);
-  const style = drawReasoningStyle(rng);
-  const candidates = listObjectDepthPairs(truth).filter((p) => isClear(p, o) && (answerClass === undefined || classOf(p) === answerClass % 2));
-  const pair = rng.pick(candidates);
-  const { view, carried, seen } = pair;
-  const [x, y] = rng.chance(0.5) ? [carried, seen] : [seen, carried];
-  const [near, far] = carried.views[view].depthM < seen.views[view].depthM ? [carried, seen] : [seen, carried];
-  const gap = far.views[view].depthM - near.views[view].depthM;
-  const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
-  const cam = view === 0 ? 'first' : 'second';
-  const reasoning = [
-    `${capitalise(imageName(other(view)))} shows ${carried.label}.`,
-    `${capitalise(imageName(view))} shows ${seen.label}; ${carried.label} is not visible in it, so its place comes from ${imageName(other(view))}.`,
-    fillTemplate(EVIDENCE[style.change % EVIDENCE.length], { cam, near: near.spec.name, far: far.spec.name, dn: near.views[view].depthM.toFixed(2), df: far.views[view].depthM.toFixed(2) }),
-    fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { near: near.spec.name, gap: gap.toFixed(2) }),
-    answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
-  ].join(' ');
-  return {
-    family: FAMILY,
-    templateId: `${FAMILY}/${template.id}`,
-    question: fillTemplate(template.text, { image: imageName(view), x: x.spec.name, y: y.spec.name }),
-    ...arranged,
-    reasoning,
-    difficulty: { margin: gap, marginUnit: 'm', bin: getObjectDepthBin(gap / near.views[view].depthM), value: x.views[view].depthM - y.views[view].depthM },
-    namedObjects: [x.spec.id, y.spec.id],
-    questionView: view,
-  };
 }
 
 const ONE_IMAGE_TEMPLATES: readonly { id: string; text: string }[] = [
@@ -165,54 +124,79 @@ const ONE_IMAGE_EVIDENCE: readonly string[] = [
   'Measured along the line of sight, the {near} sits at a depth of about {dn} m and the {far} at about {df} m.',
 ];
 
-/** One image: pairs of objects both seen in it, the depth rule met, `a` before `b` in scene order. */
-function oneImagePairs(truth: GroundTruth, o: ObjectDepthOptions): [SceneObjectFacts, SceneObjectFacts][] {
+/** One image: pairs of objects both seen in it (`carried` and `seen` are just the first and the second, in scene order; no depth rule). */
+function oneImagePairs(truth: GroundTruth): ObjectDepthPair[] {
   const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
-  const pairs: [SceneObjectFacts, SceneObjectFacts][] = [];
-  for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) if (isClear({ view: 0, carried: seen[i], seen: seen[j] }, o)) pairs.push([seen[i], seen[j]]);
+  const pairs: ObjectDepthPair[] = [];
+  for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) pairs.push({ view: 0, carried: seen[i], seen: seen[j] });
   return pairs;
 }
 
 /** Class of a one-image pair: 0 when the nearer object's centre lies left of the farther's in the image (so left/right is no shortcut). */
-function oneImageClass([a, b]: [SceneObjectFacts, SceneObjectFacts]): number {
+function oneImageClass({ carried: a, seen: b }: ObjectDepthPair): number {
   const [near, far] = a.views[0].depthM < b.views[0].depthM ? [a, b] : [b, a];
   return near.views[0].centrePx[0] < far.views[0].centrePx[0] ? 0 : 1;
 }
 
-function appliesToOneImage(truth: GroundTruth, o: ObjectDepthOptions, answerClass?: number): Applicability {
-  const seen = listSceneObjects(truth).filter((f) => f.views[0].state === 'seen');
-  if (seen.length < 2) return { ok: false, reason: 'no-pair' };
-  const pairs = oneImagePairs(truth, o);
-  if (pairs.length === 0) return { ok: false, reason: 'similar-depth' };
-  if (answerClass !== undefined && !pairs.some((p) => oneImageClass(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
+/** What differs between the two-image question and the one-image one (README, "Scenes"). */
+interface Form {
+  templates: readonly { id: string; text: string }[];
+  pairs: (truth: GroundTruth) => ObjectDepthPair[];
+  classOf: (p: ObjectDepthPair) => number;
+  /** The sentences about what the image(s) show of the pair, `x` and `y` in the order the question names them. */
+  describe: (p: ObjectDepthPair, x: SceneObjectFacts, y: SceneObjectFacts) => string[];
+  evidence: readonly string[];
+}
+
+const TWO_IMAGES: Form = {
+  templates: TEMPLATES,
+  pairs: listObjectDepthPairs,
+  classOf,
+  describe: ({ view, carried, seen }) => [
+    `${capitalise(imageName(other(view)))} shows ${carried.label}.`,
+    `${capitalise(imageName(view))} shows ${seen.label}; ${carried.label} is not visible in it, so its place comes from ${imageName(other(view))}.`,
+  ],
+  evidence: EVIDENCE,
+};
+
+const ONE_IMAGE: Form = { templates: ONE_IMAGE_TEMPLATES, pairs: oneImagePairs, classOf: oneImageClass, describe: (_p, x, y) => [describeOneImage([x, y])], evidence: ONE_IMAGE_EVIDENCE };
+
+function appliesWith(truth: GroundTruth, o: ObjectDepthOptions, form: Form, answerClass?: number): Applicability {
+  const pairs = form.pairs(truth);
+  if (pairs.length === 0) return { ok: false, reason: 'no-pair' };
+  const clear = pairs.filter((p) => isClear(p, o));
+  if (clear.length === 0) return { ok: false, reason: 'similar-depth' };
+  if (answerClass !== undefined && !clear.some((p) => form.classOf(p) === answerClass % 2)) return { ok: false, reason: 'no-pair-of-class' };
   return { ok: true };
 }
 
-function buildOneImage(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDepthOptions, answerClass?: number): BuiltQuestion {
-  const verdict = appliesToOneImage(truth, o, answerClass);
+function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDepthOptions, form: Form, answerClass?: number): BuiltQuestion {
+  const verdict = appliesWith(truth, o, form, answerClass);
   if (!verdict.ok) throw new Error(`${FAMILY}: build called on a sample that must be re-drawn (${verdict.reason}); call applies first`);
-  const template = rng.pick(ONE_IMAGE_TEMPLATES);
+  const template = rng.pick(form.templates);
   const style = drawReasoningStyle(rng);
-  const pair = rng.pick(oneImagePairs(truth, o).filter((p) => answerClass === undefined || oneImageClass(p) === answerClass % 2));
-  const [x, y] = rng.chance(0.5) ? pair : [pair[1], pair[0]];
-  const [near, far] = x.views[0].depthM < y.views[0].depthM ? [x, y] : [y, x];
-  const gap = far.views[0].depthM - near.views[0].depthM;
+  const pair = rng.pick(form.pairs(truth).filter((p) => isClear(p, o) && (answerClass === undefined || form.classOf(p) === answerClass % 2)));
+  const { view, carried, seen } = pair;
+  const [x, y] = rng.chance(0.5) ? [carried, seen] : [seen, carried];
+  const [near, far] = carried.views[view].depthM < seen.views[view].depthM ? [carried, seen] : [seen, carried];
+  const gap = far.views[view].depthM - near.views[view].depthM;
   const arranged = arrangeOptions(FAMILY, near.spec.name, [far.spec.name], answerSlot, rng);
+  const cam = view === 0 ? 'first' : 'second';
   const reasoning = [
-    describeOneImage([x, y]),
-    fillTemplate(ONE_IMAGE_EVIDENCE[style.change % ONE_IMAGE_EVIDENCE.length], { near: near.spec.name, far: far.spec.name, dn: near.views[0].depthM.toFixed(2), df: far.views[0].depthM.toFixed(2) }),
+    ...form.describe(pair, x, y),
+    fillTemplate(form.evidence[style.change % form.evidence.length], { cam, near: near.spec.name, far: far.spec.name, dn: near.views[view].depthM.toFixed(2), df: far.views[view].depthM.toFixed(2) }),
     fillTemplate(CONCLUSIONS[style.conclusion % CONCLUSIONS.length], { near: near.spec.name, gap: gap.toFixed(2) }),
     answerSentence(arranged.answerLetter, arranged.answerText, style.answer),
   ].join(' ');
   return {
     family: FAMILY,
     templateId: `${FAMILY}/${template.id}`,
-    question: fillTemplate(template.text, { x: x.spec.name, y: y.spec.name }),
+    question: fillTemplate(template.text, { image: imageName(view), x: x.spec.name, y: y.spec.name }),
     ...arranged,
     reasoning,
-    difficulty: { margin: gap, marginUnit: 'm', bin: getObjectDepthBin(gap / near.views[0].depthM), value: x.views[0].depthM - y.views[0].depthM },
+    difficulty: { margin: gap, marginUnit: 'm', bin: getObjectDepthBin(gap / near.views[view].depthM), value: x.views[view].depthM - y.views[view].depthM },
     namedObjects: [x.spec.id, y.spec.id],
-    questionView: 0,
+    questionView: view,
   };
 }
 
@@ -230,11 +214,11 @@ export function createObjectDepthFamily(options: Partial<ObjectDepthOptions> = {
     answerClasses: 2,
     motion: SCENE_MOTION,
     scene: true,
-    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, answerClass),
-    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, answerClass),
+    applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, TWO_IMAGES, answerClass),
+    build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, TWO_IMAGES, answerClass),
     oneImage: {
-      applies: (truth: GroundTruth, answerClass?: number) => appliesToOneImage(truth, o, answerClass),
-      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildOneImage(truth, rng, answerSlot, o, answerClass),
+      applies: (truth: GroundTruth, answerClass?: number) => appliesWith(truth, o, ONE_IMAGE, answerClass),
+      build: (truth: GroundTruth, rng: Rng, answerSlot: number, answerClass?: number) => buildWith(truth, rng, answerSlot, o, ONE_IMAGE, answerClass),
     },
   });
 }
