@@ -5,24 +5,27 @@
  * written to both stages are counted once (by id).
  */
 import type { CardSection } from '../card/dataset-card.js';
-import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } from './read-shard-records.js';
 
 /** What the card says of a model whose library gave no licence. */
 export const NO_LICENCE = 'not given';
 
-/** Samples of library models by licence, null when there are none. */
-export async function readLicenceSummary(outDir: string, shards: readonly ShardFileRef[]): Promise<Record<string, number> | null> {
-  const seen = new Set<string>();
-  const counts: Record<string, number> = {};
-  for await (const r of readShardRecords(outDir, listJsonlShards(shards))) {
-    const meta = getRecordMeta(r);
+/** Counts library samples by licence, one record at a time (a sample in both stages once). */
+export class LicenceSummaryCollector {
+  private readonly seen = new Set<string>();
+  private readonly counts: Record<string, number> = {};
+
+  add(meta: Record<string, unknown>): void {
     const asset = meta.asset as { source?: string; licence?: string | null } | undefined;
-    if (asset?.source !== 'library' || seen.has(meta.id as string)) continue;
-    seen.add(meta.id as string);
+    if (asset?.source !== 'library' || this.seen.has(meta.id as string)) return;
+    this.seen.add(meta.id as string);
     const licence = typeof asset.licence === 'string' ? asset.licence : NO_LICENCE;
-    counts[licence] = (counts[licence] ?? 0) + 1;
+    this.counts[licence] = (this.counts[licence] ?? 0) + 1;
   }
-  return seen.size === 0 ? null : counts;
+
+  /** Samples of library models by licence, null when there are none. */
+  result(): Record<string, number> | null {
+    return this.seen.size === 0 ? null : this.counts;
+  }
 }
 
 /** The card section, or null without library samples. */

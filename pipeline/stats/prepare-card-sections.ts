@@ -13,8 +13,9 @@ import type { CardSection } from '../card/dataset-card.js';
 import type { Manifest } from '../shards/manifest.js';
 import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './blind-prior.js';
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
-import { buildSceneSection, listScenePlots, readSceneSummary } from './scene-summary.js';
-import { buildLicenceSection, readLicenceSummary } from './licence-summary.js';
+import { buildSceneSection, listScenePlots, SceneSummaryCollector } from './scene-summary.js';
+import { buildLicenceSection, LicenceSummaryCollector } from './licence-summary.js';
+import { getRecordMeta, listJsonlShards, readShardRecords } from './read-shard-records.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
@@ -24,12 +25,20 @@ import { buildSourcesSection, buildStatsSection } from './stats-section.js';
  */
 export async function prepareCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<CardSection[]> {
   const plots = listStatsPlots(manifest);
-  const sceneSummary = await readSceneSummary(outDir, manifest.shards); // null without scenes
+  // One pass over the records for the sections that read them: scenes, and licences when a library was used.
+  const sceneCollector = new SceneSummaryCollector();
+  const licenceCollector = new LicenceSummaryCollector();
+  for await (const r of readShardRecords(outDir, listJsonlShards(manifest.shards))) {
+    const meta = getRecordMeta(r);
+    sceneCollector.add(meta);
+    licenceCollector.add(meta);
+  }
+  const sceneSummary = sceneCollector.result(); // null without scenes
   await writeStatsPlots(outDir, [...plots, ...listScenePlots(sceneSummary)]);
   const examples = await readExampleRecords(outDir, manifest.shards);
   const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
   const scenes = buildSceneSection(sceneSummary);
-  const licences = manifest.config.assets !== undefined ? buildLicenceSection(await readLicenceSummary(outDir, manifest.shards)) : null; // absent without library samples
+  const licences = manifest.config.assets !== undefined ? buildLicenceSection(licenceCollector.result()) : null; // absent without library samples
   return [
     buildSourcesSection(manifest),
     ...(licences === null ? [] : [licences]),

@@ -6,7 +6,6 @@
  * Samples written to both stages are counted once (by id).
  */
 import type { CardSection } from '../card/dataset-card.js';
-import { getRecordMeta, listJsonlShards, readShardRecords, type ShardFileRef } from './read-shard-records.js';
 import { PLOTS_DIR, type StatsPlot } from './stats-plots.js';
 import { barChartSvg } from './svg-chart.js';
 
@@ -57,13 +56,6 @@ export class SceneSummaryCollector {
   result(): SceneSummary | null {
     return this.summary.scenes === 0 ? null : this.summary;
   }
-}
-
-/** Reads the summary from the JSONL shards (null without scenes). */
-export async function readSceneSummary(outDir: string, shards: readonly ShardFileRef[]): Promise<SceneSummary | null> {
-  const collector = new SceneSummaryCollector();
-  for await (const r of readShardRecords(outDir, listJsonlShards(shards))) collector.add(getRecordMeta(r));
-  return collector.result();
 }
 
 const pct = (n: number, total: number) => `${((100 * n) / total).toFixed(1)} %`;
