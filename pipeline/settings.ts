@@ -352,10 +352,10 @@ export const RUN_SETTINGS = {
     },
     manifest: { path: 'look.distance' },
   }),
-  /** Background: 'solid' colours, vertical 'gradient's, or 'mixed' (half and half). @default "mixed" */
-  background: setting<'solid' | 'gradient' | 'mixed'>({
-    group: 'look', flag: '--background <mode>', help: 'background: solid colours, vertical gradients, or mixed (half and half)', default: 'mixed',
-    schema: { enum: ['solid', 'gradient', 'mixed'], description: 'Background: solid colours, vertical two-colour gradients, or mixed (each sample one or the other, evenly).' },
+  /** Background: 'solid' colours, vertical 'gradient's, procedural daylight 'sky's, or 'mixed' (a third each). @default "mixed" */
+  background: setting<'solid' | 'gradient' | 'sky' | 'mixed'>({
+    group: 'look', flag: '--background <mode>', help: 'background: solid colours, vertical gradients, procedural daylight skies over a ground, or mixed (a third each)', default: 'mixed',
+    schema: { enum: ['solid', 'gradient', 'sky', 'mixed'], description: 'Background: solid colours, vertical two-colour gradients, procedural daylight skies (three\'s Sky shader, sun at the key light) over a plain ground, or mixed (each sample one of the three, evenly).' },
     manifest: { path: 'look.background' },
   }),
   /**

@@ -262,6 +262,30 @@ export interface LightingSpec {
   ground?: GroundSpec | null;
   /** 'varied' when the procedural parts carry seeded finishes (`--materials varied`); absent = 'plain'. */
   materials?: 'varied';
+  /** Procedural daylight sky and ground as the background (`--background sky`); absent or null = none. The sun is the key light. */
+  sky?: SkySpec | null;
+}
+
+/**
+ * A procedural sky (three's `Sky` shader, the Preetham daylight model with clouds) over a plain
+ * ground, drawn by the page as the background; its sun stands in the key light's direction.
+ */
+export interface SkySpec {
+  /** Haze of the air (Preetham's turbidity): 2 clear … 8 hazy. */
+  turbidity: number;
+  /** Strength of Rayleigh scattering (how blue the sky is). */
+  rayleigh: number;
+  /** Mie scattering coefficient and its forward bias (the glow around the sun). */
+  mieCoefficient: number;
+  mieDirectionalG: number;
+  /** Cloud cover, 0 (clear) … 1. */
+  cloudCoverage: number;
+  /** Where in the cloud noise field this sky lies (the shader's time). */
+  cloudSeed: number;
+  /** Scale of the sky's radiance before it is mapped into 0..1. */
+  exposure: number;
+  /** Colour of the ground below the horizon, sRGB hex. */
+  ground: string;
 }
 
 /**

@@ -26,3 +26,6 @@ export const PART_COLORS: readonly NamedColor[] = [
 export const BACKGROUND_COLORS: readonly string[] = [
   '#f4f4f2', '#e9eef5', '#f5efe6', '#eef5ee', '#f2ecf4', '#dfe3e8', '#ece6dc', '#e4ece9',
 ];
+
+/** Ground colours below a procedural sky's horizon (sRGB): grass, dry grass, earth, sand, rock, gravel. */
+export const GROUND_COLORS: readonly string[] = ['#5f7a3a', '#8c8a4e', '#7a6648', '#c2ad84', '#7d7b76', '#9a9286'];

@@ -7,20 +7,19 @@
  * from the plan stream, in the order they always had; everything added since comes from the
  * sample's own 'look' stream, so adding a look option never shifts an object or camera draw.
  */
-import { BACKGROUND_COLORS } from '../../assets/procedural/palette.js';
+import { BACKGROUND_COLORS, GROUND_COLORS } from '../../assets/procedural/palette.js';
 import { orbitCentre } from '../geometry/orbit-camera.js';
 import type { Rng } from '../rng.js';
-import { ROOM_ENVIRONMENT, type EnvironmentSpec, type GroundSpec, type LightingSpec, type ObjectSpec, type OrbitParams, type PartSpec } from '../types.js';
-import { sceneModels } from '../../assets/procedural/scene-at-view.js';
+import { ROOM_ENVIRONMENT, type EnvironmentSpec, type GroundSpec, type LightingSpec, type ObjectSpec, type OrbitParams, type PartSpec, type SkySpec } from '../types.js';
 import { partHalfExtents } from '../../assets/procedural/fit-to-unit-sphere.js';
 
 /** Background modes of `--background`. */
-export const BACKGROUND_MODES = ['solid', 'gradient', 'mixed'] as const;
+export const BACKGROUND_MODES = ['solid', 'gradient', 'sky', 'mixed'] as const;
 export type BackgroundMode = (typeof BACKGROUND_MODES)[number];
 
 /** What the look is drawn from (the look settings of the run). */
 export interface LookConfig {
-  /** 'solid' colours, vertical 'gradient's, or 'mixed' (each sample one or the other, evenly). @default 'mixed' */
+  /** 'solid' colours, vertical 'gradient's, procedural daylight 'sky's, or 'mixed' (each sample one of the three, evenly). @default 'mixed' */
   background: BackgroundMode;
   /** `.hdr` file names of the `--env` folder, sorted; empty = no environment maps. @default [] */
   envFiles: readonly string[];
@@ -38,7 +37,7 @@ export const GROUND_CAMERA_CLEARANCE_M = 0.05;
 /** Key and ambient light are scaled by this when an environment map lights the scene too. */
 export const ENV_LIGHT_SCALE = 0.6;
 
-/** Intensity range of the neutral room environment (library models without an `--env` map). */
+/** Intensity range of the neutral room environment (every sample without an `--env` map). */
 export const ROOM_INTENSITY: readonly [number, number] = [0.15, 0.3];
 
 const DEG = Math.PI / 180;
@@ -70,6 +69,22 @@ export function scaleColour(hex: string, factor: number): string {
   return `#${channel(16)}${channel(8)}${channel(0)}`;
 }
 
+/** The procedural sky's draws (fixed count, whatever the background); its sun is the key light. */
+function drawSky(rng: Rng): SkySpec {
+  const clear = rng.chance(0.3);
+  const coverage = rng.range(0.15, 0.6);
+  return {
+    turbidity: rng.range(2, 8),
+    rayleigh: rng.range(0.6, 2.5),
+    mieCoefficient: rng.range(0.002, 0.008),
+    mieDirectionalG: rng.range(0.75, 0.9),
+    cloudCoverage: clear ? 0 : coverage,
+    cloudSeed: rng.range(0, 1000),
+    exposure: rng.range(0.35, 0.8),
+    ground: scaleColour(rng.pick(GROUND_COLORS), rng.range(0.8, 1)),
+  };
+}
+
 /** Lowest world y a part can reach, conservatively: its local box turned by its XYZ Euler rotation. */
 function partLowestY(part: PartSpec): number {
   const [x, y, z] = part.rotationDeg.map((a) => a * DEG);
@@ -99,7 +114,8 @@ export function getLowestY(object: ObjectSpec): number {
 export function drawLook(base: Rng, rng: Rng, config: LookConfig, object: ObjectSpec, orbits: readonly [OrbitParams, OrbitParams]): LightingSpec {
   const lighting = drawBaseLighting(base);
   // Fixed draw count per option, whatever the outcome, so one option never shifts another.
-  const gradient = config.background === 'gradient' || (config.background === 'mixed' && rng.chance(0.5));
+  const u = rng.next();
+  const kind = config.background === 'mixed' ? (u < 1 / 3 ? 'solid' : u < 2 / 3 ? 'gradient' : 'sky') : config.background;
   const bottom = scaleColour(rng.pick(BACKGROUND_COLORS), rng.range(0.78, 0.95));
   const useEnv = rng.chance(config.envShare);
   const env: EnvironmentSpec | null =
@@ -113,16 +129,18 @@ export function drawLook(base: Rng, rng: Rng, config: LookConfig, object: Object
   const groundY = getLowestY(object);
   const above = orbits.every((o) => orbitCentre(o)[1] > groundY + GROUND_CAMERA_CLEARANCE_M);
   const ground: GroundSpec | null = useGround && (config.groundShare > 0 || isScene) && above ? { y: groundY, shadowOpacity } : null;
-  // A library model (alone, or in a scene) is lit by the neutral room the page generates when no --env map lights it:
-  // glTF's default material is fully metallic, and a metal lit by point lights alone renders black.
+  // Every sample is lit by the neutral room the page generates when no --env map lights it: glTF's default material
+  // is fully metallic, and a metal lit by point lights alone renders black (docs/look.md, "the neutral room").
   const room: EnvironmentSpec = { file: ROOM_ENVIRONMENT, rotationDeg: rng.range(0, 360), intensity: rng.range(...ROOM_INTENSITY), asBackground: false };
-  const hasModel = object.kind === 'library' || sceneModels(object).length > 0;
-  const environment = env !== null && useEnv && config.envShare > 0 ? env : hasModel ? room : null;
+  const environment = env !== null && useEnv && config.envShare > 0 ? env : room;
+  const sky = drawSky(rng);
   return {
     ...lighting,
-    ...(environment !== null ? { ambientIntensity: lighting.ambientIntensity * ENV_LIGHT_SCALE, keyIntensity: lighting.keyIntensity * ENV_LIGHT_SCALE } : {}),
-    backgroundBottom: gradient ? bottom : null,
+    ambientIntensity: lighting.ambientIntensity * ENV_LIGHT_SCALE,
+    keyIntensity: lighting.keyIntensity * ENV_LIGHT_SCALE,
+    backgroundBottom: kind === 'gradient' ? bottom : null,
     environment,
     ground,
+    sky: kind === 'sky' ? sky : null,
   };
 }

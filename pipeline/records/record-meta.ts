@@ -12,7 +12,9 @@
  * asset { source, name, content_hash, symmetry },
  * object_pose { yaw_deg: [A, B] },
  * look { background, background_bottom, ambient_intensity, key_azimuth_deg, key_elevation_deg, key_intensity,
- *        env_map, env_rotation_deg, env_intensity, env_as_background, ground_y, ground_shadow_opacity },
+ *        env_map, env_rotation_deg, env_intensity, env_as_background, ground_y, ground_shadow_opacity, materials,
+ *        background_kind, sky_turbidity, sky_rayleigh, sky_mie_coefficient, sky_mie_g, sky_cloud_coverage,
+ *        sky_cloud_seed, sky_exposure, sky_ground },
  * views [A, B] { K { fx, fy, cx, cy, width, height, fov_y_deg }, R, t, centre, c2w_gl,
  *                orbit { azimuth_deg, elevation_deg, radius_m, roll_deg, pan_deg } },
  * relative { R_AB, t_AB, angle_deg, axis, quaternion_xyzw, yaw_deg, pitch_deg, roll_deg,
@@ -247,12 +249,24 @@ export interface RecordLook {
   ground_shadow_opacity: number | null;
   /** Procedural part surfaces (`--materials`): 'plain' or 'varied'. */
   materials: 'plain' | 'varied';
+  /** What is drawn behind the object (an environment map shown as the background covers it: `env_as_background`). */
+  background_kind: 'solid' | 'gradient' | 'sky';
+  /** The procedural sky ({@link SkySpec}); null unless `background_kind` is 'sky'. */
+  sky_turbidity: number | null;
+  sky_rayleigh: number | null;
+  sky_mie_coefficient: number | null;
+  sky_mie_g: number | null;
+  sky_cloud_coverage: number | null;
+  sky_cloud_seed: number | null;
+  sky_exposure: number | null;
+  sky_ground: string | null;
 }
 
 /** Records a {@link LightingSpec}: rounded, absent options as null. */
 export function mapLook(l: LightingSpec): RecordLook {
   const env = l.environment ?? null;
   const ground = l.ground ?? null;
+  const sky = l.sky ?? null;
   return {
     background: l.background.toLowerCase(),
     // A solid background is recorded as a gradient between equal colours: a string on every line, so a shard whose
@@ -269,6 +283,15 @@ export function mapLook(l: LightingSpec): RecordLook {
     ground_y: ground === null ? null : roundTo(ground.y, LINEAR_DECIMALS),
     ground_shadow_opacity: ground === null ? null : roundTo(ground.shadowOpacity, LINEAR_DECIMALS),
     materials: l.materials ?? 'plain',
+    background_kind: sky !== null ? 'sky' : l.backgroundBottom !== undefined && l.backgroundBottom !== null ? 'gradient' : 'solid',
+    sky_turbidity: sky === null ? null : roundTo(sky.turbidity, LINEAR_DECIMALS),
+    sky_rayleigh: sky === null ? null : roundTo(sky.rayleigh, LINEAR_DECIMALS),
+    sky_mie_coefficient: sky === null ? null : roundTo(sky.mieCoefficient, LINEAR_DECIMALS),
+    sky_mie_g: sky === null ? null : roundTo(sky.mieDirectionalG, LINEAR_DECIMALS),
+    sky_cloud_coverage: sky === null ? null : roundTo(sky.cloudCoverage, LINEAR_DECIMALS),
+    sky_cloud_seed: sky === null ? null : roundTo(sky.cloudSeed, LINEAR_DECIMALS),
+    sky_exposure: sky === null ? null : roundTo(sky.exposure, LINEAR_DECIMALS),
+    sky_ground: sky === null ? null : sky.ground.toLowerCase(),
   };
 }
 

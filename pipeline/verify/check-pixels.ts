@@ -78,9 +78,9 @@ function hexRgb(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-/** Share of `rgb` (3 bytes a pixel) that differs clearly from the recorded background; null when the background is an environment map. */
+/** Share of `rgb` (3 bytes a pixel) that differs clearly from the recorded background; null when the background is an environment map or a sky. */
 export function objectShare(rgb: Uint8Array, width: number, height: number, look: RecordMeta['look']): number | null {
-  if (look.env_as_background === true) return null;
+  if (look.env_as_background === true || look.background_kind === 'sky') return null;
   const top = hexRgb(look.background);
   const bottom = hexRgb(look.background_bottom);
   let object = 0;

@@ -16,6 +16,7 @@ import * as THREE from 'three';
 import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
 import { RoomEnvironment } from 'three/examples/jsm/environments/RoomEnvironment.js';
 import { ROOM_ENVIRONMENT, type LightingSpec } from '../../pipeline/types.js';
+import { skyBackground } from './sky-background.js';
 
 /** Route prefix of environment maps on the page server. */
 export const ENV_ROUTE = '/env/';
@@ -138,6 +139,8 @@ export function applyLook(renderer: THREE.WebGLRenderer, scene: THREE.Scene, key
     }
     scene.background = state.gradient;
   }
+  // Or the procedural sky, its sun where the key light comes from.
+  if (lighting.sky !== undefined && lighting.sky !== null) scene.background = skyBackground(renderer, lighting.sky, key.position.clone().normalize());
   // Environment map.
   const env = lighting.environment ?? null;
   if (env !== null) {

@@ -88,8 +88,8 @@ describe('library models in the page', () => {
     const object: LibraryObjectSpec = toLibraryObject(asset, 'none');
     const planConfig = { seed: 7, width: SIZE, height: SIZE, schedule: buildFamilySchedule([{ family: 'orbit', weight: 1 }]), library: [object] };
     const { plan } = resolveSample(planConfig, asset.index, () => {});
-    // A plain look (solid magenta, no gradient, environment or ground) so every other pixel is the object.
-    const job = { ...plan.job, lighting: { ...plan.job.lighting, background: '#ff00ff', backgroundBottom: null, environment: null, ground: null } };
+    // A plain look (solid magenta, no gradient, sky, environment or ground) so every other pixel is the object.
+    const job = { ...plan.job, lighting: { ...plan.job.lighting, background: '#ff00ff', backgroundBottom: null, sky: null, environment: null, ground: null } };
     const images = await renderer.render(job, { idPass: [false, false] });
     firstRenders.set(path, { job, images });
     const truth = computeGroundTruth(plan);

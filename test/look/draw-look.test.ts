@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawBaseLighting, drawLook, getLowestY, LOOK_DEFAULTS, scaleColour, type LookConfig } from '../../pipeline/plan/draw-look.js';
+import { drawBaseLighting, drawLook, ENV_LIGHT_SCALE, getLowestY, LOOK_DEFAULTS, scaleColour, type LookConfig } from '../../pipeline/plan/draw-look.js';
 import { buildFamilySchedule } from '../../pipeline/plan/family-schedule.js';
 import { minRadiusForFov } from '../../pipeline/plan/camera-motion.js';
 import { planSample } from '../../pipeline/plan/plan-sample.js';
@@ -33,30 +33,45 @@ describe('drawLook', () => {
 
   it('keeps the original five light draws on the plan stream', () => {
     const a = drawLook(createRng(5), createRng(6), look({ background: 'solid' }), obj, [orbit(30), orbit(30)]);
-    const { background, ambientIntensity, keyAzimuthDeg, keyElevationDeg, keyIntensity } = a;
-    expect({ background, ambientIntensity, keyAzimuthDeg, keyElevationDeg, keyIntensity }).toEqual(drawBaseLighting(createRng(5)));
+    const { background, keyAzimuthDeg, keyElevationDeg } = a;
+    const base = drawBaseLighting(createRng(5));
+    expect({ background, keyAzimuthDeg, keyElevationDeg }).toEqual({ background: base.background, keyAzimuthDeg: base.keyAzimuthDeg, keyElevationDeg: base.keyElevationDeg });
+    // Every sample is lit by the neutral room too, so key and ambient are scaled down as for an --env map.
+    expect(a.ambientIntensity).toBeCloseTo(base.ambientIntensity * ENV_LIGHT_SCALE, 12);
+    expect(a.keyIntensity).toBeCloseTo(base.keyIntensity * ENV_LIGHT_SCALE, 12);
     expect(a.backgroundBottom).toBeNull();
-    expect(a.environment).toBeNull();
+    expect(a.sky).toBeNull();
+    expect(a.environment).toMatchObject({ file: 'room' });
     expect(a.ground).toBeNull();
   });
 
-  it('draws gradients, environment maps and ground planes as configured', () => {
+  it('draws gradients, skies, environment maps and ground planes as configured', () => {
     let gradients = 0;
-    for (let s = 0; s < 200; s++) {
+    let skies = 0;
+    for (let s = 0; s < 300; s++) {
       const l = drawLook(sampleRng(1, 'plan', s), sampleRng(1, 'look', s), look({ background: 'mixed' }), obj, [orbit(30), orbit(30)]);
       if (l.backgroundBottom) gradients += 1;
+      if (l.sky) skies += 1;
+      expect(l.backgroundBottom && l.sky).toBeFalsy();
     }
+    // A third each (binomial sd ≈ 8 of 300).
     expect(gradients).toBeGreaterThan(70);
     expect(gradients).toBeLessThan(130);
+    expect(skies).toBeGreaterThan(70);
+    expect(skies).toBeLessThan(130);
+    const sky = drawLook(createRng(1), createRng(2), look({ background: 'sky' }), obj, [orbit(30), orbit(10)]).sky!;
+    expect(sky.turbidity).toBeGreaterThanOrEqual(2);
+    expect(sky.turbidity).toBeLessThan(8);
+    expect(sky.ground).toMatch(/^#[0-9a-f]{6}$/);
     const l = drawLook(createRng(1), createRng(2), look({ background: 'gradient', envFiles: ['a.hdr', 'b.hdr'], envShare: 1, groundShare: 1 }), obj, [orbit(30), orbit(10)]);
     expect(l.backgroundBottom).toMatch(/^#[0-9a-f]{6}$/);
     expect(['a.hdr', 'b.hdr']).toContain(l.environment!.file);
     expect(l.ground).toEqual({ y: getLowestY(obj), shadowOpacity: expect.any(Number) });
     // Environment light scales the key and ambient down.
     expect(l.keyIntensity).toBeLessThan(drawBaseLighting(createRng(1)).keyIntensity);
-    // envShare 0 and groundShare 0: none.
+    // envShare 0 and groundShare 0: no map (the neutral room instead) and no ground.
     const none = drawLook(createRng(1), createRng(2), look({ envFiles: ['a.hdr'], envShare: 0, groundShare: 0 }), obj, [orbit(30), orbit(10)]);
-    expect(none.environment).toBeNull();
+    expect(none.environment).toMatchObject({ file: 'room' });
     expect(none.ground).toBeNull();
   });
 
@@ -113,17 +128,29 @@ describe('mapLook (record meta)', () => {
       ground_y: null,
       ground_shadow_opacity: null,
       materials: 'plain',
+      background_kind: 'solid',
+      sky_turbidity: null,
+      sky_rayleigh: null,
+      sky_mie_coefficient: null,
+      sky_mie_g: null,
+      sky_cloud_coverage: null,
+      sky_cloud_seed: null,
+      sky_exposure: null,
+      sky_ground: null,
     });
     const full = mapLook({ ...base, backgroundBottom: '#102030', environment: { file: 'a.hdr', rotationDeg: 10, intensity: 0.5, asBackground: true }, ground: { y: -0.75, shadowOpacity: 0.3 }, materials: 'varied' });
     expect(full.materials).toBe('varied');
     expect([full.env_map, full.env_rotation_deg, full.env_intensity, full.env_as_background]).toEqual(['a.hdr', 10, 0.5, true]);
     expect([full.ground_y, full.ground_shadow_opacity]).toEqual([-0.75, 0.3]);
     expect(full.background_bottom).toBe('#102030');
+    expect(full.background_kind).toBe('gradient');
+    const sky = mapLook({ ...base, sky: { turbidity: 3.1234567891, rayleigh: 1, mieCoefficient: 0.005, mieDirectionalG: 0.8, cloudCoverage: 0.4, cloudSeed: 12, exposure: 0.5, ground: '#5F7A3A' } });
+    expect(sky).toMatchObject({ background_kind: 'sky', sky_turbidity: 3.123456789, sky_cloud_coverage: 0.4, sky_ground: '#5f7a3a' });
   });
 });
 
 describe('the neutral room', () => {
-  it('lights a library model when no --env map does, never a procedural single object', async () => {
+  it('lights every sample when no --env map does, library model or procedural object', async () => {
     const { planSample } = await import('../../pipeline/plan/plan-sample.js');
     const { buildFamilySchedule } = await import('../../pipeline/plan/family-schedule.js');
     const { standInPart } = await import('../../assets/procedural/stand-in-part.js');
@@ -141,7 +168,7 @@ describe('the neutral room', () => {
       expect(lib.environment!.intensity).toBeGreaterThanOrEqual(ROOM_INTENSITY[0]);
       expect(lib.environment!.intensity).toBeLessThan(ROOM_INTENSITY[1]);
       const plain = planSample({ seed: 1, width: 64, height: 64, schedule }, i).job.lighting;
-      expect(plain.environment ?? null).toBeNull();
+      expect(plain.environment).toMatchObject({ file: 'room', asBackground: false });
       // The key and ambient light are scaled as for an --env map.
       expect(lib.keyIntensity / ENV_LIGHT_SCALE).toBeGreaterThan(1);
     }

@@ -1,7 +1,7 @@
 /**
  * The look in real Chromium/WebGL: gradient backgrounds, HDR environment maps served by the page
  * server's `/env/` route (the generated fixture sky map), and the shadow-catching ground plane,
- * which only darkens the background and leaves the ID pass alone.
+ * which only darkens the background and leaves the ID pass alone; the procedural sky.
  */
 import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,28 @@ describe('scene look (Chromium)', () => {
     }
     expect(darker).toBeGreaterThan(20);
     expect(ground.idPass).toEqual(plain.idPass);
+  }, 30_000);
+
+  it('draws a procedural sky above the horizon and the ground below it, the same bytes again, the ID pass untouched', async () => {
+    const sky = { turbidity: 3, rayleigh: 1.5, mieCoefficient: 0.005, mieDirectionalG: 0.8, cloudCoverage: 0, cloudSeed: 10, exposure: 0.6, ground: '#5f7a3a' };
+    // Cameras at the horizon: the top rows look up into the sky, the bottom rows down onto the ground.
+    const level = (id: string, lighting: Partial<LightingSpec>): RenderJob => {
+      const j = jobOf(id, object, [camera({ azimuthDeg: 30, elevationDeg: 2 }, SIZE), camera({ azimuthDeg: 100, elevationDeg: 2 }, SIZE)]);
+      return { ...j, lighting: { ...BASE, ...lighting } };
+    };
+    const [plain] = await renderer.render(level('sky-plain', {}));
+    const [a] = await renderer.render(level('sky-1', { sky }));
+    const [again] = await renderer.render(level('sky-2', { sky }));
+    expect(Buffer.compare(a.rgba!, again.rgba!)).toBe(0);
+    const top = pixel(a, 0, 0);
+    expect(top[2]).toBeGreaterThan(top[0] + 15); // blue sky
+    const bottom = pixel(a, 0, SIZE - 1);
+    expect(bottom[1]).toBeGreaterThan(bottom[0]); // the green ground: G > R > B
+    expect(bottom[0]).toBeGreaterThan(bottom[2]);
+    expect(a.idPass).toEqual(plain.idPass);
+    // The sun is the key light: turning the light turns the sky's bright side.
+    const [turned] = await renderer.render(level('sky-3', { sky, keyAzimuthDeg: BASE.keyAzimuthDeg + 180 }));
+    expect(pixel(turned, 0, 0)).not.toEqual(top);
   }, 30_000);
 });
 
