@@ -27,7 +27,8 @@ import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { ENCODE_DEFAULTS, PAGE_ENCODED_FORMATS } from '../../renderers/encode-image.js';
 import type { Renderer, RenderOptions } from '../../renderers/renderer.js';
 import { BLANK_VIEW, groundInPixels, VISIBILITY_DISAGREES } from './check-visibility.js';
-import { ASSET_FAILED, askQuestion, resolveSample } from './resolve-sample.js';
+import { ASSET_FAILED, askQuestion, resolveSample, SymmetryPending } from './resolve-sample.js';
+import type { SymmetryLabels } from '../../assets/library/library-symmetry.js';
 import { encodeAndWrite, imagePath, shardOf } from './sample-files.js';
 import { toObjectLabels } from './scene-mask.js';
 
@@ -43,6 +44,8 @@ export interface SampleContext {
   library?: AssetLibrary;
   /** Content hashes of library assets quarantined so far; grows during the run. */
   quarantined: Set<string>;
+  /** Symmetry labels of the library, filled on each model's first draw. */
+  labels?: SymmetryLabels;
   /** Replaces a sample's record input before its records are built (test hook). */
   beforeRecords?: (input: SampleRecordInput) => SampleRecordInput;
   /** Whether the run is stopping (a render failure is then not the asset's fault). */
@@ -87,7 +90,6 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
     // --- Plan (the ray cast is the prior), render both views with their ID passes, ground the truth in those pixels
     //     and ask the question of the grounded truth; a render that breaks a grounding rule, or whose grounded
     //     truth the family cannot ask about, is re-drawn (check-visibility.ts)
-    let { plan, truth, question } = resolveSample(planConfig, index, onRedraw, 0, quarantined);
     // Only library models are quarantined: the sample's object, or one model of its scene.
     const quarantine = (model: { contentHash: string; path: string }, message: string, cause?: unknown) => {
       const { path } = model;
@@ -99,7 +101,24 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
         throw new Error(`assets: every library model failed to render (last: "${path}": ${message})`, { cause });
       }
     };
-    const redraw = () => ({ plan, truth, question } = resolveSample(planConfig, index, onRedraw, plan.attempt + 1, quarantined));
+    // A draw that shows a model not labelled yet: label it (or quarantine it when its estimate fails), then resolve
+    // again from the same first draw; the re-draws of the abandoned pass are not counted (they are drawn again).
+    const resolve = async (firstAttempt: number) => {
+      for (;;) {
+        const redraws: [string, string][] = [];
+        try {
+          const resolved = resolveSample(planConfig, index, (family, reason) => redraws.push([family, reason]), firstAttempt, quarantined, ctx.labels?.pending);
+          for (const [family, reason] of redraws) onRedraw(family, reason);
+          return resolved;
+        } catch (err) {
+          if (!(err instanceof SymmetryPending) || ctx.labels === undefined) throw err;
+          const labelled = await ctx.labels.label(err.object);
+          if (!labelled.ok) quarantine(err.object, labelled.message);
+        }
+      }
+    };
+    let { plan, truth, question } = await resolve(0);
+    const redraw = async () => ({ plan, truth, question } = await resolve(plan.attempt + 1));
     const renderPlan = async (): Promise<[RawImage, RawImage]> => {
       for (;;) {
         const { object } = plan.job;
@@ -115,7 +134,7 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
           if (culprit === undefined) throw err;
           quarantine(culprit, message, err);
           onRedraw(plan.family, ASSET_FAILED);
-          redraw();
+          await redraw();
         }
       }
     };
@@ -138,13 +157,13 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
         } else {
           onRedraw(plan.family, grounded.reason);
         }
-        redraw();
+        await redraw();
         continue;
       }
       const asked = askQuestion(plan, grounded.truth);
       if (!asked.ok) {
         onRedraw(plan.family, asked.reason);
-        redraw();
+        await redraw();
         continue;
       }
       truth = grounded.truth;

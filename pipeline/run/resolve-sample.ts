@@ -12,10 +12,23 @@ import type { BuiltQuestion } from '../questions/question-family.js';
 import { checkSymmetryAmbiguity } from '../questions/symmetry-ambiguity.js';
 import { sampleRng } from '../rng.js';
 import type { SamplePlan } from '../sample-plan.js';
-import type { GroundTruth } from '../types.js';
+import type { GroundTruth, LibraryObjectSpec } from '../types.js';
 
 /** Re-draw reason when a sample's library asset failed to load or render (the asset is quarantined for the rest of the run). */
 export const ASSET_FAILED = 'asset-render-failed';
+
+/**
+ * Thrown by {@link resolveSample} when a draw shows a library model whose symmetry label is not
+ * known yet (assets/library/library-symmetry.ts labels it on its first draw): the caller labels
+ * it and resolves the sample again from the same first draw, so every decision is taken with the
+ * true label.
+ */
+export class SymmetryPending extends Error {
+  constructor(readonly object: LibraryObjectSpec) {
+    super(`plan: the symmetry of "${object.path}" is not known yet`);
+    this.name = 'SymmetryPending';
+  }
+}
 
 /** A sample whose plan could not be made unambiguous within this many draws fails the run. */
 export const MAX_ATTEMPTS = 128;
@@ -51,7 +64,8 @@ export function askQuestion(plan: SamplePlan, truth: GroundTruth): { ok: true; q
 /**
  * Plans sample `index`, re-drawing until its family can ask an unambiguous question. Starts at
  * draw `firstAttempt` (> 0 after the renderer rejected an earlier draw, see
- * {@link findVisibilityDisagreement}).
+ * {@link findVisibilityDisagreement}). `pending` holds content hashes of library models whose
+ * symmetry label is not known yet: a draw that shows one throws {@link SymmetryPending}.
  */
 export function resolveSample(
   planConfig: PlanConfig,
@@ -59,6 +73,7 @@ export function resolveSample(
   onRedraw: (family: string, reason: string) => void,
   firstAttempt = 0,
   quarantined?: ReadonlySet<string>,
+  pending?: ReadonlySet<string>,
 ): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
   let symmetricDraws = 0;
   for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {
@@ -70,6 +85,7 @@ export function resolveSample(
       onRedraw(plan.family, ASSET_FAILED);
       continue;
     }
+    if (plan.job.object.kind === 'library' && pending?.has(plan.job.object.contentHash) === true) throw new SymmetryPending(plan.job.object);
     const truth = computeGroundTruth(plan);
     // A turn the object's symmetry hides is re-drawn first (pipeline/questions/symmetry-ambiguity.ts; a no-op for 'none').
     const symmetric = checkSymmetryAmbiguity(getFamily(plan.family), truth);

@@ -44,7 +44,7 @@ import { ShardWriter, type SealedShard } from '../shards/shard-writer.js';
 import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
-import { withSymmetry } from '../../assets/library/library-symmetry.js';
+import { SymmetryLabels } from '../../assets/library/library-symmetry.js';
 import { saveOrDrop } from '../../assets/library/index-library.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 import type { Renderer } from '../../renderers/renderer.js';
@@ -213,25 +213,28 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
     singleViewShare: config.singleViewShare,
     materials: config.materials,
   };
-  // --- Asset library: its objects (symmetry from the estimator); assets that fail in the page are quarantined
+  // --- Asset library: its objects; symmetry labels from the index cache, the rest estimated on a model's first draw
+  //     (library-symmetry.ts); a model that fails in the page is quarantined when a sample first draws it
   const quarantined = new Set<string>();
+  let labels: SymmetryLabels | undefined;
   if (config.assets !== null) {
     if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
-    const { objects, failed } = await withSymmetry(deps.library.assets.map((a) => toLibraryObject(a, 'none')), renderer, (text) => logger.info(text), deps.library.cache);
-    deps.library.cache = await saveOrDrop(deps.library.cache, (message) => logger.warn(message));
+    const objects = deps.library.assets.map((a) => toLibraryObject(a, 'none'));
+    labels = new SymmetryLabels(objects, renderer, deps.library.cache);
     planConfig.library = objects;
-    for (const { object, message } of failed) {
-      quarantined.add(object.contentHash);
-      logger.warn(`assets: skipped "${object.path}" for the rest of the run (render-failed): ${message}`);
-    }
-    if (failed.length > 0 && failed.length === objects.length) throw new Error(`assets: every library model failed to render (last: "${failed[failed.length - 1].object.path}": ${failed[failed.length - 1].message})`);
   }
   const recordCounts = { sft: 0, rl: 0 };
   const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'], parquet: config.parquet });
   const aborted = () => deps.signal?.aborted === true;
   // --- Hand-off: shards kept from an earlier attempt go too (the ledger skips those already acknowledged)
   await handOffKept(deps, work.kept);
-  const produce = createSampleProducer({ config, planConfig, renderer, work, logger, library: deps.library, quarantined, beforeRecords: deps.hooks?.beforeRecords, aborted });
+  const produce = createSampleProducer({ config, planConfig, renderer, work, logger, library: deps.library, quarantined, labels, beforeRecords: deps.hooks?.beforeRecords, aborted });
+  // New labels go into the index cache however the run ends (a later run or worker takes them without rendering).
+  const saveLabels = async () => {
+    if (labels === undefined || deps.library === undefined) return;
+    logger.info(labels.summary());
+    deps.library.cache = await saveOrDrop(deps.library.cache, (message) => logger.warn(message));
+  };
 
   // --- A sealed shard: its sidecar (from now on the shard is done), then the hand-off
   const commit = async (shard: number, sealed: readonly SealedShard[]) => {
@@ -265,7 +268,7 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
       deps.onProgress?.({ done: position + 1, total: work.positions, redraws: work.builtRedraws });
     },
     signal: deps.signal,
-  });
+  }).finally(saveLabels);
   if (outcome === 'aborted') throw new RunInterruptedError(String(deps.signal!.reason ?? 'aborted'), work.progress);
 
   // --- Seal the last shard (partial, when this worker owns it) and commit it

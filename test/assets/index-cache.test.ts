@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { IndexCache } from '../../assets/library/index-cache.js';
 import { indexLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
-import { withSymmetry } from '../../assets/library/library-symmetry.js';
+import { SymmetryLabels } from '../../assets/library/library-symmetry.js';
 import type { Renderer } from '../../renderers/renderer.js';
 import { FIXTURES } from './library-fixtures.js';
 
@@ -92,11 +92,13 @@ describe('index cache', () => {
     await lib.cache.save();
     const renderer: Renderer = { render: () => Promise.reject(new Error('no render expected')), close: async () => {} } as unknown as Renderer;
     const reopened = await IndexCache.open(cacheDir);
-    const notes: string[] = [];
-    const { objects, failed, estimated } = await withSymmetry(lib.assets.map((a) => toLibraryObject(a, 'none')), renderer, (n) => notes.push(n), reopened);
-    expect(failed).toEqual([]);
-    expect(estimated).toBe(0);
+    const objects = lib.assets.map((a) => toLibraryObject(a, 'none'));
+    const labels = new SymmetryLabels(objects, renderer, reopened);
+    expect(labels.pending.size).toBe(0);
+    expect(labels.fromCache).toBe(4);
     expect(objects.find((o) => o.path === 'Box.glb')!.symmetry).toBe('c4');
-    expect(notes[0]).toMatch(/of 4 model\(s\), 4 from the index cache/);
+    // Labelling a model the cache knows renders nothing.
+    await expect(labels.label(objects[0])).resolves.toEqual({ ok: true });
+    expect(labels.summary()).toMatch(/4 label\(s\) from the index cache, 0 estimated/);
   });
 });

@@ -5,14 +5,14 @@
  * in the manifest's `stats.skipped`; a model that fails in the page is quarantined and its samples
  * re-drawn; every record names a good library asset with its normalisation.
  */
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_DEFAULTS, validateConfig } from '../../pipeline/config.js';
 import { FAMILIES, LIBRARY_FAMILIES } from '../../pipeline/questions/index.js';
 import { renderDataset } from '../../pipeline/render-dataset.js';
-import { makeHostileLibrary } from './library-fixtures.js';
+import { FIXTURES, makeHostileLibrary } from './library-fixtures.js';
 
 describe('render --assets', () => {
   it('skips hostile files with their reasons and still writes --count samples', async () => {
@@ -58,6 +58,36 @@ describe('render --assets', () => {
       expect(m.asset.normalisation.matrix).toHaveLength(4);
       expect(['orbit', 'orbit-direction', 'elevation', 'distance', 'ego-turn', 'object-rotation']).toContain(m.family);
       expect(m.reasoning).not.toMatch(/named part/);
+    }
+  }, 120_000);
+
+  it('labels symmetry on a model\'s first draw: the same records cold or cached, in any order', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'vf-lib-lazy-'));
+    const lib = join(base, 'lib');
+    await cp(FIXTURES, lib, { recursive: true });
+    const run = async (name: string, concurrency: number) => {
+      const lines: string[] = [];
+      const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+      const out = join(base, name);
+      await renderDataset(
+        { assets: lib, assetCache: join(base, 'cache'), count: 8, size: 96, out, format: 'png', shardSize: 8, concurrency, families: ['orbit', 'object-rotation'] },
+        { logger },
+      );
+      const sft = await readFile(join(out, 'sft', 'shard-00000.jsonl'), 'utf8');
+      const rl = await readFile(join(out, 'rl', 'shard-00000.jsonl'), 'utf8');
+      return { log: lines.join('\n'), records: sft + rl };
+    };
+    const cold = await run('cold', 1);
+    const estimated = Number(/(\d+) estimated on a model's first draw/.exec(cold.log)?.[1]);
+    expect(estimated).toBeGreaterThanOrEqual(1);
+    expect(estimated).toBeLessThanOrEqual(4);
+    const warm = await run('warm', 3);
+    expect(warm.log).toMatch(new RegExp(`${estimated} label\\(s\\) from the index cache, 0 estimated`));
+    expect(warm.records).toBe(cold.records);
+    // The cube is labelled c4 whenever a sample draws it (the estimator's fixture result, estimate-symmetry.browser.test.ts).
+    for (const line of cold.records.trim().split('\n')) {
+      const meta = JSON.parse(line).meta ?? JSON.parse(line).extra_info;
+      if (meta.asset.path === 'Box.glb') expect(meta.asset.symmetry).toBe('c4');
     }
   }, 120_000);
 
