@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { renderDataset } from '../pipeline/render-dataset.js';
-import { writeBoxLibrary } from './library-startup.js';
+import { writeBoxLibrary } from '../test/fixtures/box-library.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);

@@ -18,14 +18,19 @@ import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import { clone as cloneScene } from 'three/examples/jsm/utils/SkeletonUtils.js';
 import type { LibraryObjectSpec } from '../../pipeline/types.js';
+import { SCENE_OBJECT_LIMITS } from '../../pipeline/plan/plan-scene.js';
 
 /** Where the page server serves three's Draco decoder files. */
 const DRACO_PATH = '/decoders/draco/';
 
 let loader: GLTFLoader | null = null;
 
-/** Loaded models kept per page (most recently used last). */
-const CACHE_LIMIT = 4;
+/**
+ * Loaded models kept per page (most recently used last): a scene's models (at most
+ * {@link SCENE_OBJECT_LIMITS}[1]) all fit, so no model is evicted while its own job draws it, plus
+ * two; memory stays flat however many distinct models a run draws.
+ */
+export const CACHE_LIMIT = SCENE_OBJECT_LIMITS[1] + 2;
 const cache = new Map<string, Promise<THREE.Group>>();
 
 /** One GLTFLoader per page, with its Draco and meshopt decoders (Draco: wasm build, one worker). */

@@ -19,6 +19,8 @@ import { resolveSample } from '../../pipeline/run/resolve-sample.js';
 import type { CameraPose, LibraryObjectSpec, RawImage, RenderJob, Vec3 } from '../../pipeline/types.js';
 import { ChromiumRenderer } from '../../renderers/chromium/chromium-renderer.js';
 import { FIXTURES, writeDracoCopy, writeMeshoptCopy } from './library-fixtures.js';
+import { writeBoxLibrary } from '../fixtures/box-library.js';
+import { CACHE_LIMIT } from '../../renderers/page/load-library-object.js';
 
 const SIZE = 128;
 const DEG = Math.PI / 180;
@@ -118,7 +120,7 @@ describe('library models in the page', () => {
   }, 60_000);
 
   it('draws a cached model exactly as its first load', async () => {
-    // The last model above was loaded fresh by its first job and is still cached (the page keeps 4);
+    // The last model above was loaded fresh by its first job and is still cached (the page keeps CACHE_LIMIT);
     // the same job again draws a clone from the page's cache.
     const first = firstRenders.get(MODELS[MODELS.length - 1])!;
     expect(first).toBeDefined();
@@ -145,4 +147,28 @@ describe('library models in the page', () => {
     expect(renderer.stats.abortedRequests).toBe(0);
     expect(renderer.stats.policyViolations).toBe(0);
   });
+});
+
+describe('the page\'s model cache', () => {
+  it('keeps GPU memory flat when every job draws another model', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'vf-page-cache-')), 'lib');
+    await writeBoxLibrary(dir, 3 * CACHE_LIMIT, 11);
+    const boxes = await indexLibrary(dir, { maxAssetBytes: 1048576, cacheDir: 'off' });
+    const pageRenderer = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, assets: assetRoutes(boxes), logger: { info() {}, warn() {} } });
+    try {
+      const schedule = buildFamilySchedule([{ family: 'orbit', weight: 1 }]);
+      const geometries: number[] = [];
+      for (const asset of boxes.assets) {
+        const object = toLibraryObject(asset, 'none');
+        const { plan } = resolveSample({ seed: 3, width: 48, height: 48, schedule, library: [object] }, asset.index, () => {});
+        await pageRenderer.render({ ...plan.job, lighting: { ...plan.job.lighting, sky: null } }, { idPass: [false, false] });
+        geometries.push((await pageRenderer.gpuStats())[0].geometries);
+      }
+      // One geometry a box: the count climbs to the cache's size and stays there.
+      expect(Math.max(...geometries)).toBeLessThanOrEqual(CACHE_LIMIT + 2);
+      expect(geometries.at(-1)).toBe(geometries[2 * CACHE_LIMIT - 1]);
+    } finally {
+      await pageRenderer.close();
+    }
+  }, 60_000);
 });
