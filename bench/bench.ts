@@ -17,7 +17,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type RunConfig } from '../pipeline/config.js';
 import { buildFamilySchedule } from '../pipeline/plan/family-schedule.js';
@@ -33,6 +33,7 @@ import { benchLibrary, FIXTURE_LIBRARY, type LibraryBenchResult } from './librar
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { measureParquet, type ParquetFigures } from './parquet-figures.js';
 import { ensureFixtures, FIXTURES } from '../test/fixtures/fixture-files.js';
+import { writeBoxLibrary } from '../test/fixtures/box-library.js';
 
 const DEFAULT_GLB = join(FIXTURES, 'Helmet.glb');
 
@@ -53,7 +54,7 @@ const program = new Command('bench')
   .option('--blender-glb <file>', 'GLB rendered by Blender and by us for the comparison', DEFAULT_GLB)
   .option('--blender-views <n>', 'camera views of the Blender comparison', intArg('--blender-views'), 8)
   .option('--blender-samples <n>', 'Cycles samples per pixel', intArg('--blender-samples'), 16)
-  .option('--library <dir|off>', 'asset library (folder or manifest) timed against the procedural default; "off" skips it', FIXTURE_LIBRARY)
+  .option('--library <dir|generated:N|off>', 'asset library (folder or manifest) timed against the procedural default; generated:N writes N distinct box models (every sample draws a model not drawn before, index cache empty: indexing and first-draw symmetry included); "off" skips it', FIXTURE_LIBRARY)
   .option('--library-count <n>', 'pairs of each run of the library comparison', intArg('--library-count'), 300)
   .option('--scene-count <n>', 'pairs of each run of the scene comparison (scenes of several objects against single objects); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--scene-count')(v)), 300)
   .option('--startup-models <n>', 'library start-up, cold and cached: a 4-pair run over n generated box models, twice (docs/assets.md, "Index cache"); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--startup-models')(v)), 0)
@@ -114,10 +115,17 @@ const blender: BlenderComparison | null =
     ? await compareWithBlender({ glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples, gl: config.gl, pages: config.concurrency })
     : null;
 // --- Asset library against the procedural default, same count, size and pages
+const generated = /^generated:(\d+)$/.exec(opts.library);
+let librarySource = opts.library;
+if (generated !== null) {
+  librarySource = join(await mkdtemp(join(tmpdir(), 'vf-bench-boxes-')), 'lib');
+  await writeBoxLibrary(librarySource, Number(generated[1]), 5);
+}
 const library: LibraryBenchResult | null =
-  opts.library !== 'off' && existsSync(opts.library)
-    ? await benchLibrary({ count: opts.libraryCount, size: opts.size, concurrency: opts.concurrency, gl: config.gl, assets: opts.library })
+  opts.library !== 'off' && existsSync(librarySource)
+    ? await benchLibrary({ count: opts.libraryCount, size: opts.size, concurrency: opts.concurrency, gl: config.gl, assets: librarySource })
     : null;
+if (generated !== null) await rm(dirname(librarySource), { recursive: true, force: true });
 // --- Library start-up over generated models, with an empty index cache and then a full one
 const startup = opts.startupModels > 0 ? await benchLibraryStartup({ models: opts.startupModels, gl: config.gl, concurrency: opts.concurrency }) : null;
 // --- Scenes of several objects against single objects, same count, size and pages (README, "Scenes")
@@ -173,6 +181,7 @@ const result = {
   },
   library: library && {
     source: opts.library,
+    // generated:N: every sample draws a model the run has not drawn before, with an empty index cache
     pairs: opts.libraryCount,
     assets: library.libraryAssets,
     procedural_pairs_per_second: round(library.proceduralPairsPerSecond),
@@ -218,7 +227,7 @@ if (parquet !== null && parquet.bytesPer1000Rows !== null) {
 }
 if (result.library) {
   const l = result.library;
-  rows.push([`library vs procedural, ${l.pairs} pairs each`, `${l.library_pairs_per_second} vs ${l.procedural_pairs_per_second} pairs/s (${l.assets} models of ${l.source}; indexing ${l.index_seconds} s)`]);
+  rows.push([`library vs procedural, ${l.pairs} pairs each`, `${l.library_pairs_per_second} vs ${l.procedural_pairs_per_second} pairs/s = ${Math.round((100 * l.library_pairs_per_second) / l.procedural_pairs_per_second)} % (${l.assets} models of ${l.source}; indexing ${l.index_seconds} s)`]);
 }
 if (result.library_startup) {
   const s = result.library_startup;

@@ -620,6 +620,10 @@ function handleRender(state: PageState, ws: WebSocket, seq: number, job: RenderJ
 
 function handleCeiling(state: PageState, ws: WebSocket, seq: number, jobs: RenderJob[]): void {
   try {
+    // The ceiling's jobs use no file map (the loop is synchronous): only the generated room, made here before the clock starts.
+    for (const job of jobs) {
+      if (prepareLook(state.renderer, job.lighting) !== null) throw new Error(`ceiling: job ${job.id} needs environment map "${job.lighting.environment?.file}" loaded; the ceiling loop draws without files`);
+    }
     const start = performance.now();
     for (const job of jobs) {
       setupJob(state, job);
