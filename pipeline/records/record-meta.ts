@@ -48,6 +48,7 @@ const NAME = 'buildMeta';
 
 /** Value of `split` in every record (training data only; evaluation sets are built elsewhere). */
 export const RECORD_SPLIT = 'train';
+export type RecordSplit = 'train' | 'val' | 'test';
 
 /**
  * Strings that must never appear in question, option, reasoning or system text: the image
@@ -152,7 +153,7 @@ export interface RecordPart {
 export interface RecordMeta {
   id: string;
   index: number;
-  split: typeof RECORD_SPLIT;
+  split: RecordSplit;
   seed: number;
   attempt: number;
   family: string;
@@ -210,6 +211,8 @@ export interface RecordSceneObject {
   visible_fraction: [number, number];
   /** ID-pass pixels of its parts in view A / B (0: hidden); null before grounding in an ID pass. */
   id_pixels: [number | null, number | null];
+  /** The library model drawn for it (`--assets` with scenes); null for a procedural object. */
+  model: { path: string; content_hash: string; licence: string | null } | null;
 }
 
 function mapScene(truth: SampleRecordInput['truth']): RecordMeta['scene'] {
@@ -228,6 +231,7 @@ function mapScene(truth: SampleRecordInput['truth']): RecordMeta['scene'] {
       visible: [views[0].state === 'seen', views[1].state === 'seen'],
       visible_fraction: [roundTo(views[0].visibleFraction, LINEAR_DECIMALS), roundTo(views[1].visibleFraction, LINEAR_DECIMALS)],
       id_pixels: [views[0].idPixels, views[1].idPixels],
+      model: spec.model === undefined ? null : { path: spec.model.asset.path, content_hash: spec.model.asset.contentHash, licence: spec.model.asset.licence },
     })),
   };
 }
@@ -415,7 +419,7 @@ function buildMetaUnchecked(input: SampleRecordInput): RecordMeta {
   return {
     id: plan.id,
     index: plan.index,
-    split: RECORD_SPLIT,
+    split: plan.split ?? RECORD_SPLIT,
     seed: plan.seed,
     attempt: plan.attempt,
     family: q.family,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexLibrary } from '../../assets/library/index-library.js';
 import { libraryAssetMeta, toLibraryObject } from '../../assets/library/library-objects.js';
-import { buildLicenceSection } from '../../pipeline/stats/licence-summary.js';
+import { buildLicenceSection, LicenceSummaryCollector } from '../../pipeline/stats/licence-summary.js';
 import { makeBoxGlb } from './library-fixtures.js';
 
 const MB = 1048576;
@@ -72,10 +72,20 @@ describe('Objaverse layout and licences', () => {
   });
 
   it('tabulates licences for the card, most samples first', () => {
-    const section = buildLicenceSection({ cc0: 3, 'not given': 1, 'by|sa': 6 })!;
+    const section = buildLicenceSection({ samples: 10, counts: { cc0: 3, 'not given': 1, 'by|sa': 6 } })!;
     expect(section.title).toBe('Asset licences');
     expect(section.body).toContain('10 samples show a model of the asset library');
     expect(section.body.split('\n').slice(-3)).toEqual(['| by\\|sa | 6 | 60.0 % |', '| cc0 | 3 | 30.0 % |', '| not given | 1 | 10.0 % |']);
     expect(buildLicenceSection(null)).toBeNull();
+  });
+
+  it('counts the licences of a scene\'s models, a sample once per licence it shows', () => {
+    const collector = new LicenceSummaryCollector();
+    const model = (licence: string | null) => ({ model: { path: 'm.glb', content_hash: 'a'.repeat(64), licence } });
+    collector.add({ id: 's1', asset: { source: 'procedural' }, scene: { objects: [model('cc0'), model('cc-by-4.0'), model('cc0'), { model: null }] } });
+    collector.add({ id: 's1', asset: { source: 'procedural' }, scene: { objects: [model('cc0')] } }); // the same sample in the other stage
+    collector.add({ id: 's2', asset: { source: 'library', licence: null }, scene: null });
+    collector.add({ id: 's3', asset: { source: 'procedural' }, scene: { objects: [{ model: null }] } });
+    expect(collector.result()).toEqual({ samples: 2, counts: { cc0: 1, 'cc-by-4.0': 1, 'not given': 1 } });
   });
 });

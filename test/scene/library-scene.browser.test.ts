@@ -16,7 +16,7 @@ import { makeHostileLibrary } from '../assets/library-fixtures.js';
 
 const SLACK_PX = 4;
 
-interface SceneObject { name: string; category: string; color: string | null; position: number[]; visible: boolean[] }
+interface SceneObject { name: string; category: string; color: string | null; position: number[]; visible: boolean[]; model: { path: string; content_hash: string; licence: string | null } | null }
 
 describe('library models in scenes', () => {
   it('renders scenes of library and procedural objects, quarantines a model that fails in the page, and labels each model in the mask', async () => {
@@ -38,9 +38,13 @@ describe('library models in scenes', () => {
       const objects = meta.scene.objects as SceneObject[];
       // Every name unique; a library object (no colour) is named by its category word alone.
       expect(new Set(objects.map((o) => o.name)).size).toBe(objects.length);
+      for (const o of objects.filter((p) => p.color !== null)) expect(o.model).toBeNull();
       for (const o of objects.filter((p) => p.color === null)) {
         expect(['box', 'boxtextured', 'boxvertexcolors', 'empty']).toContain(o.category);
         expect(o.name).toBe(o.category);
+        // The record names the model drawn: its library path (whose file name is the category) and content hash.
+        expect(o.model!.path.toLowerCase()).toContain(o.category);
+        expect(o.model!.content_hash).toMatch(/^[0-9a-f]{64}$/);
         // The model that draws nothing is never seen: a scene where the ray cast sees its box is re-drawn and it is quarantined.
         if (o.category === 'empty') expect(o.visible).toEqual([false, false]);
       }
