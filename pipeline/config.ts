@@ -115,6 +115,7 @@ export function validateConfig(config: unknown, knownFamilies: readonly string[]
       throw ConfigError.because('singleViewShare', `no family of this run can be asked of one image (those that can: ${FAMILIES.filter((f) => f.oneImage !== undefined).map((f) => f.name).join(', ')}, with --scene multi or mixed)`);
     }
   }
+  if (config.holdout !== null && config.assets === null) throw ConfigError.because('holdout', 'needs --assets: it holds library models out of train');
   if (config.objects[0] > config.objects[1]) throw ConfigError.because('objects', `minimum ${config.objects[0]} is above its maximum ${config.objects[1]}; give min,max`);
   for (const key of ['fov', 'distance'] as const) {
     const [min, max] = config[key];

@@ -15,6 +15,7 @@ import { REVISION } from 'three';
 import { indexLibrary, type AssetLibrary } from '../assets/library/index-library.js';
 import { assetRoutes } from '../assets/library/library-objects.js';
 import { listEnvMaps, type EnvMaps } from '../assets/env/list-env-maps.js';
+import { applyHoldout, readHoldout, type Holdout } from '../assets/library/holdout.js';
 import { ChromiumRenderer } from '../renderers/chromium/chromium-renderer.js';
 import type { Renderer } from '../renderers/renderer.js';
 import { ConfigError, RUN_DEFAULTS, validateConfig, type RunConfig } from './config.js';
@@ -87,6 +88,19 @@ async function openLibrary(config: RunConfig, logger: Logger): Promise<AssetLibr
   return library;
 }
 
+/** The read `--holdout` file and the split's part of `library` (unchanged without one). @throws ConfigError (key "holdout") for a bad file or an empty split. */
+async function applyHoldoutFile(config: RunConfig, library: AssetLibrary | undefined, logger: Logger): Promise<{ library?: AssetLibrary; holdout?: Holdout }> {
+  if (config.holdout === null || library === undefined) return { library };
+  try {
+    const holdout = await readHoldout(config.holdout);
+    const part = applyHoldout(library, holdout, config.split);
+    logger.info(`holdout: ${holdout.entries.length} listed content hash(es)/categories; split "${config.split}" draws ${part.assets.length} of ${library.assets.length} model(s) (${config.split === 'train' ? 'the held-out ones never' : 'only held-out ones'})`);
+    return { library: part, holdout };
+  } catch (err) {
+    throw new ConfigError('holdout', `${(err as Error).message} (--holdout)`);
+  }
+}
+
 /** The environment maps of `config.env` (undefined without). @throws ConfigError (key "env") for a bad folder. */
 async function openEnvMaps(config: RunConfig, logger: Logger): Promise<EnvMaps | undefined> {
   if (config.env === null) return undefined;
@@ -110,7 +124,7 @@ export async function renderDataset(options: RenderOptions, deps: RenderDeps = {
   const config = resolveRunConfig(options);
   const logger = deps.logger ?? SILENT_LOGGER;
   // The library is indexed, and the maps listed, before the browser starts: its page server serves exactly these files.
-  const library = await openLibrary(config, logger);
+  const { library, holdout } = await applyHoldoutFile(config, await openLibrary(config, logger), logger);
   const envMaps = await openEnvMaps(config, logger);
   const { wrapRenderer, onChromium, createRenderer, ...runDeps } = deps;
   return run(config, {
@@ -119,6 +133,7 @@ export async function renderDataset(options: RenderOptions, deps: RenderDeps = {
     versions: { viewforge: PKG.version, three: `r${REVISION}`, node: process.version },
     library,
     envMaps,
+    holdout,
     createRenderer:
       createRenderer ??
       (async () => {

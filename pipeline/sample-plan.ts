@@ -11,6 +11,8 @@ export interface SamplePlan {
   /** Global sample index (0-based). */
   index: number;
   seed: number;
+  /** The split the sample belongs to (`--split`); absent = 'train'. `seed` is then the split's stream seed (pipeline/plan/split-seed.ts). */
+  split?: 'val' | 'test';
   /** How many re-draws preceded this plan (0 = first draw). */
   attempt: number;
   /** Question family asked about this sample. */

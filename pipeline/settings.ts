@@ -27,6 +27,8 @@ export interface ManifestContext {
   library?: { digest: string };
   /** The listed environment maps of the run (when `env` is set). */
   envMaps?: { files: readonly string[]; digest: string };
+  /** The read holdout file of the run (when `holdout` is set). */
+  holdout?: { digest: string };
 }
 
 /** Where the manifest records a setting: a dotted path in its `config` block, and the value (undefined = leave it out). */
@@ -148,6 +150,26 @@ export const RUN_SETTINGS = {
   seed: setting<number>({
     group: 'output', flag: '--seed <n>', help: 'run seed, 0..4294967295; same seed + flags = same bytes', default: 0, parse: parseFlag.int,
     schema: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Run seed (unsigned 32-bit).' }, manifest: { path: 'seed' },
+  }),
+  /**
+   * Which split the run builds (README "Evaluation sets"): 'train', or a held-out 'val' / 'test'
+   * set whose samples come from streams derived from the seed and the split's name
+   * (pipeline/plan/split-seed.ts), disjoint from every other split's. @default "train"
+   */
+  split: setting<'train' | 'val' | 'test'>({
+    group: 'output', flag: '--split <name>', help: 'train, or a held-out val or test set: its own sample streams (no id, object or camera draw shared with another split of the seed)', default: 'train',
+    schema: { enum: ['train', 'val', 'test'], description: 'Split: train, or a held-out val/test set drawn from streams derived from the seed and the split name, disjoint from every other split.' },
+    manifest: { path: 'split', project: (value) => (value === 'train' ? undefined : value) },
+  }),
+  /**
+   * A file of asset content hashes or categories, one a line: those library models are never in
+   * `train` and are the only ones in `val` / `test` (assets/library/holdout.ts). null = none.
+   * @default null
+   */
+  holdout: setting<string | null>({
+    group: 'assets', flag: '--holdout <file>', help: 'file of asset content hashes or categories (one a line) kept out of train and the only models of val/test (default: none)', default: null, defaultHelp: null, pathLike: 'path',
+    schema: { type: ['string', 'null'], minLength: 1, description: 'File of library content hashes or categories, one a line: never drawn by train, the only models of val and test; needs assets.' },
+    manifest: { path: 'holdout', project: (value, { holdout }) => (value !== null && holdout !== undefined ? holdout.digest : undefined) },
   }),
   /** Output folder. @default "output" */
   out: setting<string>({

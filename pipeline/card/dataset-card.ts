@@ -114,7 +114,7 @@ export function buildCardFrontMatter(manifest: Manifest): string {
     configs: configs.map((c, i) => ({
       config_name: c.name,
       ...(i === 0 ? { default: true } : {}),
-      data_files: [{ split: 'train', path: c.pattern }],
+      data_files: [{ split: manifest.config.split ?? 'train', path: c.pattern }],
     })),
     dataset_info: configs.map((c) => ({ config_name: c.name, features: c.features })),
   };
@@ -130,11 +130,28 @@ function describeRun(m: Manifest): string {
     '',
     `- samples: ${m.counts.samples} (${m.counts.sft_records} SFT records, ${m.counts.rl_records} RL records, ${m.counts.images} images)`,
     `- seed ${c.seed}, ${c.size}×${c.size} px ${c.format}, ${c.shard_size} records per shard, CoT share ${c.cot_ratio}`,
+    `- split: ${describeSplit(c)}`,
     `- question families: ${c.families.join(', ')}`,
     `- system prompt (SFT): ${c.system_prompt === null ? 'none' : JSON.stringify(c.system_prompt)}`,
     `- config hash: \`${m.config_hash}\` (same seed and flags ⇒ same bytes; see \`manifest.json\`)`,
   ];
   return lines.join('\n');
+}
+
+/** The split rule the card states (README "Evaluation sets"). */
+function describeSplit(c: Manifest['config']): string {
+  const split = c.split ?? 'train';
+  const streams =
+    split === 'train'
+      ? '`train`: samples drawn from the seed\'s own streams; a `val` or `test` set of the same seed (`--split`) draws from streams derived from the seed and its split name, so it shares no id, object draw, camera draw or image with this one'
+      : `\`${split}\`, a held-out set: its samples come from streams derived from seed ${c.seed} and the name "${split}" (records carry that stream seed), disjoint from the \`train\` set of the same seed and from every other split: no shared id, object draw, camera draw or image`;
+  const models =
+    c.holdout === undefined
+      ? ''
+      : split === 'train'
+        ? `; the library models listed in the holdout file (sha256 \`${c.holdout}\`) are never drawn`
+        : `; only the library models listed in the holdout file (sha256 \`${c.holdout}\`) are drawn, none of which a \`train\` set made with the same file shows`;
+  return streams + models;
 }
 
 function describeFiles(m: Manifest, configs: readonly CardConfig[]): string {
@@ -202,8 +219,8 @@ function describeLoading(m: Manifest, configs: readonly CardConfig[]): string {
   const out = [
     '```python',
     'from datasets import load_dataset',
-    ...(configs[0] ? [`${configs[0].name} = load_dataset("path/to/this/folder", split="train")  # the default config, "${configs[0].name}"`] : []),
-    ...(hasRl && configs[0]?.name !== 'rl' ? ['rl = load_dataset("path/to/this/folder", "rl", split="train")'] : []),
+    ...(configs[0] ? [`${configs[0].name} = load_dataset("path/to/this/folder", split="${m.config.split ?? 'train'}")  # the default config, "${configs[0].name}"`] : []),
+    ...(hasRl && configs[0]?.name !== 'rl' ? [`rl = load_dataset("path/to/this/folder", "rl", split="${m.config.split ?? 'train'}")`] : []),
     '```',
     '',
     ...(hasRl ? ['`datasets` reads the `rl` config from the JSONL copies (a folder has one file format for all its configs); image paths are relative to this folder.', ''] : []),

@@ -43,6 +43,8 @@ export interface PlanConfig {
    * the procedural generators are not used.
    */
   library?: readonly LibraryObjectSpec[];
+  /** The split (`--split`) when not train: recorded on every plan; `seed` is then already the split's stream seed. */
+  split?: 'val' | 'test';
   /** Background, environment map and ground plane settings (pipeline/plan/draw-look.ts). @default LOOK_DEFAULTS */
   look?: LookConfig;
   /** Objects per scene, [min, max], for the scene families' samples (pipeline/plan/plan-scene.ts). @default [3, 5] */
@@ -129,6 +131,7 @@ export function planSample(config: PlanConfig, index: number, attempt = 0): Samp
     id,
     index,
     seed: config.seed,
+    ...(config.split !== undefined ? { split: config.split } : {}),
     attempt,
     family,
     familyIndex,

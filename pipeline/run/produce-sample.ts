@@ -186,7 +186,7 @@ export function createSampleProducer(ctx: SampleContext): (index: number) => Pro
       truth,
       question,
       images,
-      withCot: sampleRng(config.seed, 'cot', index).chance(config.cotRatio),
+      withCot: sampleRng(planConfig.seed, 'cot', index).chance(config.cotRatio),
       systemPrompt: config.systemPrompt,
       datasetName: config.datasetName,
     };

@@ -45,6 +45,8 @@ import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
 import { toLibraryObject } from '../../assets/library/library-objects.js';
 import { SymmetryLabels } from '../../assets/library/library-symmetry.js';
+import { splitSeed } from '../plan/split-seed.js';
+import type { Holdout } from '../../assets/library/holdout.js';
 import { saveOrDrop } from '../../assets/library/index-library.js';
 import type { EnvMapRoutes } from '../../renderers/chromium/page-server.js';
 import type { Renderer } from '../../renderers/renderer.js';
@@ -95,6 +97,8 @@ export interface RunDeps {
   library?: AssetLibrary;
   /** The `--env` folder's environment maps (assets/env/list-env-maps.ts); required when `config.env` is set. */
   envMaps?: EnvMaps;
+  /** The read `--holdout` file (assets/library/holdout.ts); `library` is then already the split's part of the library. */
+  holdout?: Holdout;
 }
 
 /** Points where tests stop a run (to kill it there). */
@@ -131,8 +135,8 @@ export interface RunResult {
  * The `config` block of the manifest (what determines the output bytes) for a run configuration:
  * each setting's manifest projection (pipeline/settings.ts), in the manifest's key order.
  */
-export function getManifestConfig(config: RunConfig, library?: AssetLibrary, envMaps?: EnvMaps): ManifestConfig {
-  return copyManifestConfig(projectManifestConfig(config, { library, envMaps }) as unknown as ManifestConfig);
+export function getManifestConfig(config: RunConfig, library?: AssetLibrary, envMaps?: EnvMaps, holdout?: Holdout): ManifestConfig {
+  return copyManifestConfig(projectManifestConfig(config, { library, envMaps, holdout }) as unknown as ManifestConfig);
 }
 
 /**
@@ -150,7 +154,7 @@ export function getCycleWeights(config: Pick<RunConfig, 'families' | 'mix'>): Fa
 export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> {
   const outDir = config.out;
   const worker: WorkerSpec = { index: config.shardIndex, count: config.shardCount };
-  const manifestConfig = getManifestConfig(config, deps.library, deps.envMaps);
+  const manifestConfig = getManifestConfig(config, deps.library, deps.envMaps, deps.holdout);
   // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
   const configHash = getConfigHash(manifestConfig);
   const start = await openRunDir({ outDir, worker, configHash, resume: config.resume, overwrite: config.overwrite });
@@ -202,7 +206,9 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   const outDir = config.out;
   for (const name of config.families) getFamily(name); // unknown family: fail before any sample
   const planConfig: PlanConfig = {
-    seed: config.seed,
+    // A held-out split draws from its own streams (split-seed.ts); train's are the seed's own.
+    seed: splitSeed(config.seed, config.split),
+    ...(config.split !== 'train' ? { split: config.split } : {}),
     width: config.size,
     height: config.size,
     schedule: buildFamilySchedule(getCycleWeights(config)),

@@ -50,6 +50,10 @@ export const CONVENTIONS = {
 /** The run configuration that determines the output bytes, as written in the manifest. */
 export interface ManifestConfig {
   seed: number;
+  /** `--split` when not train (absent = train): a held-out set drawn from streams derived from `seed` and this name. */
+  split?: 'val' | 'test';
+  /** `--holdout`: sha256 over the listed content hashes and categories; absent without one. */
+  holdout?: string;
   count: number;
   /** Image width and height, pixels. */
   size: number;
@@ -231,6 +235,8 @@ function checkCounts(counts: ManifestCounts, shards: readonly ManifestShard[]): 
 export function copyManifestConfig(c: ManifestConfig): ManifestConfig {
   return {
     seed: c.seed,
+    ...(c.split !== undefined ? { split: c.split } : {}),
+    ...(c.holdout !== undefined ? { holdout: c.holdout } : {}),
     count: c.count,
     size: c.size,
     format: c.format,
