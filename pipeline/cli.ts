@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { reportError } from './cli/cli-io.js';
+import { addExportCommand } from './cli/export-command.js';
 import { addHandoffCommand } from './cli/handoff-command.js';
 import { addMergeCommand } from './cli/merge-command.js';
 import { addNightlyCommand } from './cli/nightly-command.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   addVerifyCommand(program);
   addMergeCommand(program);
   addScoreCommand(program);
+  addExportCommand(program);
   addPreviewCommand(program);
   addNightlyCommand(program);
   return program;

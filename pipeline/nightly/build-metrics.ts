@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
 import { checkPoseAgainstPixels, type PoseCheckMeta } from './pose-pixel-check.js';
+import { AnswerBalanceCollector, type FamilyBalance } from '../stats/answer-balance.js';
 
 /** The run's re-draw reason for a library asset skipped after failing (pipeline/run/run.ts ASSET_FAILED). */
 export const SKIP_REASON = 'asset-render-failed';
@@ -28,6 +29,8 @@ export interface BuildMetrics {
   skips: number;
   skipRate: number;
   letters: Record<string, FamilyLetters>;
+  /** Answer-content balance per family (pipeline/stats/answer-balance.ts); absent in ledgers written before it. */
+  balance?: FamilyBalance[];
   imageBytes: { mean: number; min: number; max: number };
   /** Images looked at for blankness (the sampled share, both views). */
   blankChecked: number;
@@ -98,7 +101,9 @@ export async function measureBuild(outDir: string, options: MetricOptions): Prom
   let bytesMin = Infinity;
   let bytesMax = 0;
   let images = 0;
+  const balance = new AnswerBalanceCollector();
   for (const meta of samples.values()) {
+    balance.add(meta as unknown as Record<string, unknown>);
     const f = (letters[meta.family] ??= { samples: 0, options: 0, letters: {}, maxDeviation: 0 });
     f.samples++;
     f.options = Math.max(f.options, meta.options.length);
@@ -147,6 +152,7 @@ export async function measureBuild(outDir: string, options: MetricOptions): Prom
     skips,
     skipRate: rate(skips, n),
     letters,
+    balance: balance.result(),
     imageBytes: { mean: rate(bytesTotal, images), min: images > 0 ? bytesMin : 0, max: bytesMax },
     blankChecked,
     blank,

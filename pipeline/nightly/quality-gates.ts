@@ -21,6 +21,11 @@ export interface GateThresholds {
   /** Largest |share of a letter − 1/options| in a family with at least `minFamilySamples` samples. */
   maxLetterDeviation: number;
   minFamilySamples: number;
+  /**
+   * Largest relative deviation of an answer content's share from uniform (pipeline/stats/answer-balance.ts)
+   * that a family may show when the deviation is statistically real; the card states every family's.
+   */
+  maxAnswerImbalance: number;
   maxRedrawRate: number;
   maxSkipRate: number;
   /** Share of samples the pixel checks (pose, blank) look at. */
@@ -37,6 +42,7 @@ export interface GateThresholds {
 export const GATE_DEFAULTS: GateThresholds = {
   maxLetterDeviation: 0.1,
   minFamilySamples: 100,
+  maxAnswerImbalance: 0.25,
   maxRedrawRate: 1,
   maxSkipRate: 0.01,
   checkShare: 0.05,
@@ -73,6 +79,17 @@ export function evaluateGates(m: BuildMetrics, previous: BuildMetrics | null, t:
     } else {
       results.push(atMost(`letters:${family}`, f.maxDeviation, t.maxLetterDeviation, `answer letters of ${family}: largest deviation from 1/${f.options}`));
     }
+  }
+  for (const b of m.balance ?? []) {
+    if (b.verdict === 'open') continue;
+    const real = b.verdict === 'imbalanced';
+    results.push({
+      gate: `answer-balance:${b.family}`,
+      passed: !real || b.maxRelativeDeviation <= t.maxAnswerImbalance,
+      value: b.maxRelativeDeviation,
+      threshold: t.maxAnswerImbalance,
+      detail: `answer contents of ${b.family}: largest relative deviation from uniform ${round(b.maxRelativeDeviation)} over ${b.samples} samples (${b.verdict}, chi-square p ${b.pValue < 1e-4 ? '< 0.0001' : round(b.pValue)}; fails only when real and above ${t.maxAnswerImbalance})`,
+    });
   }
   results.push(atMost('redraw-rate', m.redrawRate, t.maxRedrawRate, 're-draws per sample'));
   results.push(atMost('skip-rate', m.skipRate, t.maxSkipRate, 'skipped assets per sample'));

@@ -119,6 +119,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number): BuiltQuest
 /** Makes the `camera-move` family. */
 export function createCameraMoveFamily(): QuestionFamily {
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl',
     optionCount: ANSWERS.length,

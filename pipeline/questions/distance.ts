@@ -263,6 +263,7 @@ const MOTION: FamilyMotion = {
 export function createDistanceFamily(options: Partial<DistanceOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 3,

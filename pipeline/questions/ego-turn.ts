@@ -313,6 +313,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: EgoTurnO
 export function createEgoTurnFamily(options: Partial<EgoTurnOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 4,

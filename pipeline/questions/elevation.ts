@@ -237,6 +237,7 @@ const MOTION: FamilyMotion = {
 export function createElevationFamily(options: Partial<ElevationOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 3,

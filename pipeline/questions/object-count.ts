@@ -168,6 +168,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, form: Form,
 /** Makes the `object-count` family. */
 export function createObjectCountFamily(): QuestionFamily {
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'rl',
     optionCount: COUNTS.length,

@@ -208,6 +208,7 @@ function capitalise(text: string): string {
 export function createObjectDepthFamily(options: Partial<ObjectDepthOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'rl',
     optionCount: 2,

@@ -190,6 +190,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: ObjectDi
 export function createObjectDistanceFamily(options: Partial<ObjectDistanceOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'rl',
     optionCount: 2,

@@ -175,6 +175,7 @@ export function createObjectLeftRightFamily(options: Partial<ObjectLeftRightOpti
   if (!(o.minGapDeg >= 0)) throw new RangeError(`${FAMILY}: minGapDeg must be ≥ 0, got ${o.minGapDeg}`);
   if (!(o.maxBearingDeg > 0 && o.maxBearingDeg <= 90)) throw new RangeError(`${FAMILY}: maxBearingDeg must be in (0, 90], got ${o.maxBearingDeg}`);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl',
     optionCount: 2,

@@ -222,6 +222,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number): BuiltQuest
 /** Makes the `object-move` family. */
 export function createObjectMoveFamily(): QuestionFamily {
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl',
     optionCount: ANSWERS.length,

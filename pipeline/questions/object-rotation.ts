@@ -303,6 +303,7 @@ function objectTurnMotion(edges: readonly number[]): FamilyMotion {
 export function createObjectRotationFamily(options: Partial<ObjectRotationOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 4,

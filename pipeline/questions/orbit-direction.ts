@@ -187,6 +187,7 @@ const MOTION: FamilyMotion = {
 export function createOrbitDirectionFamily(options: Partial<OrbitDirectionOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 2,

@@ -266,6 +266,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: OrbitOpt
 export function createOrbitFamily(options: Partial<OrbitOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'sft' as const,
     optionCount: 4,

@@ -122,6 +122,7 @@ export function createPerspectiveTakingFamily(options: Partial<PerspectiveTaking
   const o = { ...PERSPECTIVE_TAKING_DEFAULTS, ...options };
   if (!(o.minAngleDeg >= 0 && o.minAngleDeg < 90)) throw new RangeError(`${FAMILY}: minAngleDeg must be in [0, 90), got ${o.minAngleDeg}`);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl',
     optionCount: 2,

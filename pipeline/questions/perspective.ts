@@ -273,6 +273,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Perspect
 export function createPerspectiveFamily(options: Partial<PerspectiveOptions> = {}): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'swap',
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,

@@ -128,6 +128,14 @@ export interface QuestionFamily {
    * the same answer classes and option count as the two-image form. Absent: two images only.
    */
   readonly oneImage?: Pick<QuestionFamily, 'applies' | 'build'>;
+  /**
+   * How a horizontal mirror of the images (a reflection of the world, 3DSRBench's flip evaluation;
+   * `export --flip`, pipeline/export/mirror-answer.ts) changes the answer: 'same', it holds as it
+   * is (depths, distances, counts, heights); 'swap', the correct option becomes the one whose text
+   * has left and right, clockwise and counter-clockwise swapped. Absent: no exact mirrored answer
+   * is known (the question's own text names a side, say), so the family is left out of `--flip`.
+   */
+  readonly mirror?: 'same' | 'swap';
 }
 
 /** What a family module declares; the optional facts default as {@link defineFamily} says. */

@@ -246,6 +246,7 @@ function buildWith(truth: GroundTruth, rng: Rng, answerSlot: number, o: Relative
 export function createRelativeDepthFamily(options: Partial<RelativeDepthOptions> = {}, balance: PairBalance = RELATIVE_DEPTH_BALANCE): QuestionFamily {
   const o = resolveOptions(options);
   return defineFamily({
+    mirror: 'same',
     name: FAMILY,
     stage: 'rl' as const,
     optionCount: 2,

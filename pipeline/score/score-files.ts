@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { parsePredictions, readScoredRecord, scorePredictions, type ScoredRecord, type ScoreReport } from './score-predictions.js';
+import { readEvalPredictions, scoreEvalPredictions, type EvalReport } from './score-eval-predictions.js';
 
 const NAME = 'score';
 
@@ -80,6 +81,51 @@ export async function scoreFiles(options: ScoreFilesOptions): Promise<{ report: 
   const { predictions, bad } = parsePredictions(text);
   const report = scorePredictions(records, predictions, bad);
   const reportPath = options.report ?? getDefaultReportPath(options.predictions);
+  await mkdir(dirname(reportPath), { recursive: true });
+  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, reportPath };
+}
+
+/**
+ * Whether `file` is an evaluator's prediction file (VLMEvalKit `.xlsx`/`.tsv`/`.csv`, lmms-eval
+ * logged samples: JSONL lines with a `doc`) rather than a JSONL of `{"id", "completion"}` lines.
+ */
+export async function isEvaluatorFile(file: string): Promise<boolean> {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.xlsx' || ext === '.tsv' || ext === '.csv') return true;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScoreInputError(`${NAME}: cannot read --predictions "${file}": ${(err as Error).message}`, { cause: err });
+  }
+  const first = text.split('\n').find((l) => l.trim() !== '');
+  try {
+    return first !== undefined && typeof (JSON.parse(first) as { doc?: unknown }).doc === 'object';
+  } catch {
+    return false;
+  }
+}
+
+/** Scores evaluator prediction files together (pipeline/score/score-eval-predictions.ts) and writes the JSON report. */
+export async function scoreEvaluatorFiles(options: { dataset: string; predictions: string[]; report?: string }): Promise<{ report: EvalReport; reportPath: string }> {
+  const { readEvalRecords } = await import('../export/eval-records.js');
+  let records;
+  try {
+    records = await readEvalRecords(options.dataset);
+  } catch (err) {
+    throw new ScoreInputError(`${NAME}: ${(err as Error).message}`, { cause: err });
+  }
+  const rows = [];
+  for (const file of options.predictions) {
+    try {
+      rows.push(...(await readEvalPredictions(file)));
+    } catch (err) {
+      throw new ScoreInputError(`${NAME}: --predictions ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const report = scoreEvalPredictions(records, rows, options.predictions);
+  const reportPath = options.report ?? getDefaultReportPath(options.predictions[0]);
   await mkdir(dirname(reportPath), { recursive: true });
   await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { report, reportPath };

@@ -1,7 +1,7 @@
 /**
  * `prepareCardSections(outDir, manifest)`: writes the plots (`<out>/plots/*.svg`) and returns the
  * dataset card sections this folder contributes — "Assets and rendering", "Asset licences" (with a library), "Statistics",
- * "Scenes" (when there are any), "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
+ * "Answer balance", "Scenes" (when there are any), "Text-only shortcut check" and "Example records" — for {@link buildDatasetCard}'s `sections`. Call it after the manifest is
  * built (its `stats.distributions` from {@link readDatasetStats}) and the shards are sealed.
  *
  * @example
@@ -15,6 +15,7 @@ import { buildBlindPriorSection, readBlindPrior, type BlindPriorRow } from './bl
 import { buildExamplesSection, readExampleRecords } from './example-records.js';
 import { buildSceneSection, listScenePlots, SceneSummaryCollector } from './scene-summary.js';
 import { buildLicenceSection, LicenceSummaryCollector } from './licence-summary.js';
+import { AnswerBalanceCollector, describeAnswerBalance } from './answer-balance.js';
 import { getRecordMeta, listJsonlShards, readShardRecords } from './read-shard-records.js';
 import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
@@ -25,13 +26,15 @@ import { buildSourcesSection, buildStatsSection } from './stats-section.js';
  */
 export async function prepareCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<CardSection[]> {
   const plots = listStatsPlots(manifest);
-  // One pass over the records for the sections that read them: scenes, and licences when a library was used.
+  // One pass over the records for the sections that read them: scenes, answer contents, and licences when a library was used.
   const sceneCollector = new SceneSummaryCollector();
   const licenceCollector = new LicenceSummaryCollector();
+  const balanceCollector = new AnswerBalanceCollector();
   for await (const r of readShardRecords(outDir, listJsonlShards(manifest.shards))) {
     const meta = getRecordMeta(r);
     sceneCollector.add(meta);
     licenceCollector.add(meta);
+    balanceCollector.add(meta);
   }
   const sceneSummary = sceneCollector.result(); // null without scenes
   await writeStatsPlots(outDir, [...plots, ...listScenePlots(sceneSummary)]);
@@ -43,6 +46,7 @@ export async function prepareCardSections(outDir: string, manifest: Manifest, bl
     buildSourcesSection(manifest),
     ...(licences === null ? [] : [licences]),
     buildStatsSection(manifest, plots),
+    { title: 'Answer balance', body: describeAnswerBalance(balanceCollector.result()) },
     ...(scenes === null ? [] : [scenes]),
     buildBlindPriorSection(blind),
     buildExamplesSection(examples),

@@ -4,7 +4,7 @@
  * Renders a real dataset with the CLI (every default family, several shards, a system prompt
  * from a file, mask and depth passes; and a second one of scenes in both stages where some records
  * hold one image and the others two, `--single-view-share`), then runs `test/compat/check_dataset.py` in a Python virtual environment that
- * this test creates itself (`.venv-compat/`, git-ignored, reused while it imports) with Hugging
+ * this test creates itself (`.venv-compat/`, git-ignored, reused while it imports; test/compat/python-venv.ts) with Hugging
  * Face `datasets`, `pyarrow` and `Pillow` installed by pip. The check loads `sft/` with the `json`
  * builder as LLaMA-Factory does and `rl/*.parquet` with the `parquet` builder as verl does, opens
  * every image, compares every parquet row with its JSONL twin, loads the folder through the
@@ -15,80 +15,15 @@
  * from `pip config list` (the first `extra-index-url` becomes `--index-url`, so an unreachable
  * default index is never tried); without one it uses pip's own default.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reward } from '../../pipeline/reward/reward.js';
 import { ROOT, runCli, type CliResult } from '../e2e/run-cli.js';
+import { ensureVenv, exec, tail, type Proc } from './python-venv.js';
 
-const VENV = join(ROOT, '.venv-compat');
-const VENV_PYTHON = join(VENV, 'bin', 'python');
-const PACKAGES = ['datasets', 'pyarrow', 'Pillow'];
-const IMPORT_CHECK = 'import datasets, pyarrow, PIL, yaml';
 const SYSTEM_PROMPT = 'You are a careful spatial reasoner. Compare the two views step by step before you answer.';
-
-interface Proc {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function exec(cmd: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Proc> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: `${stderr}${err.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function tail(text: string, n = 2000): string {
-  return text.length > n ? `…${text.slice(-n)}` : text;
-}
-
-/** `--index-url <first extra-index-url>` from `pip config list`, or nothing when none is configured. */
-async function pipIndexArgs(python: string): Promise<string[]> {
-  const listed = await exec(python, ['-m', 'pip', 'config', 'list']);
-  const match = /^[^\n]*extra-index-url='([^']*)'/m.exec(listed.stdout);
-  const first = match?.[1].trim().split(/\s+/)[0];
-  return first ? ['--index-url', first] : [];
-}
-
-/** The venv's python, created and filled on first use; reused while it imports the packages. */
-async function ensureVenv(): Promise<string> {
-  if (existsSync(VENV_PYTHON) && (await exec(VENV_PYTHON, ['-c', IMPORT_CHECK])).code === 0) return VENV_PYTHON;
-  const python = process.env.PYTHON ?? 'python3';
-  const version = await exec(python, ['--version']);
-  if (version.code !== 0) {
-    throw new Error(`trainer compatibility: "${python}" is not runnable (${tail(version.stderr, 300)}); this test needs Python 3 with venv and pip`);
-  }
-  await rm(VENV, { recursive: true, force: true });
-  const made = await exec(python, ['-m', 'venv', VENV]);
-  if (made.code !== 0) throw new Error(`trainer compatibility: "${python} -m venv ${VENV}" failed: ${tail(made.stderr)}`);
-  const pip = await exec(VENV_PYTHON, ['-m', 'pip', '--version']);
-  if (pip.code !== 0) throw new Error(`trainer compatibility: the venv has no pip (${tail(pip.stderr, 300)}); install Python's venv/ensurepip support`);
-  const indexArgs = await pipIndexArgs(VENV_PYTHON);
-  const install = await exec(VENV_PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', ...indexArgs, ...PACKAGES], { timeoutMs: 600_000 });
-  if (install.code !== 0) {
-    throw new Error(`trainer compatibility: pip install ${PACKAGES.join(' ')} ${indexArgs.join(' ')} failed (exit ${install.code}): ${tail(install.stderr)}`);
-  }
-  const check = await exec(VENV_PYTHON, ['-c', IMPORT_CHECK]);
-  if (check.code !== 0) throw new Error(`trainer compatibility: the packages do not import after installing: ${tail(check.stderr)}`);
-  return VENV_PYTHON;
-}
 
 interface CheckReport {
   ok: boolean;

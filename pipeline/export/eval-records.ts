@@ -1,0 +1,91 @@
+/**
+ * What the evaluation exports read of a built dataset (`<out>/sft/*.jsonl`, `<out>/rl/*.jsonl`):
+ * one entry per sample (a sample written to both stages once), in index order, with the fields
+ * an evaluator's multiple-choice row needs. Shared by `export` (pipeline/export/) and by `score`
+ * when it reads an evaluator's prediction file.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One sample as the evaluators see it. */
+export interface EvalRecord {
+  id: string;
+  index: number;
+  split: string;
+  family: string;
+  /** The bare question (no options, no answer instruction). */
+  question: string;
+  options: string[];
+  /** Letter of the correct option. */
+  answer: string;
+  /** The answer's bin (`difficulty.bin`): its content, e.g. "left" or "60–90°". */
+  bin: string;
+  /** Image paths relative to the output folder, view A first (one path for a single-image record). */
+  images: string[];
+}
+
+/** Letter of option `i` (0 → "A"). */
+export const letterOf = (i: number): string => String.fromCharCode(65 + i);
+
+/**
+ * Reads every sample of `out`, sorted by index.
+ * @throws Error naming the file and line of a record that lacks a needed field, or the folder when it holds no shard.
+ */
+export async function readEvalRecords(out: string): Promise<EvalRecord[]> {
+  const byId = new Map<string, EvalRecord>();
+  let files = 0;
+  for (const kind of ['sft', 'rl']) {
+    let names: string[];
+    try {
+      names = (await readdir(join(out, kind))).filter((n) => n.endsWith('.jsonl')).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    for (const name of names) {
+      files++;
+      const path = join(out, kind, name);
+      (await readFile(path, 'utf8')).split('\n').forEach((line, i) => {
+        if (line.trim() === '') return;
+        const rec = JSON.parse(line) as { meta?: Record<string, unknown>; extra_info?: Record<string, unknown> };
+        const m = (rec.meta ?? rec.extra_info) as Record<string, unknown> | undefined;
+        const difficulty = m?.difficulty as { bin?: unknown } | undefined;
+        const images = m?.images as { path?: unknown }[] | undefined;
+        if (
+          m === undefined ||
+          typeof m.id !== 'string' ||
+          typeof m.index !== 'number' ||
+          typeof m.question !== 'string' ||
+          !Array.isArray(m.options) ||
+          typeof m.answer !== 'string' ||
+          typeof m.family !== 'string' ||
+          typeof difficulty?.bin !== 'string' ||
+          !Array.isArray(images)
+        ) {
+          throw new Error(`${path}:${i + 1}: not a viewforge record (id, index, question, options, answer, family, difficulty.bin, images)`);
+        }
+        if (byId.has(m.id)) return;
+        byId.set(m.id, {
+          id: m.id,
+          index: m.index,
+          split: typeof m.split === 'string' ? m.split : 'train',
+          family: m.family,
+          question: m.question,
+          options: (m.options as unknown[]).map(String),
+          answer: m.answer,
+          bin: difficulty.bin,
+          images: images.map((img) => String(img.path)),
+        });
+      });
+    }
+  }
+  if (files === 0) throw new Error(`no shards in "${out}" (expected sft/*.jsonl or rl/*.jsonl); is it the output folder of a run?`);
+  return [...byId.values()].sort((a, b) => a.index - b.index);
+}
+
+/** `options` turned by `k` places (option j of the result is option (j + k) mod n), and where the answer went. */
+export function rotateOptions(options: readonly string[], answer: string, k: number): { options: string[]; answer: string } {
+  const n = options.length;
+  const from = answer.charCodeAt(0) - 65;
+  return { options: options.map((_, j) => options[(j + k) % n]), answer: letterOf((((from - k) % n) + n) % n) };
+}
