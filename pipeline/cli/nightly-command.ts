@@ -13,14 +13,20 @@ import { pickSettings, renderSettings } from './render-command.js';
 const BUILD_KEYS = new Set(['out', 'seed', 'resume']);
 
 /** Renders as `render --config <file>` would with the build's folder and seed; resolves with the exit code. */
-async function renderBuild(settings: Readonly<Record<string, unknown>>, configPath: string): Promise<number> {
+async function renderBuild(settings: Readonly<Record<string, unknown>>, configPath: string): Promise<RenderOutcome> {
   try {
-    await renderSettings({ values: pickSettings(settings), sourceOf: (key) => (BUILD_KEYS.has(key) ? 'default' : 'file'), configPath });
-    return 0;
+    await renderSettings({ values: pickSettings(settings), sourceOf: (key) => (BUILD_KEYS.has(key) ? 'default' : 'file'), configPath, resumeHint: 'rerun nightly with the same config' });
+    return { exitCode: 0 };
   } catch (err) {
-    return reportError(err);
+    const { OtherRunError } = await import('../scale/open-run-dir.js');
+    // A build folder of another configuration is not an error to print: nightly closes that build and starts a new one.
+    if (err instanceof CliError && err.cause instanceof OtherRunError) return { exitCode: err.exitCode, otherConfiguration: err.cause.message };
+    return { exitCode: reportError(err) };
   }
 }
+
+/** What a build's render came to (pipeline/nightly/run-nightly.ts). */
+type RenderOutcome = import('../nightly/run-nightly.js').RenderOutcome;
 
 const fail = (message: string, exitCode: number) => new CliError(message, exitCode);
 
@@ -55,7 +61,7 @@ export function addNightlyCommand(program: Command): void {
         if (err instanceof ConfigError) throw fail(err.message, NIGHTLY_EXIT.usage);
         throw err;
       }
-      const { BuildLockedError } = await import('../nightly/build-lock.js');
+      const { BuildLockedError } = await import('../scale/folder-lock.js');
       let report;
       try {
         const { runNightly } = await import('../nightly/run-nightly.js'); // lazy: it loads the whole pipeline

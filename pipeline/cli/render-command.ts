@@ -26,6 +26,8 @@ export interface RenderRequest {
   sourceOf: (key: string) => SettingSource;
   /** The config file the `'file'` values came from. */
   configPath?: string;
+  /** How to finish an interrupted or failed run, for the messages. @default 'rerun the same command with --resume' */
+  resumeHint?: string;
 }
 
 /** Example command lines shown at the end of `render --help`. */
@@ -85,6 +87,9 @@ export function pickSettings(values: Readonly<Record<string, unknown>>): Record<
 }
 
 /** Test hooks from `VIEWFORGE_TEST_PAUSE_*` and `VIEWFORGE_TEST_CORRUPT_POSES` (undefined when none is set; docs/scale-out.md, docs/nightly.md). */
+/** A repeat of the stop signal this soon after the first is the same request (one group signal delivered twice), not "exit at once". */
+export const SIGNAL_REPEAT_WINDOW_MS = 2000;
+
 async function readTestHooks(signal: AbortSignal): Promise<RunHooks | undefined> {
   const { createPauseHook } = await import('../scale/pause-hook.js');
   const { createPoseCorruptionHook } = await import('../nightly/corrupt-poses.js');
@@ -133,6 +138,7 @@ export async function printHandoffReport(report: HandoffReport, outDir: string):
  * @throws CliError with the exit code the run ends with.
  */
 export async function renderSettings(request: RenderRequest): Promise<void> {
+  const resumeHint = request.resumeHint ?? 'rerun the same command with --resume';
   const { renderDataset, resolveRunConfig } = await import('../render-dataset.js');
   const { readSystemPrompt } = await import('../run/read-system-prompt.js');
   const { readWorkerFlags } = await import('../scale/read-worker-flags.js');
@@ -151,15 +157,20 @@ export async function renderSettings(request: RenderRequest): Promise<void> {
   const started = performance.now();
   const { progressReporter } = await import('./progress-reporter.js');
   const progress = progressReporter((await import('cli-progress')).default, config.count, Boolean(process.stderr.isTTY));
-  // --- SIGINT/SIGTERM: stop taking samples, seal nothing partial, say how to resume; a second signal exits at once
+  // --- SIGINT/SIGTERM: stop taking samples, seal nothing partial, say how to resume. A second signal exits at once, unless
+  //     it comes within SIGNAL_REPEAT_WINDOW_MS of the first: a signal sent to a process group reaches the render both
+  //     directly and through a wrapper that forwards it (npm, a shell), and that is still one request to stop.
   const stop = new AbortController();
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();
     if (stop.signal.aborted) {
-      consoleLogger.error(`received ${sig} again; exiting now (sealed shards are intact; rerun the same command with --resume to finish)`);
+      if (performance.now() - firstSignalAt < SIGNAL_REPEAT_WINDOW_MS) return;
+      consoleLogger.error(`received ${sig} again; exiting now (sealed shards are intact; ${resumeHint} to finish)`);
       process.exit(EXIT_SIGNAL[sig] ?? EXIT_FAILED);
     }
-    consoleLogger.warn(`received ${sig}: stopping (no new samples, nothing partial is sealed); send it again to exit at once`);
+    firstSignalAt = performance.now();
+    consoleLogger.warn(`received ${sig}: stopping (no new samples, nothing partial is sealed); send it again (after ${SIGNAL_REPEAT_WINDOW_MS / 1000} s) to exit at once`);
     stop.abort(sig);
   };
   process.on('SIGINT', onSignal);
@@ -204,16 +215,16 @@ export async function renderSettings(request: RenderRequest): Promise<void> {
     reportRepairs();
     if (err instanceof CliError) throw err;
     if (err instanceof RunInterruptedError) {
-      console.error(`interrupted: ${describeProgress(err.progress, worker)}; rerun the same command with --resume to finish`);
+      console.error(`interrupted: ${describeProgress(err.progress, worker)}; ${resumeHint} to finish`);
       throw new CliError('', EXIT_SIGNAL[err.reason as NodeJS.Signals] ?? EXIT_FAILED);
     }
     if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE); // --assets, --env
     if (err instanceof RunFailedError) {
       console.error(`error: ${err.message}`);
-      console.error(`run: ${describeProgress(err.progress, worker)} and intact; fix the cause, then rerun the same command with --resume to finish`);
+      console.error(`run: ${describeProgress(err.progress, worker)} and intact; fix the cause, then ${resumeHint} to finish`);
       throw new CliError('', EXIT_FAILED);
     }
-    throw new CliError((err as Error).message, err instanceof EnvironmentError ? EXIT_ENVIRONMENT : EXIT_FAILED);
+    throw new CliError((err as Error).message, err instanceof EnvironmentError ? EXIT_ENVIRONMENT : EXIT_FAILED, { cause: err });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -14,8 +14,12 @@ export const LATEST_LINK = 'latest';
 export interface BuildEntry {
   id: string;
   seed: number;
-  /** 'passed': verified and every gate passed (`latest` moved to it); 'failed': see `reasons`. */
-  verdict: 'passed' | 'failed';
+  /**
+   * 'passed': verified and every gate passed (`latest` moved to it); 'failed': see `reasons`;
+   * 'abandoned': left unfinished, then closed because the config changed (its folder holds a run
+   * of another configuration; see `reasons`).
+   */
+  verdict: 'passed' | 'failed' | 'abandoned';
   reasons: string[];
   startedAt: string;
   finishedAt: string;

@@ -22,9 +22,9 @@ import type { ConfigFile } from '../config-file.js';
 import { MANIFEST_FILE, type Manifest } from '../shards/manifest.js';
 import { verifyDataset } from '../verify/verify-dataset.js';
 import { nextBuildId } from './build-id.js';
-import { acquireBuildLock } from './build-lock.js';
+import { acquireBuildLock } from '../scale/folder-lock.js';
 import { measureBuild, type BuildMetrics } from './build-metrics.js';
-import { getLastGood, moveLatest, readLatest, readLedger, writeLedger, type BuildEntry } from './builds-ledger.js';
+import { getLastGood, LEDGER_FILE, moveLatest, readLatest, readLedger, writeLedger, type BuildEntry } from './builds-ledger.js';
 import { nightSeed } from './night-seed.js';
 import type { NightlySettings } from './nightly-settings.js';
 import { pruneBuilds } from './prune-builds.js';
@@ -37,19 +37,26 @@ export interface NightlyDeps {
   /**
    * Renders with these settings (config-file keys and values, camelCase; `out`, `seed` and
    * `resume` set by the build) and resolves with the exit code a `render` command would end with
-   * (0 done). The CLI passes its render command's body; a script can pass
+   * (0 done), or with a {@link RenderOutcome} that also says the build folder holds a run of
+   * another configuration. The CLI passes its render command's body; a script can pass
    * `(settings) => renderDataset(settings).then(() => 0, () => 1)`.
    */
-  render(settings: Readonly<Record<string, unknown>>, configPath: string): Promise<number>;
+  render(settings: Readonly<Record<string, unknown>>, configPath: string): Promise<number | RenderOutcome>;
   now(): Date;
   log(line: string): void;
   warn(line: string): void;
 }
 
+/** What a build's render came to: its exit code, and whether the folder held a run of another configuration (the message). */
+export interface RenderOutcome {
+  exitCode: number;
+  otherConfiguration?: string;
+}
+
 export interface BuildReport {
   id: string;
   seed: number;
-  /** 'worker-done': a worker of a split build sealed its shards; the last one to finish publishes. */
+  /** 'worker-done': a worker of a split build sealed its shards; the last one to finish publishes. (An abandoned build is only in the ledger.) */
   verdict: 'passed' | 'failed' | 'render-failed' | 'worker-done';
   reasons: string[];
   counts: BuildEntry['counts'];
@@ -106,26 +113,52 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     if (marker !== null && known.has(marker.id)) marker = null; // finished; only the marker's removal was lost
     let resumed = false;
     let build: InProgress;
+    const startBuild = async (): Promise<InProgress> => {
+      const entries = await readdir(root);
+      const id = settings.buildId ?? nextBuildId(deps.now(), [...known, ...entries]);
+      if (known.has(id) || (!split && entries.includes(id))) throw new ConfigError('buildId', `nightly: build ${id} already exists in ${root}; pick another --build-id`);
+      const used = new Set(ledger.builds.map((b) => b.seed));
+      const fresh = { id, seed: nightSeed(settings.baseSeed, id, used), startedAt: deps.now().toISOString() };
+      await writeJsonAtomic(markerPath, fresh);
+      deps.log(`nightly: build ${fresh.id}, seed ${fresh.seed} (night seed of base seed ${settings.baseSeed})`);
+      return fresh;
+    };
     if (marker !== null && (settings.buildId === null || settings.buildId === marker.id)) {
       build = marker;
       resumed = true;
       deps.log(split ? `nightly: worker ${settings.worker.index}/${settings.worker.count} joins build ${build.id} (seed ${build.seed})` : `nightly: resuming build ${build.id} (seed ${build.seed}), left unfinished by an earlier run`);
     } else {
       if (marker !== null) deps.warn(`nightly: build ${marker.id} was left unfinished; starting ${settings.buildId} instead (its folder stays until you remove it)`);
-      const entries = await readdir(root);
-      const id = settings.buildId ?? nextBuildId(deps.now(), [...known, ...entries]);
-      if (known.has(id) || (!split && entries.includes(id))) throw new ConfigError('buildId', `nightly: build ${id} already exists in ${root}; pick another --build-id`);
-      const used = new Set(ledger.builds.map((b) => b.seed));
-      build = { id, seed: nightSeed(settings.baseSeed, id, used), startedAt: deps.now().toISOString() };
-      await writeJsonAtomic(markerPath, build);
-      deps.log(`nightly: build ${build.id}, seed ${build.seed} (night seed of base seed ${settings.baseSeed})`);
+      build = await startBuild();
     }
     await lock.setBuild(build.id);
-    const dir = join(root, build.id);
 
     // --- Render (resumable)
     const { nightly: _section, ...fileSettings } = file.values;
-    const renderExitCode = await deps.render({ ...fileSettings, out: dir, seed: build.seed, resume: 'auto' }, file.path);
+    const renderBuild = async (b: InProgress): Promise<RenderOutcome> => {
+      const outcome = await deps.render({ ...fileSettings, out: join(root, b.id), seed: b.seed, resume: 'auto' }, file.path);
+      return typeof outcome === 'number' ? { exitCode: outcome } : outcome;
+    };
+    let outcome = await renderBuild(build);
+    // An unfinished build whose folder holds a run of another configuration (the config changed since it started)
+    // can never be resumed: close it as abandoned, with the reason, and start a new build.
+    if (outcome.otherConfiguration !== undefined && resumed && !split) {
+      const reason = `left unfinished, then the config changed: ${outcome.otherConfiguration}`;
+      const now = deps.now();
+      ledger.builds.push({
+        id: build.id, seed: build.seed, verdict: 'abandoned', reasons: [reason], startedAt: build.startedAt, finishedAt: now.toISOString(),
+        durationS: Math.round((now.getTime() - Date.parse(build.startedAt)) / 1000), counts: null, configHash: null, configFileHash: file.sha256, renderer: null, gates: [], metrics: null,
+      });
+      await writeLedger(root, ledger);
+      known.add(build.id);
+      deps.warn(`nightly: build ${build.id} abandoned (recorded in ${LEDGER_FILE}): its folder holds a run of another configuration; starting a new build`);
+      build = await startBuild();
+      resumed = false;
+      await lock.setBuild(build.id);
+      outcome = await renderBuild(build);
+    }
+    const renderExitCode = outcome.exitCode;
+    const dir = join(root, build.id);
     const renderS = seconds(started);
     const previous = getLastGood(ledger);
     const worker = split ? `${settings.worker.index}/${settings.worker.count}` : null;
@@ -177,7 +210,7 @@ export async function runNightly(file: ConfigFile, settings: NightlySettings, de
     };
     const report: BuildReport = {
       ...base,
-      verdict: entry.verdict,
+      verdict: passed ? 'passed' : 'failed',
       reasons: entry.reasons,
       counts,
       metrics,

@@ -35,7 +35,7 @@ import { createRunStats, type RunStats } from '../run-stats.js';
 import type { WorkerSpec } from '../scale/assign-shards.js';
 import { describeRunFailure, isOutputFailure } from '../scale/describe-run-failure.js';
 import { findFinishedRun } from '../scale/find-finished-run.js';
-import { openRunDir } from '../scale/open-run-dir.js';
+import { openRunDir, type RunStart } from '../scale/open-run-dir.js';
 import type { ShardSidecar } from '../scale/shard-sidecar.js';
 import { WorkerRun } from '../scale/worker-run.js';
 import { projectManifestConfig } from '../settings.js';
@@ -157,7 +157,17 @@ export async function run(config: RunConfig, deps: RunDeps): Promise<RunResult> 
   const manifestConfig = getManifestConfig(config, deps.library, deps.envMaps, deps.holdout);
   // --- Output folder (fresh, resumed, or shared with sibling workers), then the renderer (both fail early, before any sample)
   const configHash = getConfigHash(manifestConfig);
-  const start = await openRunDir({ outDir, worker, configHash, resume: config.resume, overwrite: config.overwrite });
+  const start = await openRunDir({ outDir, worker, configHash, resume: config.resume, overwrite: config.overwrite }, (line) => deps.logger.warn(line));
+  try {
+    return await runLocked(config, deps, worker, manifestConfig, configHash, start);
+  } finally {
+    // The folder's lock goes with the run, however it ends (a worker of a split run leaves it to the others while they write).
+    await start.lock.release();
+  }
+}
+
+async function runLocked(config: RunConfig, deps: RunDeps, worker: WorkerSpec, manifestConfig: ManifestConfig, configHash: string, start: RunStart): Promise<RunResult> {
+  const outDir = config.out;
   // --- `--resume` on a finished run: every shard sealed and verified, so nothing to build and no browser to start
   if (start.mode === 'resume') {
     const finished = await findFinishedRun({ outDir, worker, configHash, count: config.count, shardSize: config.shardSize });

@@ -18,8 +18,15 @@
  * "Resume" keeps the sealed shards that check out and rebuilds the rest (`plan-shard-work.ts`);
  * "fresh" rebuilds every shard of this worker. `--overwrite` never deletes a folder that sibling
  * workers of the same split are writing into.
+ *
+ * Before any of that, the run takes the folder's lock (`.viewforge.lock`, folder-lock.ts): a
+ * second render into a folder a live run is writing is refused (exit 3) with the holder's pid,
+ * host, start and last heartbeat, and so is its `--overwrite`; workers of one split run (same
+ * config hash and worker count) share the lock; a lock whose process is gone (same host) or whose
+ * heartbeat stopped ({@link RUN_LOCK_STALE_MS}) is taken over with a warning.
  */
 import { mkdir } from 'node:fs/promises';
+import { acquireBuildLock, BuildLockedError, type HeldLock } from './folder-lock.js';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { checkWritable, listDatasetEntries, removeDatasetEntries } from './prepare-out-dir.js';
@@ -55,7 +62,15 @@ export interface RunStart {
   states: FoundWorkerState[];
 }
 
+/** The lock file of a render's `--out` folder. */
+export const RUN_LOCK_FILE = '.viewforge.lock';
+/** A run's lock with no heartbeat for this long is stale (its writer on another host is gone); heartbeats every 20 s. */
+export const RUN_LOCK_STALE_MS = 3 * 60_000;
+
 const short = (hash: string) => `${hash.slice(0, 12)}…`;
+
+/** The folder holds a run of another configuration (its config hash differs): resume and plain starts refuse it. */
+export class OtherRunError extends EnvironmentError {}
 
 /**
  * Decides how to start (pure; see the table in the file header).
@@ -70,7 +85,7 @@ export function decideRunStart(request: RunStartRequest, contents: RunDirContent
   const skeleton = contents.states.length === 0 && contents.entries.every((e) => e === '.viewforge');
   if (resume !== false && !overwrite) {
     if (other.length > 0) {
-      throw new EnvironmentError(
+      throw new OtherRunError(
         `resume: "${outDir}" holds a run with another configuration (${other[0].path}: config hash ${short(other[0].state.config_hash)}, this run ${short(configHash)}); ` +
           'rerun with exactly the flags of that run (seed, count, size, format, shard size, families…), or pass --overwrite to replace it.',
       );
@@ -102,12 +117,47 @@ export function decideRunStart(request: RunStartRequest, contents: RunDirContent
 }
 
 /**
- * Checks that `outDir` is writable, reads what it holds, decides how to start
- * ({@link decideRunStart}) and, for `--overwrite`, removes the old dataset.
- * @throws EnvironmentError (unwritable folder, or a start the table refuses).
+ * Takes the lock of `outDir` (see the file header); the caller releases it when the run ends.
+ * @throws EnvironmentError naming the live holder.
  */
-export async function openRunDir(request: RunStartRequest): Promise<RunStart> {
+export async function lockRunDir(request: Pick<RunStartRequest, 'outDir' | 'worker' | 'configHash'>, warn?: (line: string) => void): Promise<HeldLock> {
+  const split = request.worker.count > 1;
+  try {
+    return await acquireBuildLock(request.outDir, {
+      file: RUN_LOCK_FILE,
+      label: { prefix: 'output', holder: 'render' },
+      staleMs: RUN_LOCK_STALE_MS,
+      heartbeatMs: 20_000,
+      // Workers of one split run share the folder (and the lock); any other writer is refused.
+      buildId: split ? `split run ${request.configHash.slice(0, 12)} of ${request.worker.count} workers` : `run of pid ${process.pid}`,
+      joinSameBuild: split,
+      warn,
+    });
+  } catch (err) {
+    if (err instanceof BuildLockedError) throw new EnvironmentError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Checks that `outDir` is writable, takes its lock ({@link lockRunDir}), reads what it holds,
+ * decides how to start ({@link decideRunStart}) and, for `--overwrite`, removes the old dataset.
+ * Resolves to the start and the held lock (released by the caller when the run ends; released
+ * here when the start is refused).
+ * @throws EnvironmentError (unwritable folder, a live writer, or a start the table refuses).
+ */
+export async function openRunDir(request: RunStartRequest, warn?: (line: string) => void): Promise<RunStart & { lock: HeldLock }> {
   await checkWritable(request.outDir);
+  const lock = await lockRunDir(request, warn);
+  try {
+    return { ...(await startInLockedDir(request)), lock };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function startInLockedDir(request: RunStartRequest): Promise<RunStart> {
   const entries = await listDatasetEntries(request.outDir);
   let states: FoundWorkerState[];
   try {

@@ -14,7 +14,7 @@ import { getConfigFileSchema, readConfigFile } from '../../pipeline/config-file.
 import { readRenderRequest, RENDER_SETTINGS } from '../../pipeline/cli/render-command.js';
 import { ConfigError } from '../../pipeline/config.js';
 import { checkBuildId, nextBuildId } from '../../pipeline/nightly/build-id.js';
-import { acquireBuildLock, BuildLockedError, getStaleReason, LOCK_FILE } from '../../pipeline/nightly/build-lock.js';
+import { acquireBuildLock, BuildLockedError, getStaleReason, LOCK_FILE } from '../../pipeline/scale/folder-lock.js';
 import type { BuildMetrics } from '../../pipeline/nightly/build-metrics.js';
 import { getNightlySettings } from '../../pipeline/nightly/nightly-settings.js';
 import { nightSeed } from '../../pipeline/nightly/night-seed.js';

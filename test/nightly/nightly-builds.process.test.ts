@@ -11,7 +11,7 @@ import { mkdtemp, readFile, readdir, readlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireBuildLock, LOCK_FILE } from '../../pipeline/nightly/build-lock.js';
+import { acquireBuildLock, LOCK_FILE } from '../../pipeline/scale/folder-lock.js';
 import type { Ledger } from '../../pipeline/nightly/builds-ledger.js';
 import type { BuildReport } from '../../pipeline/nightly/run-nightly.js';
 import { startCli, waitUntil } from '../e2e/cli-process.js';
@@ -160,5 +160,32 @@ describe('nightly builds', () => {
     const last = (await ledger()).builds[4];
     expect(last).toMatchObject({ id: 'vf-nightly-29400060', verdict: 'passed', counts: { samples: 6, images: 12 } });
     expect(existsSync(join(root, LOCK_FILE))).toBe(false);
+  });
+
+  it('abandons an unfinished build whose config changed since (recorded with the reason) and builds anew', async () => {
+    const root2 = join(dir, 'root2');
+    const config2 = join(dir, 'nightly2.json');
+    const settings = JSON.parse(await readFile(config, 'utf8'));
+    await writeFile(config2, JSON.stringify({ ...settings, nightly: { ...settings.nightly, root: 'root2' } }));
+    const p = startCli(['nightly', '--config', config2]);
+    const marker = join(root2, '.nightly-build.json');
+    await waitUntil(() => existsSync(marker), 60_000, 'the in-progress marker');
+    const stuck = (JSON.parse(await readFile(marker, 'utf8')) as { id: string }).id;
+    await waitUntil(() => existsSync(join(root2, stuck, '.viewforge/shards/shard-00000.json')), 90_000, 'the first sealed shard');
+    p.child.kill('SIGTERM');
+    const stopped = await p.done;
+    expect(stopped.code).toBe(143);
+    expect(stopped.stderr).toMatch(/interrupted: .*; rerun nightly with the same config to finish/);
+    // The config changes before the next night (fewer pairs): the stuck build can never resume.
+    await writeFile(config2, JSON.stringify({ ...settings, count: 5, nightly: { ...settings.nightly, root: 'root2' } }));
+    const r = await runCli(['nightly', '--config', config2]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`build ${stuck} abandoned \\(recorded in builds.json\\): its folder holds a run of another configuration; starting a new build`));
+    const builds = JSON.parse(await readFile(join(root2, 'builds.json'), 'utf8')).builds as Ledger['builds'];
+    expect(builds.map((b) => b.verdict)).toEqual(['abandoned', 'passed']);
+    expect(builds[0]).toMatchObject({ id: stuck, reasons: [expect.stringMatching(/left unfinished, then the config changed: resume: .* holds a run with another configuration/)] });
+    expect(builds[1].id).not.toBe(stuck);
+    expect(builds[1].counts).toMatchObject({ samples: 5 });
+    expect(await readlink(join(root2, 'latest'))).toBe(builds[1].id);
   });
 });

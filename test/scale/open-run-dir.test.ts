@@ -1,5 +1,5 @@
 import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decideRunStart, openRunDir, type RunStartRequest } from '../../pipeline/scale/open-run-dir.js';
@@ -93,9 +93,32 @@ describe('openRunDir', () => {
     await writeFile(join(root, 'sft', 'shard-00000.jsonl'), '{}\n');
     await writeFile(join(root, 'handoff-ledger.jsonl'), '');
     await writeWorkerState(root, state(0, 1).state);
-    await expect(openRunDir({ ...request({ resume: true }), outDir: root })).resolves.toMatchObject({ mode: 'resume' });
-    await expect(openRunDir({ ...request({ overwrite: true }), outDir: root, configHash: OTHER })).resolves.toMatchObject({ mode: 'fresh', clear: true });
+    const first = await openRunDir({ ...request({ resume: true }), outDir: root });
+    expect(first).toMatchObject({ mode: 'resume' });
+    // While the first holds the folder, a second writer (or its --overwrite) is refused, naming the holder.
+    await expect(openRunDir({ ...request({ overwrite: true }), outDir: root, configHash: OTHER })).rejects.toThrow(
+      new RegExp(`output: another render \\(run of pid ${process.pid}\\) is running for .*: pid ${process.pid} on .*, started .*, last heartbeat 0 s ago`),
+    );
+    expect((await readdir(root)).sort()).toContain('sft');
+    await first.lock.release();
+    const second = await openRunDir({ ...request({ overwrite: true }), outDir: root, configHash: OTHER });
+    expect(second).toMatchObject({ mode: 'fresh', clear: true });
+    await second.lock.release();
     expect((await readdir(root)).sort()).toEqual(['.viewforge', 'handoff-ledger.jsonl']);
+  });
+
+  it('lets the workers of one split run share the folder, and takes over the lock of a process that is gone', async () => {
+    const a = await openRunDir({ ...request({}), worker: { index: 0, count: 2 }, outDir: root });
+    const b = await openRunDir({ ...request({}), worker: { index: 1, count: 2 }, outDir: root });
+    await expect(openRunDir({ ...request({}), worker: { index: 0, count: 1 }, outDir: root, configHash: OTHER })).rejects.toThrow(/another render \(split run .* of 2 workers\) is running/);
+    await b.lock.release();
+    await a.lock.release(true);
+    // A lock left by a killed process on this host is stale at once.
+    await writeFile(join(root, '.viewforge.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), buildId: 'run of pid 1', startedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString() }));
+    const warned: string[] = [];
+    const c = await openRunDir({ ...request({ overwrite: true }), outDir: root }, (line) => warned.push(line));
+    expect(warned[0]).toMatch(/output: taking over the stale lock .*\.viewforge\.lock of pid \d+ .*: its process \d+ on this host .* is gone/);
+    await c.lock.release();
   });
 
   it('names a damaged state file', async () => {

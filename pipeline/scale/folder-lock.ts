@@ -1,9 +1,12 @@
 /**
- * One nightly build at a time per root: `<root>/.nightly.lock`, created exclusively (`wx`), holds
- * `{ pid, host, buildId, startedAt, heartbeatAt }`. The holder rewrites `heartbeatAt` every
- * `heartbeatMs`. A lock is stale, and is taken over with a warning, when its pid is dead on this
- * host, or its heartbeat is older than `staleMs` (a build on another host that crashed, or a
- * machine that went away). Otherwise a second build refuses with {@link BuildLockedError}.
+ * One writer at a time per folder: `<root>/<file>` (`.nightly.lock` for nightly's build root,
+ * `.viewforge.lock` for a render's `--out`, pipeline/scale/open-run-dir.ts), created exclusively
+ * (`wx`), holds `{ pid, host, buildId, startedAt, heartbeatAt }`. The holder rewrites
+ * `heartbeatAt` every `heartbeatMs`. A lock is stale, and is taken over with a warning, when its
+ * pid is dead on this host, or its heartbeat is older than `staleMs` (a writer on another host
+ * that crashed, or a machine that went away). Otherwise a second writer refuses with
+ * {@link BuildLockedError}, naming the holder. Workers of one split run (same `buildId`,
+ * `joinSameBuild`) share it.
  */
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -28,6 +31,10 @@ export interface LockOptions {
   warn?: (line: string) => void;
   /** The build this lock is for, written at creation. */
   buildId?: string;
+  /** The lock file's name in the folder. @default {@link LOCK_FILE} */
+  file?: string;
+  /** Who speaks in messages and what holds the lock. @default { prefix: 'nightly', holder: 'build' } */
+  label?: { prefix: string; holder: string };
   /**
    * A worker of a split build: a live lock of the same `buildId` is joined, not refused (every
    * worker then refreshes the heartbeat, and the one that publishes removes the lock).
@@ -81,7 +88,8 @@ export async function acquireBuildLock(root: string, options: LockOptions = {}):
   const staleMs = options.staleMs ?? 10 * 60_000;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const now = options.now ?? Date.now;
-  const path = join(root, LOCK_FILE);
+  const path = join(root, options.file ?? LOCK_FILE);
+  const { prefix, holder } = options.label ?? { prefix: 'nightly', holder: 'build' };
   const info: LockInfo = { pid: process.pid, host: hostname(), buildId: options.buildId ?? null, startedAt: new Date(now()).toISOString(), heartbeatAt: new Date(now()).toISOString() };
   for (let tries = 0; ; tries++) {
     try {
@@ -95,18 +103,18 @@ export async function acquireBuildLock(root: string, options: LockOptions = {}):
     const held = await readLock(path);
     if (held === null) continue;
     if (options.joinSameBuild === true && options.buildId !== undefined && held.buildId === options.buildId && getStaleReason(held, now(), staleMs) === null) {
-      options.warn?.(`nightly: joining build ${held.buildId} (lock of pid ${held.pid} on ${held.host})`);
+      options.warn?.(`${prefix}: joining ${holder} ${held.buildId} (lock of pid ${held.pid} on ${held.host})`);
       break;
     }
     const stale = getStaleReason(held, now(), staleMs);
     if (stale === null) {
       const ago = Math.round((now() - Date.parse(held.heartbeatAt)) / 1000);
       throw new BuildLockedError(
-        `nightly: another build${held.buildId ? ` (${held.buildId})` : ''} is running for ${root}: pid ${held.pid} on ${held.host}, started ${held.startedAt}, last heartbeat ${ago} s ago. ` +
+        `${prefix}: another ${holder}${held.buildId ? ` (${held.buildId})` : ''} is running for ${root}: pid ${held.pid} on ${held.host}, started ${held.startedAt}, last heartbeat ${ago} s ago. ` +
           `Wait for it, or remove ${path} if you are sure it is dead (a lock is taken over on its own once stale).`,
       );
     }
-    options.warn?.(`nightly: taking over the stale lock ${path} of pid ${held.pid} on ${held.host}: ${stale}`);
+    options.warn?.(`${prefix}: taking over the stale lock ${path} of pid ${held.pid} on ${held.host}: ${stale}`);
     await rm(path, { force: true });
   }
   const write = async () => {

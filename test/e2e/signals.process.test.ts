@@ -1,0 +1,70 @@
+/**
+ * Signals reach the render through the wrappers users and Kubernetes put around it: `npm run
+ * render` (npm forwards SIGTERM to its script, which `exec`s node, so no shell sits between them)
+ * and a process-group SIGTERM (delivered to npm and to node, so node hears it twice: still one
+ * graceful stop, not "exit at once"). Either way: exit 143, nothing partial sealed, and the same
+ * command with `--resume` finishes the run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from './cli-process.js';
+import { ROOT, runCli } from './run-cli.js';
+
+const COMMON = ['--count', '6', '--shard-size', '3', '--size', '96', '--seed', '12'];
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'vf-signals-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** `npm run render -- …` in its own process group; resolves with npm's exit code and the output. */
+function npmRender(out: string) {
+  const child = spawn('npm', ['run', '--silent', 'render', '--', ...COMMON, '--out', out], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const done = new Promise<{ code: number | null; output: string }>((resolve) => child.on('close', (code) => resolve({ code, output })));
+  return { child, done };
+}
+
+/** Whether a process whose command line names `out` still runs. */
+function renderAlive(out: string): Promise<boolean> {
+  const ps = spawn('pgrep', ['-f', out]);
+  return new Promise<boolean>((resolve) => ps.on('close', (code) => resolve(code === 0)));
+}
+
+async function expectStoppedAndResumable(out: string, result: { code: number | null; output: string }): Promise<void> {
+  expect(result.code, result.output).toBe(143);
+  expect(result.output).toMatch(/received SIGTERM: stopping/);
+  expect(result.output).not.toMatch(/exiting now/);
+  expect(result.output).toMatch(/interrupted: \d of 2 shards sealed; rerun the same command with --resume to finish/);
+  await waitUntil(async () => !(await renderAlive(out)), 10_000, 'the render process to end');
+  const resumed = await runCli(['render', ...COMMON, '--out', out, '--resume']);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  expect(resumed.stdout + resumed.stderr).toMatch(/resume: kept 1 sealed shard|kept 1/);
+}
+
+describe('SIGTERM through npm run', () => {
+  it('to npm alone: npm forwards it, the render stops gracefully with 143', async () => {
+    const out = join(tmp, 'npm');
+    const p = npmRender(out);
+    await waitUntil(() => existsSync(join(out, '.viewforge', 'shards', 'shard-00000.json')), 90_000, 'the first sidecar');
+    process.kill(p.child.pid!, 'SIGTERM');
+    await expectStoppedAndResumable(out, await p.done);
+  }, 180_000);
+
+  it('to the whole process group: heard twice, one graceful stop', async () => {
+    const out = join(tmp, 'group');
+    const p = npmRender(out);
+    await waitUntil(() => existsSync(join(out, '.viewforge', 'shards', 'shard-00000.json')), 90_000, 'the first sidecar');
+    process.kill(-p.child.pid!, 'SIGTERM');
+    await expectStoppedAndResumable(out, await p.done);
+  }, 180_000);
+});
