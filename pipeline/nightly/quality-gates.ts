@@ -2,8 +2,15 @@
  * The quality gates of a nightly build: pure functions of the build's metrics, the previous good
  * build's metrics (for drift) and the thresholds of the config file's `nightly.gates`. Every gate
  * reports its value and threshold, so the ledger and report say why a build failed.
+ *
+ * Rate and drift gates test their counts against the sample size (pipeline/stats/significance.ts):
+ * a rate gate fails only when the count is significantly above its threshold rate, a drift gate
+ * only when the change is both larger than its threshold and significant, each at a false-alarm
+ * rate of {@link GATE_ALPHA}. So a healthy 12-pair build is not failed by chance, and a real shift
+ * in a large build is (test/nightly/quality-gates.test.ts).
  */
 import type { BuildMetrics } from './build-metrics.js';
+import { binomialUpperTail, equalRatesP, GATE_ALPHA, poissonUpperTail } from '../stats/significance.js';
 
 export interface DriftThresholds {
   /** Largest absolute change of the re-draw rate (re-draws per sample). */
@@ -66,6 +73,30 @@ function atMost(gate: string, value: number, threshold: number, what: string): G
   return { gate, passed: value <= threshold, value, threshold, detail: `${what} ${round(value)} (at most ${threshold})` };
 }
 
+/** `p` for the detail text. */
+const pText = (p: number) => (p < 1e-4 ? '< 0.0001' : String(round(p)));
+
+/**
+ * A rate gate: `count` events over `n` trials, at most `threshold` per trial; fails when P(X ≥ count | rate = threshold) < α
+ * (binomial when each trial has at most one event, Poisson otherwise).
+ */
+function rateAtMost(gate: string, count: number, n: number, threshold: number, what: string, kind: 'binomial' | 'poisson'): GateResult {
+  const rate = n > 0 ? count / n : 0;
+  const p = kind === 'binomial' ? binomialUpperTail(count, n, Math.min(1, threshold)) : poissonUpperTail(count, threshold * n);
+  const passed = rate <= threshold || p >= GATE_ALPHA;
+  return { gate, passed, value: rate, threshold, detail: `${what} ${round(rate)} (${count} of ${n}; at most ${threshold}: ${rate <= threshold ? 'within' : `above, P(as many by chance) = ${pText(p)}, ${passed ? 'not significant' : 'significant'} at ${GATE_ALPHA}`})` };
+}
+
+/** A drift gate: the rate moved from `k2/n2` (last good build) to `k1/n1`; fails when the move exceeds `limit` and a test of equal rates gives p < α. */
+function driftAtMost(gate: string, k1: number, n1: number, k2: number, n2: number, limit: number, what: string): GateResult {
+  const now = n1 > 0 ? k1 / n1 : 0;
+  const before = n2 > 0 ? k2 / n2 : 0;
+  const change = Math.abs(now - before);
+  const p = equalRatesP(k1, n1, k2, n2);
+  const passed = change <= limit || p >= GATE_ALPHA;
+  return { gate: `drift:${gate}`, passed, value: change, threshold: limit, detail: `change of ${what} since the last good build (${round(before)} → ${round(now)}, ${k2}/${n2} → ${k1}/${n1}): ${round(change)}, at most ${limit}${change > limit ? `; equal rates p = ${pText(p)}, ${passed ? 'not significant' : 'significant'} at ${GATE_ALPHA}` : ''}` };
+}
+
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
@@ -91,9 +122,9 @@ export function evaluateGates(m: BuildMetrics, previous: BuildMetrics | null, t:
       detail: `answer contents of ${b.family}: largest relative deviation from uniform ${round(b.maxRelativeDeviation)} over ${b.samples} samples (${b.verdict}, chi-square p ${b.pValue < 1e-4 ? '< 0.0001' : round(b.pValue)}; fails only when real and above ${t.maxAnswerImbalance})`,
     });
   }
-  results.push(atMost('redraw-rate', m.redrawRate, t.maxRedrawRate, 're-draws per sample'));
-  results.push(atMost('skip-rate', m.skipRate, t.maxSkipRate, 'skipped assets per sample'));
-  results.push(atMost('pose-pixel', m.poseFailRate, t.maxPoseFailRate, `pose↔pixel self-check failures (${m.poseFailed} of ${m.poseChecked} checked)`));
+  results.push(rateAtMost('redraw-rate', m.redraws, m.samples, t.maxRedrawRate, 're-draws per sample', 'poisson'));
+  results.push(rateAtMost('skip-rate', m.skips, m.samples, t.maxSkipRate, 'skipped assets per sample', 'poisson'));
+  results.push(rateAtMost('pose-pixel', m.poseFailed, m.poseChecked, t.maxPoseFailRate, 'pose↔pixel self-check failures', 'binomial'));
   const mean = m.imageBytes.mean;
   results.push({
     gate: 'image-bytes',
@@ -102,20 +133,19 @@ export function evaluateGates(m: BuildMetrics, previous: BuildMetrics | null, t:
     threshold: t.minMeanImageBytes,
     detail: `mean image size ${Math.round(mean)} B (between ${t.minMeanImageBytes} and ${t.maxMeanImageBytes})`,
   });
-  results.push(atMost('blank-images', m.blankRate, t.maxBlankRate, `blank images (${m.blank} of ${m.blankChecked} checked)`));
+  results.push(rateAtMost('blank-images', m.blank, m.blankChecked, t.maxBlankRate, 'blank images', 'binomial'));
   if (previous !== null) {
     const d = t.drift;
-    const abs = (gate: string, a: number, b: number, limit: number, what: string) => atMost(`drift:${gate}`, Math.abs(a - b), limit, `change of ${what} since the last good build (${round(b)} → ${round(a)})`);
-    results.push(abs('redraw-rate', m.redrawRate, previous.redrawRate, d.redrawRate, 're-draws per sample'));
-    results.push(abs('skip-rate', m.skipRate, previous.skipRate, d.skipRate, 'the skip rate'));
-    results.push(abs('pose-pixel', m.poseFailRate, previous.poseFailRate, d.poseFailRate, 'the pose↔pixel failure rate'));
-    results.push(abs('blank-images', m.blankRate, previous.blankRate, d.blankRate, 'the blank-image rate'));
+    results.push(driftAtMost('redraw-rate', m.redraws, m.samples, previous.redraws, previous.samples, d.redrawRate, 're-draws per sample'));
+    results.push(driftAtMost('skip-rate', m.skips, m.samples, previous.skips, previous.samples, d.skipRate, 'the skip rate'));
+    results.push(driftAtMost('pose-pixel', m.poseFailed, m.poseChecked, previous.poseFailed, previous.poseChecked, d.poseFailRate, 'the pose↔pixel failure rate'));
+    results.push(driftAtMost('blank-images', m.blank, m.blankChecked, previous.blank, previous.blankChecked, d.blankRate, 'the blank-image rate'));
     const rel = previous.imageBytes.mean > 0 ? Math.abs(mean / previous.imageBytes.mean - 1) : 0;
     results.push(atMost('drift:image-bytes', rel, d.meanImageBytes, `relative change of the mean image size (${Math.round(previous.imageBytes.mean)} → ${Math.round(mean)} B)`));
     for (const [family, f] of Object.entries(m.letters).sort(([a], [b]) => a.localeCompare(b))) {
       const p = previous.letters[family];
       if (p === undefined || f.samples < t.minFamilySamples || p.samples < t.minFamilySamples) continue;
-      results.push(abs(`letters:${family}`, f.maxDeviation, p.maxDeviation, d.letterDeviation, `the answer-letter deviation of ${family}`));
+      results.push(atMost(`drift:letters:${family}`, Math.abs(f.maxDeviation - p.maxDeviation), d.letterDeviation, `change of the answer-letter deviation of ${family} since the last good build (${round(p.maxDeviation)} → ${round(f.maxDeviation)}; judged from ${t.minFamilySamples} samples a build)`));
     }
   }
   return results;

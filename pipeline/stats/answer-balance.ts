@@ -12,6 +12,7 @@
  * states every family's verdict; the nightly gate `answer-balance` fails a family only when it is
  * 'imbalanced' by more than its threshold.
  */
+import { chiSquarePValue } from './significance.js';
 
 /** Families with more distinct answer texts than this answer with names (no closed content set). */
 export const MAX_CLOSED_CONTENTS = 12;
@@ -49,54 +50,6 @@ export class AnswerBalanceCollector {
   result(): FamilyBalance[] {
     return [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([family, contents]) => judgeBalance(family, Object.fromEntries([...contents].sort(([a], [b]) => a.localeCompare(b)))));
   }
-}
-
-/** Regularised upper incomplete gamma Q(a, x), by its series or continued fraction (Numerical Recipes' split at x = a + 1). */
-function gammaQ(a: number, x: number): number {
-  if (x <= 0) return 1;
-  const lnGammaA = lnGamma(a);
-  if (x < a + 1) {
-    let sum = 1 / a;
-    let term = sum;
-    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) {
-      term *= x / (a + n);
-      sum += term;
-    }
-    return 1 - sum * Math.exp(-x + a * Math.log(x) - lnGammaA);
-  }
-  let b = x + 1 - a;
-  let c = 1e300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.exp(-x + a * Math.log(x) - lnGammaA) * h;
-}
-
-/** ln Γ(x) (Lanczos, g = 7). */
-function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  const z = x - 1;
-  let s = c[0];
-  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
-/** P(χ²_dof ≥ statistic). */
-export function chiSquarePValue(statistic: number, dof: number): number {
-  return dof <= 0 ? 1 : Math.min(1, Math.max(0, gammaQ(dof / 2, statistic / 2)));
 }
 
 /** The verdict on one family's answer-content counts; see the file header. */

@@ -169,11 +169,11 @@ describe('nightly pieces', () => {
       samples: 1000, redraws: 100, redrawRate: 0.1, skips: 0, skipRate: 0,
       letters: { orbit: { samples: 400, options: 4, letters: { A: 200, B: 100, C: 50, D: 50 }, maxDeviation: 0.25 } },
       imageBytes: { mean: 20_000, min: 10_000, max: 30_000 },
-      blankChecked: 100, blank: 0, blankRate: 0, poseChecked: 50, poseFailed: 5, poseNotCheckable: 0, poseFailRate: 0.1, poseFailures: [],
+      blankChecked: 100, blank: 0, blankRate: 0, poseChecked: 50, poseFailed: 10, poseNotCheckable: 0, poseFailRate: 0.2, poseFailures: [],
     };
     const failed = (r: ReturnType<typeof evaluateGates>) => r.filter((g) => !g.passed).map((g) => g.gate);
     expect(failed(evaluateGates(m, null, GATE_DEFAULTS))).toEqual(['letters:orbit', 'pose-pixel']);
-    const previous = { ...m, imageBytes: { mean: 10_000, min: 0, max: 0 }, poseFailRate: 0.1 };
+    const previous = { ...m, imageBytes: { mean: 10_000, min: 0, max: 0 } };
     const withDrift = failed(evaluateGates({ ...m, letters: {} }, previous, { ...GATE_DEFAULTS, maxPoseFailRate: 1 }));
     expect(withDrift).toEqual(['drift:image-bytes']);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerBalanceCollector, chiSquarePValue, describeAnswerBalance, judgeBalance } from '../../pipeline/stats/answer-balance.js';
+import { AnswerBalanceCollector, describeAnswerBalance, judgeBalance } from '../../pipeline/stats/answer-balance.js';
+import { chiSquarePValue } from '../../pipeline/stats/significance.js';
 import { evaluateGates, GATE_DEFAULTS } from '../../pipeline/nightly/quality-gates.js';
 import type { BuildMetrics } from '../../pipeline/nightly/build-metrics.js';
 
