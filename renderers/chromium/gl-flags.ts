@@ -28,9 +28,15 @@ export { GL_MODES, isSoftwareRenderer, type ConcreteGlMode, type GlMode } from '
 export const AUTO_ORDER: readonly ConcreteGlMode[] = ['llvmpipe', 'swiftshader'];
 
 /**
- * Flags passed to every launch, whatever the GL mode: no sandbox (containers), and no
- * background traffic, since the machine may have no network at all and the page must make
- * no request except to the local page server.
+ * Flags passed to every launch, whatever the GL mode: no sandbox (containers), and no traffic
+ * off loopback at all, since the machine may have no network, clusters may forbid egress, and the
+ * page must make no request except to the local page server (on 127.0.0.1, reached by address).
+ *
+ * `--disable-background-networking` alone still let the browser process resolve Google hosts
+ * (DNS to the system resolver, and a connect() towards 2001:4860:4860::8888 to probe IPv6): the
+ * host resolver rules answer every name but loopback with "not found" without asking DNS, and
+ * DNS-over-HTTPS, the component updater and the other background services are off.
+ * `test/e2e/no-egress.process.test.ts` runs a render under strace and finds only loopback.
  */
 export const BASE_FLAGS: readonly string[] = [
   '--no-sandbox',
@@ -42,6 +48,13 @@ export const BASE_FLAGS: readonly string[] = [
   '--disable-quic',
   '--disable-domain-reliability',
   '--no-pings',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  '--disable-features=DnsOverHttps,AsyncDns,NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions',
+  '--dns-prefetch-disable',
+  '--disable-client-side-phishing-detection',
+  '--disable-default-apps',
+  '--disable-breakpad',
+  '--metrics-recording-only',
   // Every page renders, visible or not: without these Chromium lowers a background tab's renderer
   // priority and throttles its tasks, which delays the page's encoder callbacks (in-page JPEG).
   '--disable-renderer-backgrounding',
