@@ -94,7 +94,8 @@ export function decideRunStart(request: RunStartRequest, contents: RunDirContent
     if (skeleton && contents.entries.length > 0) return { mode: 'resume', clear: false, states: [] };
     if (resume === true) {
       throw new EnvironmentError(
-        `resume: "${outDir}" holds no earlier run to resume (no ${'.viewforge/workers/'}*.json); run without --resume to start one.`,
+        `resume: "${outDir}" holds no earlier run to resume (no ${'.viewforge/workers/'}*.json): a run stopped before it wrote anything leaves nothing to resume. ` +
+          'Run without --resume to start one (or with --resume auto, which starts fresh when there is nothing to resume).',
       );
     }
   }

@@ -17,7 +17,7 @@ import { buildSceneSection, listScenePlots, SceneSummaryCollector } from './scen
 import { buildLicenceSection, LicenceSummaryCollector } from './licence-summary.js';
 import { AnswerBalanceCollector, describeAnswerBalance } from './answer-balance.js';
 import { getRecordMeta, listJsonlShards, readShardRecords } from './read-shard-records.js';
-import { listStatsPlots, writeStatsPlots } from './stats-plots.js';
+import { listStatsPlots, writeStatsPlots, type StatsPlot } from './stats-plots.js';
 import { buildSourcesSection, buildStatsSection } from './stats-section.js';
 
 /**
@@ -25,6 +25,16 @@ import { buildSourcesSection, buildStatsSection } from './stats-section.js';
  * measured while the shards were read for the stats; without it the shards are read again.
  */
 export async function prepareCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<CardSection[]> {
+  const { sections, plots } = await buildCardSections(outDir, manifest, blindPrior);
+  await writeStatsPlots(outDir, plots);
+  return sections;
+}
+
+/**
+ * The card sections and the plots (path and SVG) this folder's records give, writing nothing:
+ * what {@link prepareCardSections} writes, and what `verify` compares the folder's card and plots with.
+ */
+export async function buildCardSections(outDir: string, manifest: Manifest, blindPrior?: readonly BlindPriorRow[]): Promise<{ sections: CardSection[]; plots: StatsPlot[] }> {
   const plots = listStatsPlots(manifest);
   // One pass over the records for the sections that read them: scenes, answer contents, and licences when a library was used.
   const sceneCollector = new SceneSummaryCollector();
@@ -37,12 +47,11 @@ export async function prepareCardSections(outDir: string, manifest: Manifest, bl
     balanceCollector.add(meta);
   }
   const sceneSummary = sceneCollector.result(); // null without scenes
-  await writeStatsPlots(outDir, [...plots, ...listScenePlots(sceneSummary)]);
   const examples = await readExampleRecords(outDir, manifest.shards);
   const blind = blindPrior ?? (await readBlindPrior(outDir, manifest.shards));
   const scenes = buildSceneSection(sceneSummary);
   const licences = manifest.config.assets !== undefined ? buildLicenceSection(licenceCollector.result()) : null; // absent without library samples
-  return [
+  const sections = [
     buildSourcesSection(manifest),
     ...(licences === null ? [] : [licences]),
     buildStatsSection(manifest, plots),
@@ -51,4 +60,5 @@ export async function prepareCardSections(outDir: string, manifest: Manifest, bl
     buildBlindPriorSection(blind),
     buildExamplesSection(examples),
   ];
+  return { sections, plots: [...plots, ...listScenePlots(sceneSummary)] };
 }

@@ -18,8 +18,17 @@
  * - nothing stray: no file in `sft/`, `rl/` or `images/` that the manifest and records do not
  *   name (a leftover `*.tmp-*`, a second copy of a shard — LLaMA-Factory loads every file in
  *   `sft/`), no temporary file in the root;
- * - when `.viewforge/shards/` is there, each sidecar agrees with the manifest and their stats add
- *   up to the manifest's; `stats.distributions`, when there, equals a recount from the records.
+ * - when `.viewforge/shards/` is there, every shard has its sidecar, each agrees with the manifest
+ *   and their stats add up to the manifest's; `stats.distributions`, when there, equals a recount
+ *   from the records;
+ * - the dataset card (`README.md`) and its plots (`plots/*.svg`) are exactly what the manifest and
+ *   the records give (regenerated in memory and compared), when the folder was made by this
+ *   version of viewforge (another version words its card differently; then it is not compared).
+ *
+ * What it does not cover is listed in the report's `notCovered` (and printed by the CLI): that the
+ * answers are right (the ground truth is recomputed by the nightly pose↔pixel check and the
+ * tests, not here), pixels against poses for samples without an ID pass claim, the hand-off
+ * ledger, files outside the dataset's own entries, and the card of another version.
  *
  * Pure-ish: reads files only, and returns faults as values (no logging, no exceptions for a bad
  * data set).
@@ -46,6 +55,11 @@ import { isSameStats } from '../stats/dataset-stats.js';
 import { readDatasetStats } from '../stats/read-dataset-stats.js';
 import { readShardSidecar, SIDECAR_DIR } from '../scale/shard-sidecar.js';
 import { checkViewPixels, viewClaims, type ViewClaim } from './check-pixels.js';
+import { buildDatasetCard, DATASET_CARD_FILE } from '../card/dataset-card.js';
+import { buildCardSections } from '../stats/prepare-card-sections.js';
+import { createRequire } from 'node:module';
+
+const PKG = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** One problem, with the path (relative to the output root) it concerns; "" for the data set as a whole. */
 export interface VerifyFault {
@@ -57,7 +71,15 @@ export interface VerifyReport {
   faults: VerifyFault[];
   /** What was checked. */
   checked: { shardFiles: number; records: number; samples: number; images: number };
+  /** What verify does not check, in plain words (always the same list, plus what this folder left out). */
+  notCovered: string[];
 }
+
+/** What verify never checks (the CLI prints it with every result). */
+export const NOT_COVERED: readonly string[] = [
+  'whether the answers are right: the ground truth is not recomputed here (the nightly pose↔pixel check and the test suite do that)',
+  'the hand-off ledger and anything outside the dataset\'s own files',
+];
 
 export interface VerifyOptions {
   /** Image files checked at once. @default 16 */
@@ -120,7 +142,7 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
     manifest = value;
   } catch (err) {
     fault(MANIFEST_FILE, err instanceof SyntaxError ? `is not JSON (${err.message})` : (err as NodeJS.ErrnoException).code ? `${errorText(err)}; an unfinished run or a worker folder (merge the workers first)` : (err as Error).message);
-    return { faults, checked };
+    return { faults, checked, notCovered: [...NOT_COVERED] };
   }
   const { config } = manifest;
   if (getConfigHash(config) !== manifest.config_hash) fault(MANIFEST_FILE, 'config_hash does not match config');
@@ -287,7 +309,9 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
   }
 
   // --- Sidecars, when present, agree with the manifest
+  const notCovered = [...NOT_COVERED];
   const sidecarNames = (await listFilesDeep(outDir, SIDECAR_DIR)).filter((p) => /\/shard-\d+\.json$/.test(p));
+  if (sidecarNames.length === 0) notCovered.push(`the shard sidecars: this folder has no ${SIDECAR_DIR}/ (a copy of the data without the run's state)`);
   if (sidecarNames.length > 0) {
     const manifestFiles = new Map(manifest.shards.map((s) => [s.path, s.sha256]));
     let stats = createRunStats();
@@ -296,7 +320,8 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
       const found = await readShardSidecar(outDir, shard);
       if (!found.sidecar) {
         complete = false;
-        if (found.problem) fault(`${SIDECAR_DIR}/shard-${getShardName(shard)}.json`, found.problem);
+        // Sidecars are kept for every sealed shard: one missing from a folder that has the others was deleted or lost.
+        fault(`${SIDECAR_DIR}/shard-${getShardName(shard)}.json`, found.problem ?? 'is missing, though the other shards have theirs (deleted or lost; --resume would rebuild the shard)');
         continue;
       }
       if (found.sidecar.config_hash !== manifest.config_hash) fault(`${SIDECAR_DIR}/shard-${getShardName(shard)}.json`, 'belongs to another configuration');
@@ -317,5 +342,24 @@ export async function verifyDataset(outDir: string, options: VerifyOptions = {})
       fault(MANIFEST_FILE, `stats.distributions could not be recounted: ${(err as Error).message}`);
     }
   }
-  return { faults, checked };
+
+  // --- The dataset card and its plots, regenerated from the manifest and the records
+  if (manifest.generator.version !== PKG.version) {
+    notCovered.push(`the dataset card and plots: made by ${manifest.generator.name} ${manifest.generator.version}, this is ${PKG.version}, which words its card differently`);
+  } else {
+    try {
+      const { sections, plots } = await buildCardSections(outDir, manifest);
+      const card = await readFile(join(outDir, DATASET_CARD_FILE), 'utf8').catch((err: unknown) => `\0${errorText(err)}`);
+      if (card.startsWith('\0')) fault(DATASET_CARD_FILE, card.slice(1));
+      else if (card !== buildDatasetCard(manifest, { sections })) fault(DATASET_CARD_FILE, 'differs from the card the manifest and records give (edited or damaged; the run rewrites it when it finishes)');
+      for (const plot of plots) {
+        const svg = await readFile(join(outDir, plot.path), 'utf8').catch(() => null);
+        if (svg === null) fault(plot.path, 'is missing (the card shows it)');
+        else if (svg !== plot.svg) fault(plot.path, 'differs from the plot the records give (edited or damaged)');
+      }
+    } catch (err) {
+      fault(DATASET_CARD_FILE, `could not be regenerated to compare: ${(err as Error).message}`);
+    }
+  }
+  return { faults, checked, notCovered };
 }

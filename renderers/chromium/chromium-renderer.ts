@@ -74,6 +74,7 @@ import type { RenderOptions, Renderer, RendererInfo, RendererLogger } from '../r
 import { findChromium } from './find-chromium.js';
 import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
 import { pageBundle } from './page-bundle.js';
+import { PAGE_WARNING_PREFIX } from '../page/page-warning.js';
 import { PageServer, type AssetRoutes, type EnvMapRoutes } from './page-server.js';
 
 const NAME = 'ChromiumRenderer';
@@ -240,6 +241,8 @@ export class ChromiumRenderer implements Renderer {
   private readonly pending: RenderTask[] = [];
   private readonly browsers: BrowserHandle[] = [];
   private readonly counters: ChromiumRendererStats = { rendered: 0, abortedRequests: 0, policyViolations: 0, pageReplacements: 0, retries: 0 };
+  /** Page warnings already logged (each once). */
+  private readonly pageWarnings = new Set<string>();
   private nextSeq = 1;
   private nextPageId = 1;
   private replacing = 0;
@@ -445,6 +448,14 @@ export class ChromiumRenderer implements Renderer {
     try {
       await this.interceptRequests(page);
       page.on('pageerror', (error) => this.options.logger.warn(`${NAME}: page ${id}: ${error instanceof Error ? error.message : String(error)}`));
+      // The page's own warnings (a library model drawn without a texture it could not decode, …) go to the run's log, once each.
+      page.on('console', (message) => {
+        const text = message.text();
+        if (message.type() === 'warn' && text.startsWith(PAGE_WARNING_PREFIX) && !this.pageWarnings.has(text)) {
+          this.pageWarnings.add(text);
+          this.options.logger.warn(`assets: ${text.slice(PAGE_WARNING_PREFIX.length)}`);
+        }
+      });
       const socketPromise = this.server.expectSocket(id, this.options.startTimeoutMs);
       const hello = socketPromise.then((socket) => firstReply(socket, this.options.startTimeoutMs));
       hello.catch(() => {});

@@ -18,6 +18,7 @@ import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import { clone as cloneScene } from 'three/examples/jsm/utils/SkeletonUtils.js';
 import type { LibraryObjectSpec } from '../../pipeline/types.js';
+import { PAGE_WARNING_PREFIX } from './page-warning.js';
 import { SCENE_OBJECT_LIMITS } from '../../pipeline/plan/plan-scene.js';
 
 /** Where the page server serves three's Draco decoder files. */
@@ -57,7 +58,10 @@ export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.
   if (loaded === undefined) {
     loaded = getLoader()
       .loadAsync(spec.url)
-      .then((gltf) => gltf.scene);
+      .then(async (gltf) => {
+        await reportMissingTextures(spec, gltf);
+        return gltf.scene;
+      });
     cache.set(key, loaded);
     loaded.catch(() => cache.delete(key));
     evict();
@@ -69,7 +73,7 @@ export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.
   try {
     source = await loaded;
   } catch (error) {
-    throw new Error(`library asset "${spec.path}" failed to load: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`library asset "${spec.path}" failed to load: ${describeLoadError(error)}`);
   }
   const scene = cloneScene(source) as THREE.Group;
   const m = spec.normalisation.matrix;
@@ -90,6 +94,58 @@ export async function loadLibraryObject(spec: LibraryObjectSpec): Promise<THREE.
   const outer = new THREE.Group();
   outer.add(normalised);
   return outer;
+}
+
+/**
+ * The words of a load failure: an Error's message; DRACOLoader rejects with its worker's message
+ * object (`{ type: 'error', error: '…Decoding failed…' }`), which `String()` would print as
+ * "[object Object]".
+ */
+export function describeLoadError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { error?: unknown; message?: unknown; type?: unknown };
+    if (typeof e.error === 'string') return e.error;
+    if (e.error instanceof Error) return e.error.message;
+    if (typeof e.message === 'string') return e.message;
+    try {
+      return JSON.stringify(error);
+    } catch {
+      return Object.prototype.toString.call(error);
+    }
+  }
+  return String(error);
+}
+
+/** Texture slots of a glTF material and the three.js material property each loads into. */
+const TEXTURE_SLOTS: readonly [(m: GltfMaterialJson) => unknown, string][] = [
+  [(m) => m.pbrMetallicRoughness?.baseColorTexture, 'map'],
+  [(m) => m.pbrMetallicRoughness?.metallicRoughnessTexture, 'roughnessMap'],
+  [(m) => m.normalTexture, 'normalMap'],
+  [(m) => m.occlusionTexture, 'aoMap'],
+  [(m) => m.emissiveTexture, 'emissiveMap'],
+];
+
+interface GltfMaterialJson {
+  pbrMetallicRoughness?: { baseColorTexture?: unknown; metallicRoughnessTexture?: unknown };
+  normalTexture?: unknown;
+  occlusionTexture?: unknown;
+  emissiveTexture?: unknown;
+}
+
+/**
+ * GLTFLoader draws a model whose texture cannot be decoded without it (and only logs to the
+ * console): say so as a `viewforge:` warning, which the renderer passes on to the run's log.
+ */
+async function reportMissingTextures(spec: LibraryObjectSpec, gltf: { parser: { json: { materials?: GltfMaterialJson[] }; getDependency(type: string, index: number): Promise<unknown> } }): Promise<void> {
+  const materials = gltf.parser.json.materials ?? [];
+  let missing = 0;
+  for (let i = 0; i < materials.length; i++) {
+    const loaded = (await gltf.parser.getDependency('material', i)) as Record<string, unknown>;
+    for (const [slot, property] of TEXTURE_SLOTS) if (slot(materials[i]) !== undefined && (loaded[property] === null || loaded[property] === undefined)) missing++;
+  }
+  if (missing > 0) console.warn(`${PAGE_WARNING_PREFIX}library asset "${spec.path}": ${missing} texture(s) could not be loaded or decoded; the model is drawn without them`);
 }
 
 /** Drops the least recently used models beyond {@link CACHE_LIMIT}, freeing their GPU resources once loaded. */

@@ -6,7 +6,7 @@
  * sample's K, R, t (the cameras the record is written from). The page may fetch exactly the
  * asset files; anything else stays blocked.
  */
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,39 @@ describe('the page\'s model cache', () => {
       expect(geometries.at(-1)).toBe(geometries[2 * CACHE_LIMIT - 1]);
     } finally {
       await pageRenderer.close();
+    }
+  }, 60_000);
+});
+
+describe('broken model files in the page', () => {
+  it('names a Draco mesh that fails to decode, and warns of a texture that cannot be decoded', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'vf-broken-lib-')), 'lib');
+    await cp(FIXTURES, dir, { recursive: true });
+    // A Draco copy whose compressed geometry is garbage (the GLB's structure stays valid, so the index takes it).
+    await writeDracoCopy(join(FIXTURES, 'BoxVertexColors.glb'), join(dir, 'BrokenDraco.glb'));
+    const glb = await readFile(join(dir, 'BrokenDraco.glb'));
+    const jsonLength = glb.readUInt32LE(12);
+    const bin = 20 + jsonLength + 8; // past the JSON chunk and the BIN chunk's header
+    for (let i = bin; i < glb.length; i++) glb[i] = (i * 7919) & 255;
+    await writeFile(join(dir, 'BrokenDraco.glb'), glb);
+    // The textured box's image file replaced by bytes that are no image.
+    const png = (await readdir(join(dir, 'BoxTextured'))).find((f) => f.endsWith('.png'))!;
+    await writeFile(join(dir, 'BoxTextured', png), Buffer.from('not an image at all'.repeat(20)));
+    const lib = await indexLibrary(dir, { maxAssetBytes: 100 * 1048576, cacheDir: 'off' });
+    const warnings: string[] = [];
+    const r = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, assets: assetRoutes(lib), logger: { info() {}, warn: (m: string) => warnings.push(m) } });
+    try {
+      const job = (path: string) => {
+        const object = toLibraryObject(lib.assets.find((a) => a.path === path)!, 'none');
+        return resolveSample({ seed: 2, width: 64, height: 64, schedule: buildFamilySchedule([{ family: 'orbit', weight: 1 }]), library: [object] }, 0, () => {}).plan.job;
+      };
+      const draco = r.render(job('BrokenDraco.glb'), { idPass: [false, false] });
+      await expect(draco).rejects.toThrow(/library asset "BrokenDraco\.glb" failed to load: .*(Draco|decod)/i);
+      await expect(draco).rejects.not.toThrow(/\[object Object\]/);
+      await r.render(job('BoxTextured/BoxTextured.gltf'), { idPass: [false, false] });
+      expect(warnings).toContainEqual(expect.stringMatching(/^assets: library asset "BoxTextured\/BoxTextured\.gltf": 1 texture\(s\) could not be loaded or decoded; the model is drawn without them$/));
+    } finally {
+      await r.close();
     }
   }, 60_000);
 });

@@ -139,7 +139,7 @@ describe('--resume checks', () => {
 
   it('refuses --resume without an earlier run, and with other flags (exit 3, before any browser starts)', async () => {
     const none = await runCli([...COMMON, '--out', join(tmp, 'empty'), '--resume']);
-    expect(none.stderr).toMatch(/resume: ".*empty" holds no earlier run to resume .*run without --resume/);
+    expect(none.stderr).toMatch(/resume: ".*empty" holds no earlier run to resume .*Run without --resume .*--resume auto/);
     expect(none.code).toBe(3);
     const other = await runCli([...COMMON, '--out', clean, '--resume', '--cot-ratio', '0.25']);
     expect(other.stderr).toMatch(/resume: ".*clean" holds a run with another configuration \(.*config hash [0-9a-f]{12}…, this run [0-9a-f]{12}…\); rerun with exactly the flags/);

@@ -3,7 +3,7 @@
  * in their own folders merged with `merge`, and three workers sharing one folder, give the bytes
  * of a one-machine run (every JSONL, parquet, image, sidecar and the manifest). `merge` refuses
  * gaps and overlaps; `verify` passes a good folder and lists a flipped image byte, a truncated
- * shard and a duplicated record.
+ * shard, a duplicated record, a deleted sidecar, an edited card and a changed plot.
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -112,6 +112,21 @@ describe('verify', () => {
     expect(res.stderr).toContain(`fault: ${image}: sha256 differs from the records`);
     expect(res.stderr).toMatch(new RegExp(`fault: ${first.path}: is ${first.bytes - 10} bytes, the manifest says ${first.bytes} \\(truncated or changed\\)`));
     expect(res.stderr).toMatch(new RegExp(`fault: ${second.path}: line 2: duplicate id "vf-00000021-\\d+" \\(also ${second.path} line 1\\)`));
+    expect(res.stdout).toMatch(/verify: not covered: whether the answers are right/);
     expect(res.stderr).toMatch(/error: verify: \d+ fault\(s\) in/);
+  });
+
+  it('lists a deleted sidecar, an edited dataset card and a changed plot', async () => {
+    const bad = join(tmp, 'bad-card');
+    await cp(single, bad, { recursive: true });
+    await rm(join(bad, '.viewforge', 'shards', 'shard-00002.json'));
+    await writeFile(join(bad, 'README.md'), (await readFile(join(bad, 'README.md'), 'utf8')).replace('- samples:', '- samples (curated by hand):'));
+    await writeFile(join(bad, 'plots', 'family-mix.svg'), '<svg/>');
+    const res = await runCli(['verify', bad]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('fault: .viewforge/shards/shard-00002.json: is missing, though the other shards have theirs');
+    expect(res.stderr).toContain('fault: README.md: differs from the card the manifest and records give');
+    expect(res.stderr).toContain('fault: plots/family-mix.svg: differs from the plot the records give');
+    expect(res.stderr).toMatch(/error: verify: 3 fault\(s\) in/);
   });
 });

@@ -44,7 +44,7 @@ describe('decideRunStart', () => {
   });
 
   it('refuses --resume where there is nothing to resume', () => {
-    expect(() => decideRunStart(request({ resume: true }), { entries: [], states: [] })).toThrow(/holds no earlier run to resume .*run without --resume/);
+    expect(() => decideRunStart(request({ resume: true }), { entries: [], states: [] })).toThrow(/holds no earlier run to resume .*stopped before it wrote anything leaves nothing to resume\. Run without --resume/);
     expect(() => decideRunStart(request({ resume: true }), { entries: ['sft', 'manifest.json'], states: [] })).toThrow(/no earlier run to resume/);
   });
 
