@@ -70,7 +70,7 @@ describe('render --assets', () => {
       const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
       const out = join(base, name);
       await renderDataset(
-        { assets: lib, assetCache: join(base, 'cache'), count: 8, size: 96, out, format: 'png', shardSize: 8, concurrency, families: ['orbit', 'object-rotation'] },
+        { assets: lib, assetCache: join(base, 'cache'), count: 6, size: 64, out, format: 'png', shardSize: 6, concurrency, families: ['orbit', 'object-rotation'] },
         { logger },
       );
       const sft = await readFile(join(out, 'sft', 'shard-00000.jsonl'), 'utf8');

@@ -129,12 +129,12 @@ describe('nightly builds', () => {
     expect(await latest()).toBe(second);
     const failed = (await ledger()).builds[2];
     expect(failed.verdict).toBe('failed');
-    expect(failed.reasons.join('\n')).toMatch(/gate pose-pixel: .*\(3 of 6 checked\)/);
+    expect(failed.reasons.join('\n')).toMatch(/gate pose-pixel: .*\(3 of 6; at most 0.02: above, P\(as many by chance\) = 0.0002, significant at 0.001\)/);
     expect((await report(failed.id)).gates.find((g) => g.gate === 'pose-pixel')!.passed).toBe(false);
     expect((await report(failed.id)).verifyFaults).toBe(0); // the files are whole; only the pixels disagree with the poses
 
     // A fourth build (failed too), then --keep 2: the two newest and latest stay.
-    const fourth = await runCli(['nightly', '--config', config, '--keep', '2'], { VIEWFORGE_TEST_CORRUPT_POSES: '3' });
+    const fourth = await runCli(['nightly', '--config', config, '--keep', '2'], { VIEWFORGE_TEST_CORRUPT_POSES: '2' });
     expect(fourth.code).toBe(5);
     const builds = (await ledger()).builds;
     expect(builds).toHaveLength(4);
