@@ -12,12 +12,11 @@
  *   prompt), `doc_to_target`, and `process_results`, which extracts the letter as `score` does
  *   (`extractLetter`, pipeline/score/extract-letter.ts) and scores accuracy.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { readEvalRecords } from './eval-records.js';
+import { writeStreamed } from './write-streamed.js';
 
 export interface LmmsEvalOptions {
   out: string;
@@ -108,22 +107,12 @@ export async function exportLmmsEval(options: LmmsEvalOptions): Promise<{ files:
   const records = await readEvalRecords(options.out);
   await mkdir(options.into, { recursive: true });
   const data = resolve(options.into, `${options.name}.jsonl`);
-  const temp = `${data}.partial`;
-  const stream = createWriteStream(temp);
-  try {
+  await writeStreamed(data, (async function* () {
     for (const r of records) {
       const images = await Promise.all(r.images.map(async (p) => (await readFile(join(options.out, p))).toString('base64')));
-      const line = { id: r.id, index: r.index, question: r.question, options: r.options, answer: r.answer, category: r.family, l2_category: r.bin, split: r.split, images };
-      if (!stream.write(`${JSON.stringify(line)}\n`)) await once(stream, 'drain');
+      yield `${JSON.stringify({ id: r.id, index: r.index, question: r.question, options: r.options, answer: r.answer, category: r.family, l2_category: r.bin, split: r.split, images })}\n`;
     }
-    stream.end();
-    await once(stream, 'finish');
-    await rename(temp, data);
-  } catch (err) {
-    stream.destroy();
-    await rm(temp, { force: true });
-    throw err;
-  }
+  })());
   const yaml = join(options.into, `${options.name}.yaml`);
   const utils = join(options.into, 'utils.py');
   await writeFileAtomic(yaml, lmmsTaskYaml(options.name, data));

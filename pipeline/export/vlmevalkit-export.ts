@@ -16,14 +16,13 @@
  * Rows are written one at a time to a temporary file that is renamed when complete, so memory
  * stays flat and a failed export leaves no half file.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
 import { letterOf, readEvalRecords, rotateOptions, type EvalRecord } from './eval-records.js';
 import { mirroredAnswerIndex } from './mirror-answer.js';
+import { writeStreamed } from './write-streamed.js';
 
 /** Suffix of the flipped rows' `id` and `qid`. */
 export const FLIP_SUFFIX = '-flip';
@@ -52,29 +51,15 @@ export function circularStep(records: readonly EvalRecord[]): number {
   return Math.max(1_000_000, 10 ** Math.ceil(Math.log10(top + 1)));
 }
 
-/** Writes TSV rows one at a time into `path` (through a temporary file). */
+/** Writes the header and then TSV rows one at a time into `path` (write-streamed.ts); resolves to the row count. */
 async function writeTsv(path: string, header: readonly string[], rows: AsyncIterable<readonly (string | number)[]>): Promise<number> {
-  const temp = `${path}.partial`;
-  const stream = createWriteStream(temp);
-  const write = async (cells: readonly (string | number)[]) => {
-    if (!stream.write(stringify([cells], { delimiter: '\t' }))) await once(stream, 'drain');
-  };
-  let count = 0;
-  try {
-    await write(header);
-    for await (const row of rows) {
-      await write(row);
-      count++;
-    }
-    stream.end();
-    await once(stream, 'finish');
-    await rename(temp, path);
-  } catch (err) {
-    stream.destroy();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  return count;
+  const line = (cells: readonly (string | number)[]) => stringify([cells], { delimiter: '\t' });
+  return (
+    (await writeStreamed(path, (async function* () {
+      yield line(header);
+      for await (const row of rows) yield line(row);
+    })())) - 1
+  );
 }
 
 /** Writes the TSV files; see the file header. */
