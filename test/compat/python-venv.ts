@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT } from '../e2e/run-cli.js';
 
@@ -56,6 +56,27 @@ async function pipIndexArgs(python: string): Promise<string[]> {
 
 /** The venv's python, created and filled on first use; reused while it imports the packages. */
 export async function ensureVenv(): Promise<string> {
+  // Two test files may want the venv at once (separate workers): one makes it, the other waits.
+  const lock = `${VENV}.lock`;
+  for (let waited = 0; ; waited += 500) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 15 * 60_000) await rm(lock, { recursive: true, force: true }); // left by a killed run
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await makeVenv();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function makeVenv(): Promise<string> {
   if (existsSync(VENV_PYTHON) && (await exec(VENV_PYTHON, ['-c', IMPORT_CHECK])).code === 0) return VENV_PYTHON;
   const python = process.env.PYTHON ?? 'python3';
   const version = await exec(python, ['--version']);

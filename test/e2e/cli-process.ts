@@ -104,3 +104,10 @@ export async function expectSameTree(actual: string, expected: string, ignore: R
 
 /** Worker state files and the shared-folder finalize lock: bookkeeping that names workers. */
 export const WORKER_FILES = [/^\.viewforge\/workers\//, /^\.viewforge\/finalize\.lock$/];
+
+/** Every shard file in sft/ and rl/ belongs to a shard with a sidecar: nothing partial was sealed. */
+export async function expectNothingPartial(out: string): Promise<void> {
+  const files = await listTree(out);
+  const sealed = new Set(files.filter((f) => f.startsWith('.viewforge/shards/')).map((f) => /shard-(\d+)\.json$/.exec(f)![1]));
+  expect(files.filter((f) => /^(sft|rl)\//.test(f) && !sealed.has(/shard-(\d+)\./.exec(f)![1]))).toEqual([]);
+}

@@ -3,8 +3,8 @@
  * - pages crashed, hung past `--render-timeout` and a killed Chromium (`VIEWFORGE_TEST_FAULTS`)
  *   are replaced and their samples retried; the output is byte-identical to an undisturbed run;
  * - past the retry bound the run fails with a clear message and a state `--resume` finishes;
- * - SIGINT / SIGTERM stop the run without sealing anything partial, exit 130 / 143 with the resume
- *   line, and `--resume` finishes it;
+ * - SIGINT stops the run without sealing anything partial, exit 130 with the resume line, and
+ *   `--resume` finishes it (SIGTERM, through npm and to a process group: signals.process.test.ts);
  * - an output that cannot be written mid-run (a file where a shard's image folder belongs; and,
  *   where this process may mount a tmpfs, a disk that really fills up) fails clearly, exit 1, with
  *   the sealed shards intact.
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_DEFAULTS } from '../../pipeline/config.js';
 import { CHROMIUM_RENDERER_DEFAULTS } from '../../renderers/chromium/chromium-renderer.js';
-import { expectSameTree, listTree, startCli, waitUntil } from './cli-process.js';
+import { expectNothingPartial, expectSameTree, listTree, startCli, waitUntil } from './cli-process.js';
 import { runCli } from './run-cli.js';
 
 const COMMON = ['render', '--count', '8', '--shard-size', '3', '--size', '128', '--seed', '55'];
@@ -57,12 +57,6 @@ async function resume(out: string, extra: string[] = []): Promise<void> {
   await expectSameTree(out, clean);
 }
 
-/** Every shard file in sft/ and rl/ belongs to a shard with a sidecar: nothing partial was sealed. */
-async function expectNothingPartial(out: string): Promise<void> {
-  const files = await listTree(out);
-  const sealed = new Set(files.filter((f) => f.startsWith('.viewforge/shards/')).map((f) => /shard-(\d+)\.json$/.exec(f)![1]));
-  expect(files.filter((f) => /^(sft|rl)\//.test(f) && !sealed.has(/shard-(\d+)\./.exec(f)![1]))).toEqual([]);
-}
 
 describe('renderer faults', () => {
   it('uses the renderer defaults for --render-timeout and --render-retries', () => {
@@ -104,18 +98,6 @@ describe('signals', () => {
     expect(res.stderr).toMatch(/^interrupted: 2 of 3 shards sealed; rerun the same command with --resume to finish$/m);
     expect(res.code).toBe(130);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
-    await expectNothingPartial(out);
-    await resume(out);
-  });
-
-  it('SIGTERM mid-run: exit 143, nothing partial sealed, --resume finishes', async () => {
-    const out = join(tmp, 'sigterm');
-    const p = startCli([...COMMON, '--out', out]);
-    await waitUntil(() => existsSync(join(out, '.viewforge', 'shards', 'shard-00000.json')), 90_000, 'the first sidecar');
-    p.child.kill('SIGTERM');
-    const res = await p.done;
-    expect(res.stderr).toMatch(/^interrupted: \d of 3 shards sealed; rerun the same command with --resume to finish$/m);
-    expect(res.code).toBe(143);
     await expectNothingPartial(out);
     await resume(out);
   });

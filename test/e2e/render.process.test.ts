@@ -15,7 +15,7 @@ import { validateRlRecord, validateSftRecord } from '../../pipeline/records/vali
 import { validateManifest } from '../../pipeline/shards/validate-manifest.js';
 import { runCli, type CliResult } from './run-cli.js';
 
-const COMMON = ['render', '--count', '10', '--shard-size', '4', '--size', '256', '--seed', '11'];
+const COMMON = ['render', '--count', '10', '--shard-size', '4', '--size', '128', '--seed', '11'];
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];

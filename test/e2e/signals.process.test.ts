@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from './cli-process.js';
+import { expectNothingPartial, waitUntil } from './cli-process.js';
 import { ROOT, runCli } from './run-cli.js';
 
 const COMMON = ['--count', '9', '--shard-size', '3', '--size', '64', '--seed', '12'];
@@ -46,6 +46,7 @@ async function expectStopped(out: string, result: { code: number | null; output:
   expect(result.output).not.toMatch(/exiting now/);
   expect(result.output).toMatch(/interrupted: \d of 3 shards sealed; rerun the same command with --resume to finish/);
   await waitUntil(async () => !(await renderAlive(out)), 10_000, 'the render process to end');
+  await expectNothingPartial(out);
 }
 
 async function expectStoppedAndResumable(out: string, result: { code: number | null; output: string }): Promise<void> {
