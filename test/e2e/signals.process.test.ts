@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,10 +34,13 @@ function npmRender(out: string) {
   return { child, done };
 }
 
-/** Whether a process whose command line names `out` still runs. */
-function renderAlive(out: string): Promise<boolean> {
-  const ps = spawn('pgrep', ['-f', out]);
-  return new Promise<boolean>((resolve) => ps.on('close', (code) => resolve(code === 0)));
+/** Whether a process whose command line names `out` still runs (read from /proc: no procps needed). */
+async function renderAlive(out: string): Promise<boolean> {
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(out) && Number(pid) !== process.pid) return true;
+  }
+  return false;
 }
 
 async function expectStopped(out: string, result: { code: number | null; output: string }): Promise<void> {
