@@ -4,8 +4,8 @@
  * an evaluator's multiple-choice row needs. Shared by `export` (pipeline/export/) and by `score`
  * when it reads an evaluator's prediction file.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findJsonlShards, getRecordMeta, readShardRecords } from '../stats/read-shard-records.js';
 
 /** One sample as the evaluators see it. */
 export interface EvalRecord {
@@ -32,54 +32,38 @@ export const letterOf = (i: number): string => String.fromCharCode(65 + i);
  * @throws Error naming the file and line of a record that lacks a needed field, or the folder when it holds no shard.
  */
 export async function readEvalRecords(out: string): Promise<EvalRecord[]> {
+  const shards = await findJsonlShards(out);
+  if (shards.length === 0) throw new Error(`no shards in "${out}" (expected sft/*.jsonl or rl/*.jsonl); is it the output folder of a run?`);
   const byId = new Map<string, EvalRecord>();
-  let files = 0;
-  for (const kind of ['sft', 'rl']) {
-    let names: string[];
-    try {
-      names = (await readdir(join(out, kind))).filter((n) => n.endsWith('.jsonl')).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
+  for await (const r of readShardRecords(out, shards)) {
+    const m = getRecordMeta(r);
+    const difficulty = m.difficulty as { bin?: unknown } | undefined;
+    const images = m.images as { path?: unknown }[] | undefined;
+    if (
+      typeof m.id !== 'string' ||
+      typeof m.index !== 'number' ||
+      typeof m.question !== 'string' ||
+      !Array.isArray(m.options) ||
+      typeof m.answer !== 'string' ||
+      typeof m.family !== 'string' ||
+      typeof difficulty?.bin !== 'string' ||
+      !Array.isArray(images)
+    ) {
+      throw new Error(`${join(out, r.path)}:${r.line + 1}: not a viewforge record (id, index, question, options, answer, family, difficulty.bin, images)`);
     }
-    for (const name of names) {
-      files++;
-      const path = join(out, kind, name);
-      (await readFile(path, 'utf8')).split('\n').forEach((line, i) => {
-        if (line.trim() === '') return;
-        const rec = JSON.parse(line) as { meta?: Record<string, unknown>; extra_info?: Record<string, unknown> };
-        const m = (rec.meta ?? rec.extra_info) as Record<string, unknown> | undefined;
-        const difficulty = m?.difficulty as { bin?: unknown } | undefined;
-        const images = m?.images as { path?: unknown }[] | undefined;
-        if (
-          m === undefined ||
-          typeof m.id !== 'string' ||
-          typeof m.index !== 'number' ||
-          typeof m.question !== 'string' ||
-          !Array.isArray(m.options) ||
-          typeof m.answer !== 'string' ||
-          typeof m.family !== 'string' ||
-          typeof difficulty?.bin !== 'string' ||
-          !Array.isArray(images)
-        ) {
-          throw new Error(`${path}:${i + 1}: not a viewforge record (id, index, question, options, answer, family, difficulty.bin, images)`);
-        }
-        if (byId.has(m.id)) return;
-        byId.set(m.id, {
-          id: m.id,
-          index: m.index,
-          split: typeof m.split === 'string' ? m.split : 'train',
-          family: m.family,
-          question: m.question,
-          options: (m.options as unknown[]).map(String),
-          answer: m.answer,
-          bin: difficulty.bin,
-          images: images.map((img) => String(img.path)),
-        });
-      });
-    }
+    if (byId.has(m.id)) continue;
+    byId.set(m.id, {
+      id: m.id,
+      index: m.index,
+      split: typeof m.split === 'string' ? m.split : 'train',
+      family: m.family,
+      question: m.question,
+      options: (m.options as unknown[]).map(String),
+      answer: m.answer,
+      bin: difficulty.bin,
+      images: images.map((img) => String(img.path)),
+    });
   }
-  if (files === 0) throw new Error(`no shards in "${out}" (expected sft/*.jsonl or rl/*.jsonl); is it the output folder of a run?`);
   return [...byId.values()].sort((a, b) => a.index - b.index);
 }
 

@@ -3,9 +3,10 @@
  * and `<out>/rl/*.jsonl`; a sample in both counts once), reads a JSONL file of predictions, scores
  * them ({@link scorePredictions}) and writes the JSON report.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../shards/seal-file.js';
+import { findJsonlShards, readShardRecords } from '../stats/read-shard-records.js';
 import { parsePredictions, readScoredRecord, scorePredictions, type ScoredRecord, type ScoreReport } from './score-predictions.js';
 import { readEvalPredictions, scoreEvalPredictions, type EvalReport } from './score-eval-predictions.js';
 
@@ -41,31 +42,21 @@ export function getDefaultReportPath(predictions: string): string {
  * @throws ScoreInputError when neither folder holds a shard; Error naming file and line for a bad record.
  */
 export async function readDatasetRecords(dataset: string): Promise<ScoredRecord[]> {
+  let shards;
+  try {
+    shards = await findJsonlShards(dataset);
+  } catch (err) {
+    throw new ScoreInputError(`${NAME}: ${(err as Error).message}`, { cause: err });
+  }
+  if (shards.length === 0) throw new ScoreInputError(`${NAME}: no shards in "${dataset}" (expected sft/*.jsonl or rl/*.jsonl); is --dataset the output folder of a run?`);
   const records: ScoredRecord[] = [];
-  let files = 0;
-  for (const kind of ['sft', 'rl']) {
-    let names: string[];
+  for await (const r of readShardRecords(dataset, shards)) {
     try {
-      names = (await readdir(join(dataset, kind))).filter((n) => n.endsWith('.jsonl')).sort();
+      records.push(readScoredRecord(r.record));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new ScoreInputError(`${NAME}: cannot read "${join(dataset, kind)}": ${(err as Error).message}`, { cause: err });
-    }
-    for (const name of names) {
-      files++;
-      const path = join(dataset, kind, name);
-      const lines = (await readFile(path, 'utf8')).split('\n');
-      lines.forEach((line, i) => {
-        if (line.trim() === '') return;
-        try {
-          records.push(readScoredRecord(JSON.parse(line)));
-        } catch (err) {
-          throw new Error(`${NAME}: ${path}:${i + 1}: ${(err as Error).message}`, { cause: err });
-        }
-      });
+      throw new Error(`${NAME}: ${join(dataset, r.path)}:${r.line + 1}: ${(err as Error).message}`, { cause: err });
     }
   }
-  if (files === 0) throw new ScoreInputError(`${NAME}: no shards in "${dataset}" (expected sft/*.jsonl or rl/*.jsonl); is --dataset the output folder of a run?`);
   return records;
 }
 

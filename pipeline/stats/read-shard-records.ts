@@ -7,7 +7,8 @@
  * for await (const { kind, record } of readShardRecords('out', manifest.shards)) { … }
  */
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const NAME = 'readShardRecords';
@@ -31,6 +32,27 @@ export interface ShardRecord {
 /** The JSONL shards among `shards` (kinds `sft` and `rl`), in the order given. */
 export function listJsonlShards(shards: readonly ShardFileRef[]): (ShardFileRef & { kind: 'sft' | 'rl' })[] {
   return shards.filter((s): s is ShardFileRef & { kind: 'sft' | 'rl' } => s.kind === 'sft' || s.kind === 'rl');
+}
+
+/**
+ * The JSONL shards of `<outDir>/sft/` and `<outDir>/rl/` as they lie on disk, file names sorted,
+ * for readers that take a folder without its manifest (`score`, `export`); a missing folder is
+ * skipped.
+ * @throws Error when a folder exists but cannot be read.
+ */
+export async function findJsonlShards(outDir: string): Promise<(ShardFileRef & { kind: 'sft' | 'rl' })[]> {
+  const found: (ShardFileRef & { kind: 'sft' | 'rl' })[] = [];
+  for (const kind of ['sft', 'rl'] as const) {
+    let names: string[];
+    try {
+      names = await readdir(join(outDir, kind));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new Error(`cannot read "${join(outDir, kind)}": ${(err as Error).message}`, { cause: err });
+    }
+    for (const name of names.filter((n) => n.endsWith('.jsonl')).sort()) found.push({ kind, path: posix.join(kind, name) });
+  }
+  return found;
 }
 
 /**
