@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { NightlyFlags } from '../nightly/nightly-settings.js';
 import { CliError, consoleLogger, reportError } from './cli-io.js';
 import { pickSettings, renderSettings } from './render-command.js';
+import type { RenderOutcome } from '../nightly/run-nightly.js'; // type only: erased, the module still loads lazily
 
 /** The `'file'` settings of a nightly render are the file's; `out`, `seed` and `resume` are the build's. */
 const BUILD_KEYS = new Set(['out', 'seed', 'resume']);
@@ -24,9 +25,6 @@ async function renderBuild(settings: Readonly<Record<string, unknown>>, configPa
     return { exitCode: reportError(err) };
   }
 }
-
-/** What a build's render came to (pipeline/nightly/run-nightly.ts). */
-type RenderOutcome = import('../nightly/run-nightly.js').RenderOutcome;
 
 const fail = (message: string, exitCode: number) => new CliError(message, exitCode);
 
