@@ -68,6 +68,8 @@ export interface PageGpuStats {
   textures: number;
   programs: number;
   jobs: number;
+  /** Canvases (WebGL contexts) the page holds: one per job size drawn (the counts above are their sums). */
+  canvases: number;
 }
 
 /** Text replies from the page. Binary messages carry the pixels of a render request. */
@@ -185,13 +187,13 @@ function glInfo(gl: WebGL2RenderingContext): { glRenderer: string; glVendor: str
 }
 
 /**
- * Sets canvas size, background and lights for a job (resizes only when the size changed) and puts
+ * Sets canvas size (on a canvas's first job), background and lights for a job and puts
  * its object in the scene: a procedural object is built here; a library object must already be
  * loaded ({@link loadLibraryObject}, asynchronous) and is passed in as `loaded`.
  */
 function setupJob(state: PageState, job: RenderJob, loaded?: THREE.Group, models?: readonly THREE.Group[]): void {
   const size = state.renderer.getSize(new THREE.Vector2());
-  if (size.x !== job.width || size.y !== job.height) state.renderer.setSize(job.width, job.height, false);
+  if (size.x !== job.width || size.y !== job.height) state.renderer.setSize(job.width, job.height, false); // once: a canvas serves one size
   const bytes = VIEW_HEADER_BYTES + job.width * job.height * 4;
   if (state.buffer.byteLength !== bytes) state.buffer = new ArrayBuffer(bytes);
   setLighting(state, job.lighting);
@@ -638,22 +640,88 @@ function handleCeiling(state: PageState, ws: WebSocket, seq: number, jobs: Rende
   }
 }
 
-function stats(state: PageState): PageGpuStats {
-  const info = state.renderer.info;
-  return { geometries: info.memory.geometries, textures: info.memory.textures, programs: info.programs?.length ?? 0, jobs: state.jobs };
+/** What the page's canvases hold, summed. */
+function stats(states: readonly PageState[]): PageGpuStats {
+  const sum = (f: (state: PageState) => number) => states.reduce((n, state) => n + f(state), 0);
+  return {
+    geometries: sum((state) => state.renderer.info.memory.geometries),
+    textures: sum((state) => state.renderer.info.memory.textures),
+    programs: sum((state) => state.renderer.info.programs?.length ?? 0),
+    jobs: sum((state) => state.jobs),
+    canvases: states.length,
+  };
+}
+
+/** Most canvases a page keeps (a run uses two sizes: its samples' and the symmetry estimate's). */
+const MAX_CANVASES = 4;
+
+/**
+ * The page's canvases, one per job size, each with its own WebGL context and {@link PageState};
+ * the least recently used is closed when a fifth size comes. A lost context on any of them is
+ * reported (Node replaces the page).
+ */
+class Canvases {
+  private readonly bySize = new Map<string, PageState>();
+  /** The canvas made at start (it proves WebGL2 works), taken by the first size asked for. */
+  private spare: PageState | null;
+
+  constructor(
+    private readonly kind: string,
+    private readonly onLost: () => void,
+  ) {
+    this.spare = this.create();
+  }
+
+  /** The spare canvas's context (the hello message describes it). */
+  get first(): PageState {
+    return this.spare ?? [...this.bySize.values()][0];
+  }
+
+  /** The canvas for `width` × `height`, made (or taken from the spare) on first use. */
+  for(width: number, height: number): PageState {
+    const key = `${width}x${height}`;
+    let state = this.bySize.get(key);
+    if (state !== undefined) {
+      this.bySize.delete(key); // re-inserted last: the map's order is the order of use
+    } else {
+      state = this.spare ?? this.create();
+      this.spare = null;
+      if (this.bySize.size >= MAX_CANVASES) this.close(this.bySize.keys().next().value as string);
+    }
+    this.bySize.set(key, state);
+    return state;
+  }
+
+  all(): PageState[] {
+    return [...(this.spare === null ? [] : [this.spare]), ...this.bySize.values()];
+  }
+
+  private create(): PageState {
+    const state = createState(this.kind);
+    (state.renderer.domElement as unknown as EventTarget).addEventListener('webglcontextlost', this.onLost);
+    return state;
+  }
+
+  private close(key: string): void {
+    const state = this.bySize.get(key)!;
+    this.bySize.delete(key);
+    (state.renderer.domElement as unknown as EventTarget).removeEventListener('webglcontextlost', this.onLost);
+    state.idTarget?.dispose();
+    state.passTarget?.dispose();
+    state.renderer.dispose();
+    state.renderer.forceContextLoss();
+  }
 }
 
 function main(): void {
   const params = new URLSearchParams(location.search);
   const ws = new WebSocket(`ws://${location.host}/ws?page=${encodeURIComponent(params.get('page') ?? '')}`);
   ws.binaryType = 'arraybuffer';
-  let state: PageState | null = null;
+  let canvases: Canvases | null = null;
   ws.onopen = () => {
     try {
-      state = createState(params.get('canvas') ?? 'offscreen');
-      const canvas = state.renderer.domElement as unknown as EventTarget;
-      canvas.addEventListener('webglcontextlost', () => send(ws, { type: 'context-lost' }));
-      send(ws, { type: 'hello', webgl2: true, ...glInfo(state.gl) });
+      canvases = new Canvases(params.get('canvas') ?? 'offscreen', () => send(ws, { type: 'context-lost' }));
+      send(ws, { type: 'hello', webgl2: true, ...glInfo(canvases.first.gl) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       send(ws, { type: 'hello', webgl2: false, glRenderer: '', glVendor: '', maxSamples: 0, error: message });
@@ -662,28 +730,36 @@ function main(): void {
   // The page server's Content-Security-Policy blocks WebSockets to anywhere else; report each block.
   document.addEventListener('securitypolicyviolation', (event) => send(ws, { type: 'policy-violation', url: event.blockedURI }));
   ws.onmessage = (event: MessageEvent) => {
-    if (!state || typeof event.data !== 'string') return;
+    if (!canvases || typeof event.data !== 'string') return;
     const request = JSON.parse(event.data) as PageRequest;
+    if (request.type === 'stats') {
+      send(ws, { type: 'stats', seq: request.seq, stats: stats(canvases.all()) });
+      return;
+    }
+    // A ceiling's jobs share one size (the bench asks for one).
+    const sized = request.type === 'render' ? request.job : request.jobs[0];
+    const state = sized === undefined ? canvases.first : canvases.for(sized.width, sized.height);
     // A job whose environment map is not loaded yet waits for it (scene-look.ts), then goes on as below.
     const look = request.type === 'render' ? prepareLook(state.renderer, request.job.lighting) : null;
     if (look !== null && request.type === 'render') {
-      const ready = state;
       look.then(
         () => ws.onmessage?.call(ws, event),
         (error: unknown) => {
-          ready.jobs += 1;
+          state.jobs += 1;
           send(ws, { type: 'error', seq: request.seq, message: error instanceof Error ? error.message : String(error) });
         },
       );
       return;
     }
-    const passes: PassRequest = { mask: request.type === 'render' && request.passes?.mask === true, depth: request.type === 'render' && request.passes?.depth === true };
-    const encode = request.type === 'render' ? request.encode : undefined;
-    if (request.type === 'render' && request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
-    else if (request.type === 'render' && sceneModels(request.job.object).length > 0) void handleSceneModelsRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
-    else if (request.type === 'render') handleRender(state, ws, request.seq, request.job, [request.idPass?.[0] === true, request.idPass?.[1] === true], passes, encode);
-    else if (request.type === 'ceiling') handleCeiling(state, ws, request.seq, request.jobs);
-    else if (request.type === 'stats') send(ws, { type: 'stats', seq: request.seq, stats: stats(state) });
+    if (request.type === 'ceiling') {
+      handleCeiling(state, ws, request.seq, request.jobs);
+      return;
+    }
+    const passes: PassRequest = { mask: request.passes?.mask === true, depth: request.passes?.depth === true };
+    const idPass: [boolean, boolean] = [request.idPass?.[0] === true, request.idPass?.[1] === true];
+    if (request.job.object.kind === 'library') void handleLibraryRender(state, ws, request.seq, request.job, idPass, passes, request.encode);
+    else if (sceneModels(request.job.object).length > 0) void handleSceneModelsRender(state, ws, request.seq, request.job, idPass, passes, request.encode);
+    else handleRender(state, ws, request.seq, request.job, idPass, passes, request.encode);
   };
 }
 

@@ -82,6 +82,18 @@ describe('ChromiumRenderer (2 pages)', () => {
     }
   });
 
+  it('draws each job size on its own canvas: the bytes of a job do not depend on the sizes drawn before it, and a page keeps at most 4 canvases', async () => {
+    const job = gadgetJobs(3, 96)[1];
+    const [first] = await renderer.render(job);
+    // Other sizes in between (more than the page keeps), then the same job again.
+    for (const size of [112, 64, 200, 144, 80]) await renderer.render({ ...job, width: size, height: size });
+    const [again] = await renderer.render(job);
+    expect(same(first, again)).toBe(true);
+    const canvases = (await renderer.gpuStats()).map((stats) => stats.canvases);
+    expect(Math.max(...canvases)).toBeGreaterThan(1);
+    expect(Math.max(...canvases)).toBeLessThanOrEqual(4);
+  });
+
   it('spreads concurrent jobs over pages and resolves each with its own images', async () => {
     const jobs = gadgetJobs(8, 128);
     const results = await Promise.all(jobs.map((job) => renderer.render(job)));
@@ -99,7 +111,7 @@ describe('ChromiumRenderer (2 pages)', () => {
       expect(stats.geometries).toBe(0);
       expect(stats.textures).toBe(before[i].textures);
       expect(stats.programs).toBe(before[i].programs);
-      expect(stats.programs).toBeLessThanOrEqual(2);
+      expect(stats.programs).toBeLessThanOrEqual(2 * stats.canvases); // one canvas per job size drawn (renderers/page/main.ts)
     }
   });
 
