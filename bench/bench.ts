@@ -54,7 +54,7 @@ const program = new Command('bench')
   .option('--blender-glb <file>', 'GLB rendered by Blender and by us for the comparison', DEFAULT_GLB)
   .option('--blender-views <n>', 'camera views of the Blender comparison', intArg('--blender-views'), 8)
   .option('--blender-samples <n>', 'Cycles samples per pixel', intArg('--blender-samples'), 16)
-  .option('--library <dir|generated:N|off>', 'asset library (folder or manifest) timed against the procedural default; generated:N writes N distinct box models (every sample draws a model not drawn before, index cache empty: indexing and first-draw symmetry included); "off" skips it', FIXTURE_LIBRARY)
+  .option('--library <dir|generated:N|lopsided:N|off>', 'asset library (folder or manifest) timed against the procedural default; generated:N writes N distinct box models (every sample draws a model not drawn before, index cache empty: indexing and first-draw symmetry included; every box is symmetric under a half turn, so the rotation families re-draw often, each re-draw a new model to estimate), lopsided:N the same boxes with one raised corner (asymmetric, as most real models are); "off" skips it', FIXTURE_LIBRARY)
   .option('--library-count <n>', 'pairs of each run of the library comparison', intArg('--library-count'), 300)
   .option('--scene-count <n>', 'pairs of each run of the scene comparison (scenes of several objects against single objects); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--scene-count')(v)), 300)
   .option('--startup-models <n>', 'library start-up, cold and cached: a 4-pair run over n generated box models, twice (docs/assets.md, "Index cache"); 0 skips it', (v: string) => (v === '0' ? 0 : intArg('--startup-models')(v)), 0)
@@ -115,11 +115,11 @@ const blender: BlenderComparison | null =
     ? await compareWithBlender({ glb: opts.blenderGlb, size: opts.size, views: opts.blenderViews, samples: opts.blenderSamples, gl: config.gl, pages: config.concurrency })
     : null;
 // --- Asset library against the procedural default, same count, size and pages
-const generated = /^generated:(\d+)$/.exec(opts.library);
+const generated = /^(generated|lopsided):(\d+)$/.exec(opts.library);
 let librarySource = opts.library;
 if (generated !== null) {
   librarySource = join(await mkdtemp(join(tmpdir(), 'vf-bench-boxes-')), 'lib');
-  await writeBoxLibrary(librarySource, Number(generated[1]), 5);
+  await writeBoxLibrary(librarySource, Number(generated[2]), 5, generated[1] === 'lopsided' ? 'lopsided' : 'box');
 }
 const library: LibraryBenchResult | null =
   opts.library !== 'off' && existsSync(librarySource)
@@ -181,7 +181,7 @@ const result = {
   },
   library: library && {
     source: opts.library,
-    // generated:N: every sample draws a model the run has not drawn before, with an empty index cache
+    // generated:N / lopsided:N: every sample draws a model the run has not drawn before, with an empty index cache
     pairs: opts.libraryCount,
     assets: library.libraryAssets,
     procedural_pairs_per_second: round(library.proceduralPairsPerSecond),
