@@ -13,12 +13,19 @@
  *   again from the cached box.
  * - Symmetry labels are keyed by content hash and {@link SYMMETRY_CACHE_VERSION}: the same files
  *   get the label the first run gave them, whichever worker runs next and in whatever order.
- * - Files: `models-v1.jsonl` and `symmetry-v1.jsonl`, one JSON object a line, written whole to a
+ * - Files: `models-v1.jsonl` and `symmetry-v1.jsonl`, one JSON object a line, read and written a
+ *   line at a time (a 100,000-model cache is never one string); each is written whole to a
  *   temporary file and renamed, so a reader never sees half a file and workers that share the
  *   cache and write at once leave one complete version (their contents agree).
+ * - Once the index is built, its model entries are forgotten ({@link IndexCache.forgetModels}):
+ *   the run keeps only the symmetry labels, and later saves write the labels alone.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import type { Box3 } from './gltf-bounds.js';
 
 /** Name of the default cache folder beside (inside) the library root. */
@@ -46,7 +53,9 @@ export interface CachedModel {
 export class IndexCache {
   private readonly models = new Map<string, CachedModel>();
   private readonly symmetry = new Map<string, string>();
-  private dirty = false;
+  private modelsDirty = false;
+  private symmetryDirty = false;
+  private modelsForgotten = false;
 
   private constructor(
     /** The cache folder, or null when the run goes uncached. */
@@ -61,13 +70,13 @@ export class IndexCache {
   /** Opens (reads) the cache in `dir`; unreadable or malformed lines are dropped. */
   static async open(dir: string): Promise<IndexCache> {
     const cache = new IndexCache(dir);
-    for (const line of await readLines(join(dir, 'models-v1.jsonl'))) {
+    for await (const line of readLines(join(dir, 'models-v1.jsonl'))) {
       const v = line as { path?: unknown; files?: unknown; contentHash?: unknown; box?: unknown };
       if (typeof v.path === 'string' && Array.isArray(v.files) && typeof v.contentHash === 'string' && isBox(v.box)) {
         cache.models.set(v.path, { files: v.files as CachedFile[], contentHash: v.contentHash, box: v.box });
       }
     }
-    for (const line of await readLines(join(dir, 'symmetry-v1.jsonl'))) {
+    for await (const line of readLines(join(dir, 'symmetry-v1.jsonl'))) {
       const v = line as { contentHash?: unknown; version?: unknown; symmetry?: unknown };
       if (typeof v.contentHash === 'string' && v.version === SYMMETRY_CACHE_VERSION && typeof v.symmetry === 'string') cache.symmetry.set(v.contentHash, v.symmetry);
     }
@@ -87,9 +96,16 @@ export class IndexCache {
 
   /** Remembers what indexing learned from the model at `path`. */
   setModel(path: string, model: CachedModel): void {
-    if (this.dir === null) return;
+    if (this.dir === null || this.modelsForgotten) return;
     this.models.set(path, model);
-    this.dirty = true;
+    this.modelsDirty = true;
+  }
+
+  /** Drops the model entries from memory (after the index is built and saved); saves write the symmetry labels alone from then on. */
+  forgetModels(): void {
+    this.models.clear();
+    this.modelsForgotten = true;
+    this.modelsDirty = false;
   }
 
   /** The symmetry label cached for a content hash. */
@@ -101,7 +117,7 @@ export class IndexCache {
   setSymmetry(contentHash: string, symmetry: string): void {
     if (this.dir === null || this.symmetry.get(contentHash) === symmetry) return;
     this.symmetry.set(contentHash, symmetry);
-    this.dirty = true;
+    this.symmetryDirty = true;
   }
 
   /**
@@ -109,13 +125,21 @@ export class IndexCache {
    * @throws Error naming the folder and the reason when it cannot be written.
    */
   async save(): Promise<void> {
-    if (this.dir === null || !this.dirty) return;
+    if (this.dir === null || !(this.modelsDirty || this.symmetryDirty)) return;
     await mkdir(this.dir, { recursive: true });
-    const models = [...this.models].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, m]) => JSON.stringify({ path, ...m }));
-    const symmetry = [...this.symmetry].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([contentHash, s]) => JSON.stringify({ contentHash, version: SYMMETRY_CACHE_VERSION, symmetry: s }));
-    await writeWhole(join(this.dir, 'models-v1.jsonl'), models);
-    await writeWhole(join(this.dir, 'symmetry-v1.jsonl'), symmetry);
-    this.dirty = false;
+    const byKey = <T,>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (this.modelsDirty) {
+      await writeWhole(join(this.dir, 'models-v1.jsonl'), (function* (models) {
+        for (const [path, m] of models) yield JSON.stringify({ path, ...m });
+      })(byKey(this.models)));
+      this.modelsDirty = false;
+    }
+    if (this.symmetryDirty) {
+      await writeWhole(join(this.dir, 'symmetry-v1.jsonl'), (function* (labels) {
+        for (const [contentHash, s] of labels) yield JSON.stringify({ contentHash, version: SYMMETRY_CACHE_VERSION, symmetry: s });
+      })(byKey(this.symmetry)));
+      this.symmetryDirty = false;
+    }
   }
 }
 
@@ -124,29 +148,37 @@ function isBox(v: unknown): v is Box3 {
   return b !== null && typeof b === 'object' && [b.min, b.max].every((p) => Array.isArray(p) && p.length === 3 && p.every((x) => typeof x === 'number' && Number.isFinite(x)));
 }
 
-async function readLines(path: string): Promise<unknown[]> {
-  let text: string;
+/** The JSON lines of a file, one at a time; none when it cannot be read, and a damaged line is forgotten (that model is indexed again). */
+async function* readLines(path: string): AsyncGenerator<unknown> {
+  const input = createReadStream(path, { encoding: 'utf8' });
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: unknown[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch {
-      // A damaged line is forgotten: that model is indexed again.
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      try {
+        yield JSON.parse(line);
+      } catch {
+        // forgotten
+      }
     }
+  } catch {
+    // unreadable (or absent): nothing cached
+  } finally {
+    input.destroy();
   }
-  return out;
 }
 
-async function writeWhole(path: string, lines: readonly string[]): Promise<void> {
+/** Writes `lines` to `path` through a temporary file renamed into place. */
+async function writeWhole(path: string, lines: Iterable<string>): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await writeFile(tmp, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+    const out = createWriteStream(tmp);
+    const done = finished(out);
+    done.catch(() => {}); // awaited below; an error while writing also rejects the wait for 'drain'
+    for (const line of lines) {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await done;
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });

@@ -32,6 +32,7 @@ import { sceneBounds, type Box3 } from './gltf-bounds.js';
 import { checkSceneSize, scanPositions } from './scan-positions.js';
 import { normaliseBox } from './normalise-asset.js';
 import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
+import { mapLimited } from '../../pipeline/scale/map-limited.js';
 import { DEFAULT_CACHE_DIR, IndexCache, type CachedFile } from './index-cache.js';
 
 /** Why an asset was left out of a run. */
@@ -115,6 +116,9 @@ interface Candidate {
 
 const MODEL_EXTENSIONS = new Set(['.glb', '.gltf']);
 
+/** Model files checked at once while indexing (I/O overlaps; the checks themselves are small). */
+const INDEX_PARALLEL = 16;
+
 /**
  * Indexes the library at `source` (a folder, or a `.jsonl` manifest whose paths are relative to
  * its own folder). See the file header for the checks.
@@ -151,15 +155,22 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
   }
   const cacheDir = options.cacheDir === undefined || options.cacheDir === 'off' ? null : options.cacheDir ?? join(root, DEFAULT_CACHE_DIR);
   const cache = cacheDir === null ? IndexCache.none() : await IndexCache.open(cacheDir);
+  // Files are checked INDEX_PARALLEL at a time (their stats, reads and hashes overlap); results and skips keep the candidates' order.
   const checked: Omit<LibraryAsset, 'index'>[] = [];
-  for (const candidate of candidates) {
+  const results = await mapLimited(candidates, INDEX_PARALLEL, async (candidate) => {
     try {
-      checked.push(await checkModel(root, candidate, options.maxAssetBytes, cache));
+      return await checkModel(root, candidate, options.maxAssetBytes, cache);
     } catch (error) {
       if (!(error instanceof ModelFileError)) throw error;
-      skip({ path: candidate.path, reason: error.reason, message: error.message });
+      return { path: candidate.path, reason: error.reason, message: error.message } satisfies SkippedAsset;
     }
+  });
+  candidates.length = 0;
+  for (const result of results) {
+    if ('reason' in result) skip(result);
+    else checked.push(result);
   }
+  results.length = 0;
   checked.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const assets: LibraryAsset[] = [];
   for (const asset of checked) {
@@ -169,10 +180,14 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
       skip({ path: asset.path, reason: 'duplicate', message: `same content as "${first.path}"` });
       continue;
     }
-    assets.push({ index: assets.length, ...asset });
+    const indexed = asset as LibraryAsset; // numbered in place: a 100,000-model index is not copied
+    indexed.index = assets.length;
+    assets.push(indexed);
   }
   const digest = createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
-  return { root, source, assets, skipped, digest, cache: await saveOrDrop(cache, options.onCacheProblem) };
+  const saved = await saveOrDrop(cache, options.onCacheProblem);
+  saved.forgetModels(); // the run needs only the symmetry labels from here on
+  return { root, source, assets, skipped, digest, cache: saved };
 }
 
 /** Saves what the cache learned; a cache that cannot be written is dropped for the rest of the run (said once). */
@@ -381,7 +396,8 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
     if (s !== null) stats.push({ path: rel, ...s });
   };
   await noteStat(main.rel);
-  const { json, binChunkBytes, binChunk } = readGltfContainer(await readFile(main.real), kind);
+  const mainBytes = await readFile(main.real);
+  const { json, binChunkBytes, binChunk } = readGltfContainer(mainBytes, kind);
   checkRequiredExtensions(json);
   const files = [main.rel];
   let bytes = main.bytes;
@@ -431,7 +447,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
     throw new ModelFileError('no-geometry', (error as Error).message);
   }
   const normalised = normaliseFor(candidate, box);
-  const contentHash = await hashAssetFiles(root, files);
+  const contentHash = await hashAssetFiles(root, files, mainBytes);
   if (stats.length === files.length) cache.setModel(main.rel, { files: stats, contentHash, box });
   return {
     path: main.rel,
@@ -474,16 +490,19 @@ function checkRequiredExtensions(json: GltfJson): void {
 /**
  * sha256 over the files of an asset, streamed: for each file its root-relative path, a NUL,
  * its size in decimal, a NUL, then its bytes. The path is part of the hash because a `.gltf`
- * finds its buffers by name.
+ * finds its buffers by name. `modelBytes`: the model file's bytes when the caller has read them
+ * already (hashed as read, not read again).
  */
-export async function hashAssetFiles(root: string, files: readonly string[]): Promise<string> {
+export async function hashAssetFiles(root: string, files: readonly string[], modelBytes?: Uint8Array): Promise<string> {
   const hash = createHash('sha256');
   for (const rel of files) {
     const full = join(root, ...rel.split('/'));
-    const size = (await stat(full)).size;
+    const given = rel === files[0] ? modelBytes : undefined;
+    const size = given?.byteLength ?? (await stat(full)).size;
     // The model file's own name does not matter; its referenced files' names (relative to it) do.
     hash.update(`${rel === files[0] ? extname(rel).toLowerCase() : relative(dirname(join(root, ...files[0].split('/'))), full).split(sep).join('/')}\0${size}\0`);
-    for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
+    if (given !== undefined) hash.update(given);
+    else for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
 }

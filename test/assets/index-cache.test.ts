@@ -88,8 +88,12 @@ describe('index cache', () => {
     const dir = await copyLibrary();
     const cacheDir = join(dir, '..', 'cache');
     const lib = await indexLibrary(dir, { maxAssetBytes: 100 * MB, cacheDir });
+    const models = await readFile(join(cacheDir, 'models-v1.jsonl'), 'utf8');
     for (const a of lib.assets) lib.cache.setSymmetry(a.contentHash, a.path === 'Box.glb' ? 'c4' : 'none');
     await lib.cache.save();
+    // The run's save writes the labels; the model entries, forgotten after indexing, stay as the index wrote them.
+    expect(await readFile(join(cacheDir, 'models-v1.jsonl'), 'utf8')).toBe(models);
+    expect(models.trim().split('\n')).toHaveLength(lib.assets.length);
     const renderer: Renderer = { render: () => Promise.reject(new Error('no render expected')), close: async () => {} } as unknown as Renderer;
     const reopened = await IndexCache.open(cacheDir);
     const objects = lib.assets.map((a) => toLibraryObject(a, 'none'));
