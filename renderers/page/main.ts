@@ -28,7 +28,7 @@ import * as THREE from 'three';
 import { buildObject, poseObject } from '../../assets/procedural/build-object.js';
 import { hasMovedObjects, partsAtView, sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { loadLibraryObject } from './load-library-object.js';
-import { applyLook, prepareLook } from './scene-look.js';
+import { applyLook, prepareLook, renderScene } from './scene-look.js';
 import type { LightingSpec, PartSpec, RenderJob, ViewSpec } from '../../pipeline/types.js';
 
 /** Bytes before the pixels in a binary view message: seq, view index, width, height, kind (u32 LE). */
@@ -248,7 +248,7 @@ function renderView(state: PageState, job: RenderJob, index: 0 | 1, seq: number)
   poseObject(group, job.objectYawDeg[index]);
   if (job.object.kind === 'procedural' && hasMovedObjects(job.object)) placeParts(group, partsAtView(job.object, index));
   setCamera(state.camera, job.views[index], job.width / job.height);
-  state.renderer.render(state.scene, state.camera);
+  renderScene(state.renderer, state.scene, state.camera);
   pinPrograms(state, group);
   const header = new Uint32Array(state.buffer, 0, 4);
   header[0] = seq;

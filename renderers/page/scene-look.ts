@@ -20,8 +20,6 @@ import { skyBackground } from './sky-background.js';
 
 /** Route prefix of environment maps on the page server. */
 export const ENV_ROUTE = '/env/';
-/** Rows of the gradient background texture. */
-const GRADIENT_ROWS = 256;
 /** Distance of the key light from the origin when it casts a shadow (its direction is what lights the object). */
 const SHADOW_LIGHT_DISTANCE = 6;
 const GROUND_SIZE = 60;
@@ -34,14 +32,23 @@ interface LoadedEnv {
   equirect: THREE.Texture | null;
 }
 
-/** Per-renderer state: map cache, ground plane, gradient texture. */
+/** The gradient background: a screen-filling quad whose colour runs from `bottom` to `top` (sRGB, 0..1). */
+interface GradientQuad {
+  scene: THREE.Scene;
+  camera: THREE.Camera;
+  uniforms: { top: { value: THREE.Vector3 }; bottom: { value: THREE.Vector3 } };
+}
+
+/** Per-renderer state: map cache, ground plane, gradient quad. */
 interface LookState {
   maps: Map<string, Promise<LoadedEnv>>;
   loaded: Map<string, LoadedEnv>;
   ground: THREE.Mesh<THREE.PlaneGeometry, THREE.ShadowMaterial>;
-  gradient: THREE.DataTexture;
-  gradientKey: string;
+  gradient: GradientQuad;
 }
+
+/** Marks a scene whose background is the gradient quad ({@link renderScene} draws it). */
+const GRADIENT_MARK = 'viewforgeGradient';
 
 const states = new WeakMap<THREE.WebGLRenderer, LookState>();
 
@@ -55,11 +62,7 @@ function lookState(renderer: THREE.WebGLRenderer): LookState {
     ground.rotation.x = -Math.PI / 2;
     ground.receiveShadow = true;
     ground.name = 'viewforge-ground';
-    const gradient = new THREE.DataTexture(new Uint8Array(GRADIENT_ROWS * 4), 1, GRADIENT_ROWS, THREE.RGBAFormat);
-    gradient.colorSpace = THREE.SRGBColorSpace;
-    gradient.magFilter = THREE.LinearFilter;
-    gradient.minFilter = THREE.LinearFilter;
-    state = { maps: new Map(), loaded: new Map(), ground, gradient, gradientKey: '' };
+    state = { maps: new Map(), loaded: new Map(), ground, gradient: gradientQuad() };
     states.set(renderer, state);
   }
   return state;
@@ -104,23 +107,65 @@ export function prepareLook(renderer: THREE.WebGLRenderer, lighting: LightingSpe
   return pending.then(() => undefined);
 }
 
-/** Fills the gradient texture: row 0 (the bottom of the screen) `bottom`, the last row `top`; sRGB interpolation. */
-function paintGradient(texture: THREE.DataTexture, top: string, bottom: string): void {
-  const a = new THREE.Color(bottom);
-  const b = new THREE.Color(top);
-  const data = texture.image.data as Uint8Array;
-  // THREE.Color holds linear values; interpolate the sRGB bytes, as the hex colours are written.
-  const ab = a.getHex(THREE.SRGBColorSpace);
-  const bb = b.getHex(THREE.SRGBColorSpace);
-  for (let row = 0; row < GRADIENT_ROWS; row++) {
-    const t = row / (GRADIENT_ROWS - 1);
-    for (let c = 0; c < 3; c++) {
-      const shift = 16 - 8 * c;
-      data[row * 4 + c] = Math.round(((ab >> shift) & 255) * (1 - t) + ((bb >> shift) & 255) * t);
-    }
-    data[row * 4 + 3] = 255;
+/**
+ * The gradient quad: two triangles in clip space, the colour interpolated between the sRGB values
+ * of the two hex colours and written as it is (no texture, no colour-space conversion: the colours
+ * are already the bytes wanted), so a gradient frame costs one cheap screen-filling draw.
+ */
+function gradientQuad(): GradientQuad {
+  const uniforms = { top: { value: new THREE.Vector3() }, bottom: { value: new THREE.Vector3() } };
+  const material = new THREE.ShaderMaterial({
+    uniforms,
+    depthTest: false,
+    depthWrite: false,
+    vertexShader: /* glsl */ `
+      varying float vUp;
+      void main() {
+        vUp = uv.y;
+        gl_Position = vec4(position.xy, 0.0, 1.0);
+      }`,
+    fragmentShader: /* glsl */ `
+      uniform vec3 top;
+      uniform vec3 bottom;
+      varying float vUp;
+      void main() {
+        gl_FragColor = vec4(mix(bottom, top, vUp), 1.0);
+      }`,
+  });
+  const quad = new THREE.Mesh(new THREE.PlaneGeometry(2, 2), material);
+  quad.frustumCulled = false;
+  const scene = new THREE.Scene();
+  scene.add(quad);
+  return { scene, camera: new THREE.Camera(), uniforms };
+}
+
+/** The sRGB components (0..1) of a hex colour, as written. */
+function srgbOf(hex: string, out: THREE.Vector3): void {
+  const v = new THREE.Color(hex).getHex(THREE.SRGBColorSpace);
+  out.set(((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255);
+}
+
+/**
+ * Renders `scene` from `camera` into the current target: over the gradient quad when the job's
+ * look has a gradient background ({@link applyLook}), else as three draws it (its background
+ * colour or texture clears the frame). The ID, mask and depth passes call `renderer.render`
+ * themselves with a black background, so the gradient never reaches them.
+ */
+export function renderScene(renderer: THREE.WebGLRenderer, scene: THREE.Scene, camera: THREE.Camera): void {
+  if (scene.userData[GRADIENT_MARK] !== true) {
+    renderer.render(scene, camera);
+    return;
   }
-  texture.needsUpdate = true;
+  const { gradient } = lookState(renderer);
+  const autoClear = renderer.autoClear;
+  try {
+    renderer.autoClear = false;
+    renderer.clear(true, true, true);
+    renderer.render(gradient.scene, gradient.camera);
+    renderer.render(scene, camera);
+  } finally {
+    renderer.autoClear = autoClear;
+  }
 }
 
 /**
@@ -130,14 +175,12 @@ function paintGradient(texture: THREE.DataTexture, top: string, bottom: string):
  */
 export function applyLook(renderer: THREE.WebGLRenderer, scene: THREE.Scene, key: THREE.DirectionalLight, lighting: LightingSpec, object: THREE.Object3D): void {
   const state = lookState(renderer);
-  // Background: gradient over the solid colour main.ts set.
-  if (lighting.backgroundBottom !== undefined && lighting.backgroundBottom !== null) {
-    const gradientKey = `${lighting.background}/${lighting.backgroundBottom}`;
-    if (state.gradientKey !== gradientKey) {
-      paintGradient(state.gradient, lighting.background, lighting.backgroundBottom);
-      state.gradientKey = gradientKey;
-    }
-    scene.background = state.gradient;
+  // Background: gradient (drawn by renderScene under the scene) instead of the solid colour main.ts set.
+  const gradient = lighting.backgroundBottom !== undefined && lighting.backgroundBottom !== null;
+  if (gradient) {
+    srgbOf(lighting.background, state.gradient.uniforms.top.value);
+    srgbOf(lighting.backgroundBottom!, state.gradient.uniforms.bottom.value);
+    scene.background = null;
   }
   // Or the procedural sky, its sun where the key light comes from.
   if (lighting.sky !== undefined && lighting.sky !== null) scene.background = skyBackground(renderer, lighting.sky, key.position.clone().normalize());
@@ -157,6 +200,8 @@ export function applyLook(renderer: THREE.WebGLRenderer, scene: THREE.Scene, key
   } else {
     scene.environment = null;
   }
+  // The quad draws only where nothing else (a sky, an environment map) took the background.
+  scene.userData[GRADIENT_MARK] = gradient && scene.background === null;
   // Ground plane and the key light's shadow.
   const ground = lighting.ground ?? null;
   key.castShadow = ground !== null;

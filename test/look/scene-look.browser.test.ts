@@ -40,13 +40,21 @@ describe('scene look (Chromium)', () => {
     await renderer?.close();
   });
 
-  it('draws a vertical gradient from the top colour to the bottom colour', async () => {
-    const [a] = await renderer.render(job('gradient', { background: '#d0e8ff', backgroundBottom: '#603010' }), { idPass: [false, false] });
+  it('draws a vertical gradient from the top colour to the bottom colour, interpolated in sRGB, the same bytes again, the object and ID pass untouched', async () => {
+    const [a] = await renderer.render(job('gradient', { background: '#d0e8ff', backgroundBottom: '#603010' }));
     expect(near(pixel(a, 0, 0), '#d0e8ff', 4)).toBe(true);
     expect(near(pixel(a, 0, SIZE - 1), '#603010', 4)).toBe(true);
+    // Halfway down: the mean of the sRGB bytes (0xd0, 0xe8, 0xff and 0x60, 0x30, 0x10).
     const mid = pixel(a, 0, SIZE / 2);
-    expect(mid[0]).toBeGreaterThan(0x60 + 10);
-    expect(mid[0]).toBeLessThan(0xd0 - 10);
+    [(0xd0 + 0x60) / 2, (0xe8 + 0x30) / 2, (0xff + 0x10) / 2].forEach((c, i) => expect(Math.abs(mid[i] - c)).toBeLessThanOrEqual(3));
+    const [again] = await renderer.render(job('gradient-2', { background: '#d0e8ff', backgroundBottom: '#603010' }));
+    expect(Buffer.compare(a.rgba!, again.rgba!)).toBe(0);
+    // The ID pass does not see the quad: its labels are those of the same job on a solid background (the
+    // colour sums differ only where an interior ID pixel lands on an anti-aliased rim of the colour image).
+    const [solid] = await renderer.render(job('gradient-solid', { background: '#d0e8ff' }));
+    const labels = (img: RawImage) => img.idPass!.parts.map(({ name, pixels, sumU, sumV, interior }) => ({ name, pixels, sumU, sumV, interior }));
+    expect(labels(a)).toEqual(labels(solid));
+    expect(a.idPass!.parts.some((p) => p.pixels > 0)).toBe(true);
   }, 30_000);
 
   it('lights the object with the environment map, the same bytes from the cache as from the first load', async () => {
