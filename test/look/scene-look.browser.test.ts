@@ -52,7 +52,7 @@ describe('scene look (Chromium)', () => {
     // The ID pass does not see the quad: its labels are those of the same job on a solid background (the
     // colour sums differ only where an interior ID pixel lands on an anti-aliased rim of the colour image).
     const [solid] = await renderer.render(job('gradient-solid', { background: '#d0e8ff' }));
-    const labels = (img: RawImage) => img.idPass!.parts.map(({ name, pixels, sumU, sumV, interior }) => ({ name, pixels, sumU, sumV, interior }));
+    const labels = (img: RawImage) => img.idPass!.parts.map(({ name, pixels, centroidPx, interiorPixels }) => ({ name, pixels, centroidPx, interiorPixels }));
     expect(labels(a)).toEqual(labels(solid));
     expect(a.idPass!.parts.some((p) => p.pixels > 0)).toBe(true);
   }, 30_000);
