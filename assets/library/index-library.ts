@@ -32,7 +32,7 @@ import { sceneBounds, type Box3 } from './gltf-bounds.js';
 import { checkSceneSize, scanPositions } from './scan-positions.js';
 import { normaliseBox } from './normalise-asset.js';
 import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
-import pLimit from 'p-limit';
+import { mapLimited } from '../../pipeline/map-limited.js';
 import { DEFAULT_CACHE_DIR, IndexCache, type CachedFile } from './index-cache.js';
 
 /** Why an asset was left out of a run. */
@@ -157,19 +157,14 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
   const cache = cacheDir === null ? IndexCache.none() : await IndexCache.open(cacheDir);
   // Files are checked INDEX_PARALLEL at a time (their stats, reads and hashes overlap); results and skips keep the candidates' order.
   const checked: Omit<LibraryAsset, 'index'>[] = [];
-  const limit = pLimit(INDEX_PARALLEL);
-  const results = await Promise.all(
-    candidates.map((candidate) =>
-      limit(async () => {
-        try {
-          return await checkModel(root, candidate, options.maxAssetBytes, cache);
-        } catch (error) {
-          if (!(error instanceof ModelFileError)) throw error;
-          return { path: candidate.path, reason: error.reason, message: error.message } satisfies SkippedAsset;
-        }
-      }),
-    ),
-  );
+  const results = await mapLimited(candidates, INDEX_PARALLEL, async (candidate) => {
+    try {
+      return await checkModel(root, candidate, options.maxAssetBytes, cache);
+    } catch (error) {
+      if (!(error instanceof ModelFileError)) throw error;
+      return { path: candidate.path, reason: error.reason, message: error.message } satisfies SkippedAsset;
+    }
+  });
   candidates.length = 0;
   for (const result of results) {
     if ('reason' in result) skip(result);

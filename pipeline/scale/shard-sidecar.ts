@@ -28,7 +28,7 @@ import { writeFileAtomic } from '../shards/seal-file.js';
 import { getShardName, type SealedFile } from '../shards/shard-writer.js';
 import { getShardRange } from './assign-shards.js';
 import { hashFile } from './hash-file.js';
-import { mapLimited } from './map-limited.js';
+import { mapLimited } from '../map-limited.js';
 
 const NAME = 'shardSidecar';
 

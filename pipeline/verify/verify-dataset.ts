@@ -50,7 +50,7 @@ import { createRunStats, mergeRunStats, sortedStats } from '../run-stats.js';
 import { DATASET_INFO_FILE } from '../shards/dataset-info.js';
 import { getConfigHash, MANIFEST_FILE, type Manifest, type ManifestShard } from '../shards/manifest.js';
 import { getShardName } from '../shards/shard-writer.js';
-import { mapLimited } from '../scale/map-limited.js';
+import { mapLimited } from '../map-limited.js';
 import { isSameStats } from '../stats/dataset-stats.js';
 import { readDatasetStats } from '../stats/read-dataset-stats.js';
 import { readShardSidecar, SIDECAR_DIR } from '../scale/shard-sidecar.js';
