@@ -658,7 +658,9 @@ const MAX_CANVASES = 4;
 /**
  * The page's canvases, one per job size, each with its own WebGL context and {@link PageState};
  * the least recently used is closed when a fifth size comes. A lost context on any of them is
- * reported (Node replaces the page).
+ * reported (Node replaces the page). A job still waiting for its model holds a canvas among the
+ * most recently used (Node sends a page at most `jobsPerPage`, 2 by default, at a time), so the
+ * canvas closed is never one a job is about to draw on.
  */
 class Canvases {
   private readonly bySize = new Map<string, PageState>();
