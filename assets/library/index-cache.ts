@@ -15,17 +15,17 @@
  *   get the label the first run gave them, whichever worker runs next and in whatever order.
  * - Files: `models-v1.jsonl` and `symmetry-v1.jsonl`, one JSON object a line, read and written a
  *   line at a time (a 100,000-model cache is never one string); each is written whole to a
- *   temporary file and renamed, so a reader never sees half a file and workers that share the
- *   cache and write at once leave one complete version (their contents agree).
+ *   temporary file of its own and renamed (pipeline/write-streamed.ts), so a reader never sees
+ *   half a file and workers that share the cache and write at once leave one complete version
+ *   (their contents agree).
  * - Once the index is built, its model entries are forgotten ({@link IndexCache.forgetModels}):
  *   the run keeps only the symmetry labels, and later saves write the labels alone.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
+import { writeStreamed } from '../../pipeline/write-streamed.js';
 import type { Box3 } from './gltf-bounds.js';
 
 /** Name of the default cache folder beside (inside) the library root. */
@@ -129,14 +129,14 @@ export class IndexCache {
     await mkdir(this.dir, { recursive: true });
     const byKey = <T,>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (this.modelsDirty) {
-      await writeWhole(join(this.dir, 'models-v1.jsonl'), (function* (models) {
-        for (const [path, m] of models) yield JSON.stringify({ path, ...m });
+      await writeStreamed(join(this.dir, 'models-v1.jsonl'), (function* (models) {
+        for (const [path, m] of models) yield `${JSON.stringify({ path, ...m })}\n`;
       })(byKey(this.models)));
       this.modelsDirty = false;
     }
     if (this.symmetryDirty) {
-      await writeWhole(join(this.dir, 'symmetry-v1.jsonl'), (function* (labels) {
-        for (const [contentHash, s] of labels) yield JSON.stringify({ contentHash, version: SYMMETRY_CACHE_VERSION, symmetry: s });
+      await writeStreamed(join(this.dir, 'symmetry-v1.jsonl'), (function* (labels) {
+        for (const [contentHash, s] of labels) yield `${JSON.stringify({ contentHash, version: SYMMETRY_CACHE_VERSION, symmetry: s })}\n`;
       })(byKey(this.symmetry)));
       this.symmetryDirty = false;
     }
@@ -164,24 +164,5 @@ async function* readLines(path: string): AsyncGenerator<unknown> {
     // unreadable (or absent): nothing cached
   } finally {
     input.destroy();
-  }
-}
-
-/** Writes `lines` to `path` through a temporary file renamed into place. */
-async function writeWhole(path: string, lines: Iterable<string>): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    const out = createWriteStream(tmp);
-    const done = finished(out);
-    done.catch(() => {}); // awaited below; an error while writing also rejects the wait for 'drain'
-    for (const line of lines) {
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await done;
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
 }

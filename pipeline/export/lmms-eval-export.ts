@@ -16,7 +16,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { readEvalRecords } from './eval-records.js';
-import { writeStreamed } from './write-streamed.js';
+import { writeStreamed } from '../write-streamed.js';
 
 export interface LmmsEvalOptions {
   out: string;

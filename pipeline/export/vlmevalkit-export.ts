@@ -22,7 +22,7 @@ import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
 import { letterOf, readEvalRecords, rotateOptions, type EvalRecord } from './eval-records.js';
 import { mirroredAnswerIndex } from './mirror-answer.js';
-import { writeStreamed } from './write-streamed.js';
+import { writeStreamed } from '../write-streamed.js';
 
 /** Suffix of the flipped rows' `id` and `qid`. */
 export const FLIP_SUFFIX = '-flip';
@@ -51,7 +51,7 @@ export function circularStep(records: readonly EvalRecord[]): number {
   return Math.max(1_000_000, 10 ** Math.ceil(Math.log10(top + 1)));
 }
 
-/** Writes the header and then TSV rows one at a time into `path` (write-streamed.ts); resolves to the row count. */
+/** Writes the header and then TSV rows one at a time into `path` (pipeline/write-streamed.ts); resolves to the row count. */
 async function writeTsv(path: string, header: readonly string[], rows: AsyncIterable<readonly (string | number)[]>): Promise<number> {
   const line = (cells: readonly (string | number)[]) => stringify([cells], { delimiter: '\t' });
   return (

@@ -1,14 +1,18 @@
 /**
  * Writes a file from text chunks one at a time (memory stays flat however many rows), into a
- * temporary `<path>.partial` renamed into place when complete, so a failed export leaves no half
- * file. Resolves to the number of chunks written.
+ * temporary file beside it (`<path>.partial-<pid>-<n>`, its own for every call, so processes that
+ * write the same path at once never share one) renamed into place when complete, so a failure
+ * leaves no half file and a reader never sees one. Resolves to the number of chunks written.
+ * Used by the evaluation exports and the library index cache.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 
+let calls = 0;
+
 export async function writeStreamed(path: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<number> {
-  const temp = `${path}.partial`;
+  const temp = `${path}.partial-${process.pid}-${++calls}`;
   const stream = createWriteStream(temp);
   let count = 0;
   try {
