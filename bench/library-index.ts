@@ -9,11 +9,11 @@
  * time and memory grow with the library.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { indexLibrary } from '../assets/library/index-library.js';
+import { indexLibrary, listModelFiles } from '../assets/library/index-library.js';
 import { writeBoxLibrary } from '../test/fixtures/box-library.js';
 
 interface IndexFigures {
@@ -33,15 +33,6 @@ async function measure(source: string, cacheDir: string): Promise<IndexFigures> 
   return { models: library.assets.length, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, keptHeapMb: process.memoryUsage().heapUsed / 1048576 };
 }
 
-async function listGlbs(dir: string, root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.isDirectory()) out.push(...(await listGlbs(join(dir, entry.name), root)));
-    else if (entry.name.endsWith('.glb')) out.push(relative(root, join(dir, entry.name)));
-  }
-  return out;
-}
-
 const self = fileURLToPath(import.meta.url);
 if (process.argv[2] === '--child') {
   console.log(JSON.stringify(await measure(process.argv[3], process.argv[4])));
@@ -57,7 +48,7 @@ if (process.argv[2] === '--child') {
       lib = join(base, 'lib');
       await writeBoxLibrary(lib, Number(arg('--models') ?? 100000), 5);
     }
-    const paths = await listGlbs(lib, lib);
+    const paths = await listModelFiles(lib, lib);
     console.log('files    cache   seconds  peak RSS  index kept (heap)');
     for (const share of [4, 2, 1]) {
       const n = Math.ceil(paths.length / share);

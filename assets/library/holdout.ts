@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { AssetLibrary, LibraryAsset } from './index-library.js';
+import { libraryDigest, type AssetLibrary, type LibraryAsset } from './index-library.js';
 import type { Split } from '../../pipeline/plan/split-seed.js';
 
 /** A read holdout file. */
@@ -56,6 +56,5 @@ export function applyHoldout(library: AssetLibrary, holdout: Holdout, split: Spl
     );
   }
   const assets = keep.map((a, index) => ({ ...a, index }));
-  const digest = createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
-  return { ...library, assets, digest };
+  return { ...library, assets, digest: libraryDigest(assets) };
 }

@@ -142,7 +142,7 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
     root = await realpath(source);
     // The Objaverse layout: glbs/<group>/<uid>.glb, with a metadata file of uid → name/category/licence at the root.
     const objaverse = (await isFolder(join(root, 'glbs'))) ? await readObjaverseMetadata(root) : null;
-    const paths = await listModelFiles(root, objaverse === null ? root : join(root, 'glbs'), skip);
+    const paths = await listModelFiles(root, objaverse === null ? root : join(root, 'glbs'));
     candidates = paths.map((path) => {
       const info = objaverse?.table.get(basename(path, extname(path)));
       return { path, ...(info ?? {}) };
@@ -184,10 +184,15 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
     indexed.index = assets.length;
     assets.push(indexed);
   }
-  const digest = createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
+  const digest = libraryDigest(assets);
   const saved = await saveOrDrop(cache, options.onCacheProblem);
   saved.forgetModels(); // the run needs only the symmetry labels from here on
   return { root, source, assets, skipped, digest, cache: saved };
+}
+
+/** sha256 of the content hashes of `assets`, in their order, one a line: {@link AssetLibrary.digest}. */
+export function libraryDigest(assets: readonly Pick<LibraryAsset, 'contentHash'>[]): string {
+  return createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
 }
 
 /** Saves what the cache learned; a cache that cannot be written is dropped for the rest of the run (said once). */
@@ -202,14 +207,14 @@ export async function saveOrDrop(cache: IndexCache, onProblem?: (message: string
 }
 
 /** `.glb`/`.gltf` files under `dir`, relative to `root`, sorted; symlinked files are resolved and kept only inside the root; symlinked folders are not followed. */
-async function listModelFiles(root: string, dir: string, skip: (s: SkippedAsset) => void): Promise<string[]> {
+export async function listModelFiles(root: string, dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = toPosix(relative(root, full));
     if (entry.isDirectory()) {
-      out.push(...(await listModelFiles(root, full, skip)));
+      out.push(...(await listModelFiles(root, full)));
     } else if (MODEL_EXTENSIONS.has(extname(entry.name).toLowerCase()) && (entry.isFile() || entry.isSymbolicLink())) {
       out.push(rel);
     }
