@@ -5,6 +5,7 @@
  * when it reads an evaluator's prediction file.
  */
 import { join } from 'node:path';
+import { optionIndex, optionLetter } from '../questions/arrange-options.js';
 import { findJsonlShards, getRecordMeta, readShardRecords } from '../stats/read-shard-records.js';
 
 /** One sample as the evaluators see it. */
@@ -23,9 +24,6 @@ export interface EvalRecord {
   /** Image paths relative to the output folder, view A first (one path for a single-image record). */
   images: string[];
 }
-
-/** Letter of option `i` (0 → "A"). */
-export const letterOf = (i: number): string => String.fromCharCode(65 + i);
 
 /**
  * Reads every sample of `out`, sorted by index.
@@ -70,6 +68,6 @@ export async function readEvalRecords(out: string): Promise<EvalRecord[]> {
 /** `options` turned by `k` places (option j of the result is option (j + k) mod n), and where the answer went. */
 export function rotateOptions(options: readonly string[], answer: string, k: number): { options: string[]; answer: string } {
   const n = options.length;
-  const from = answer.charCodeAt(0) - 65;
-  return { options: options.map((_, j) => options[(j + k) % n]), answer: letterOf((((from - k) % n) + n) % n) };
+  const from = optionIndex(answer);
+  return { options: options.map((_, j) => options[(j + k) % n]), answer: optionLetter((((from - k) % n) + n) % n) };
 }

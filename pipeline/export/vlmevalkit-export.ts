@@ -20,7 +20,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
-import { letterOf, readEvalRecords, rotateOptions, type EvalRecord } from './eval-records.js';
+import { optionIndex, optionLetter } from '../questions/arrange-options.js';
+import { readEvalRecords, rotateOptions, type EvalRecord } from './eval-records.js';
 import { mirroredAnswerIndex } from './mirror-answer.js';
 import { writeStreamed } from '../write-streamed.js';
 
@@ -66,7 +67,7 @@ async function writeTsv(path: string, header: readonly string[], rows: AsyncIter
 export async function exportVlmEvalKit(options: VlmEvalKitOptions): Promise<VlmEvalKitReport> {
   const records = await readEvalRecords(options.out);
   await mkdir(options.into, { recursive: true });
-  const letters = Array.from({ length: Math.max(...records.map((r) => r.options.length)) }, (_, i) => letterOf(i));
+  const letters = Array.from({ length: Math.max(...records.map((r) => r.options.length)) }, (_, i) => optionLetter(i));
   const header = ['index', 'image', 'question', ...letters, 'answer', 'category', 'l2-category', 'id', 'qid', 'split'];
   const base64Images = async (r: EvalRecord, mirror: boolean) =>
     JSON.stringify(
@@ -120,12 +121,12 @@ export async function exportVlmEvalKit(options: VlmEvalKitOptions): Promise<VlmE
       path,
       rows: await writeTsv(path, header, (async function* () {
         for (const r of records) {
-          const mirrored = mirroredAnswerIndex(r.family, r.options, r.answer.charCodeAt(0) - 65);
+          const mirrored = mirroredAnswerIndex(r.family, r.options, optionIndex(r.answer));
           if (mirrored === null) {
             notFlipped[r.family] = (notFlipped[r.family] ?? 0) + 1;
             continue;
           }
-          yield row(r, r.index, await base64Images(r, true), r.options, letterOf(mirrored), `${r.id}${FLIP_SUFFIX}`);
+          yield row(r, r.index, await base64Images(r, true), r.options, optionLetter(mirrored), `${r.id}${FLIP_SUFFIX}`);
         }
       })()),
     });

@@ -16,6 +16,7 @@
  * @example
  * const html = buildPreviewHtml({ title: 'viewforge', summary: '16 samples…', samples, imageSrc: (p) => p, families, letters });
  */
+import { optionLetter } from '../questions/arrange-options.js';
 import type { PreviewSample } from './select-samples.js';
 
 /** What the page is built from. */
@@ -98,10 +99,6 @@ const SCRIPT = `
 /** Content-Security-Policy of the page: inline style and script, images from files or data URIs, nothing else. */
 export const PREVIEW_CSP = "default-src 'none'; img-src file: data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
-function letterOf(i: number): string {
-  return String.fromCharCode(65 + i);
-}
-
 /** Where the reasoning of a sample appears in the training records. */
 function cotNote(s: PreviewSample): string {
   if (s.stage === 'rl') return 'templated; RL prompts carry no answer';
@@ -119,8 +116,8 @@ function sampleCard(s: PreviewSample, imageSrc: (path: string) => string): strin
     .join('');
   const options = s.options
     .map((o, i) => {
-      const correct = letterOf(i) === s.answer;
-      return `<li${correct ? ' class="correct"' : ''} data-letter="${letterOf(i)}"><span class="letter">${letterOf(i)}.</span>${e(o)}${correct ? '<span class="sr"> (correct answer)</span>' : ''}</li>`;
+      const correct = optionLetter(i) === s.answer;
+      return `<li${correct ? ' class="correct"' : ''} data-letter="${optionLetter(i)}"><span class="letter">${optionLetter(i)}.</span>${e(o)}${correct ? '<span class="sr"> (correct answer)</span>' : ''}</li>`;
     })
     .join('');
   const facts = s.facts.map((f) => `<dt>${e(f.label)}</dt><dd>${e(f.value)}</dd>`).join('');

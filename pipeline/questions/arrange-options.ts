@@ -20,6 +20,11 @@ export function optionLetter(index: number): string {
   return String.fromCharCode(65 + index);
 }
 
+/** 0-based index of an option letter: 'A' → 0 (the inverse of {@link optionLetter}). */
+export function optionIndex(letter: string): number {
+  return letter.charCodeAt(0) - 65;
+}
+
 /**
  * Shuffles `distractors` with `rng` and inserts `answer` at index `answerSlot`.
  *

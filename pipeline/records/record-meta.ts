@@ -36,6 +36,7 @@
  * This is the only place where the camelCase pipeline types are mapped to snake_case record
  * keys (CONTRIBUTING.md, Style).
  */
+import { optionLetter } from '../questions/arrange-options.js';
 import { getFamily } from '../questions/index.js';
 import { getScene, listSceneObjects } from '../questions/scene-facts.js';
 import type { Difficulty, Stage } from '../questions/question-family.js';
@@ -299,10 +300,6 @@ export function mapLook(l: LightingSpec): RecordLook {
   };
 }
 
-/** Letter of option `i` (0 → "A"). */
-export function getOptionLetter(i: number): string {
-  return String.fromCharCode(65 + i);
-}
 
 /** Training stage of a family: the registry's (each family declares its own). @throws Error for an unknown family. */
 export function getFamilyStage(family: string): Stage {
@@ -335,7 +332,7 @@ function checkQuestion(input: SampleRecordInput): void {
   if (!Number.isInteger(q.answerIndex) || q.answerIndex < 0 || q.answerIndex >= q.options.length) {
     fail(`answerIndex ${q.answerIndex} is outside 0..${q.options.length - 1}`);
   }
-  if (q.answerLetter !== getOptionLetter(q.answerIndex)) {
+  if (q.answerLetter !== optionLetter(q.answerIndex)) {
     fail(`answerLetter "${q.answerLetter}" does not match answerIndex ${q.answerIndex}`);
   }
   if (q.options[q.answerIndex] !== q.answerText) {
@@ -343,8 +340,8 @@ function checkQuestion(input: SampleRecordInput): void {
   }
   assertNoReservedTokens(q.question, 'question', id);
   q.options.forEach((o, i) => {
-    if (/[\r\n]/.test(o)) fail(`option ${getOptionLetter(i)} contains a line break`);
-    assertNoReservedTokens(o, `option ${getOptionLetter(i)}`, id);
+    if (/[\r\n]/.test(o)) fail(`option ${optionLetter(i)} contains a line break`);
+    assertNoReservedTokens(o, `option ${optionLetter(i)}`, id);
   });
   assertNoReservedTokens(q.reasoning, 'reasoning', id);
 }

@@ -19,7 +19,8 @@
  */
 import type { SampleRecordInput } from './record-input.js';
 import { pickAnswerInstruction, type AnswerFormat } from './answer-instruction.js';
-import { assertNoReservedTokens, buildMeta, getOptionLetter, type RecordMeta } from './record-meta.js';
+import { optionLetter } from '../questions/arrange-options.js';
+import { assertNoReservedTokens, buildMeta, type RecordMeta } from './record-meta.js';
 
 /** The placeholder LLaMA-Factory (and the user content of RL prompts) uses for one image. */
 export const IMAGE_TOKEN = '<image>';
@@ -50,7 +51,7 @@ export interface SftRecord {
  */
 export function buildUserContent(meta: RecordMeta, format: AnswerFormat): string {
   const tokens = IMAGE_TOKEN.repeat(meta.images.length);
-  const optionLines = meta.options.map((o, i) => `${getOptionLetter(i)}. ${o}`).join('\n');
+  const optionLines = meta.options.map((o, i) => `${optionLetter(i)}. ${o}`).join('\n');
   return `${tokens}${meta.question}\n${optionLines}\n${pickAnswerInstruction(format, meta.seed, meta.index)}`;
 }
 

@@ -3,6 +3,7 @@
  * prediction files, lmms-eval logged samples) and in the lmms-eval task's `utils.py`
  * (pipeline/export/lmms-eval-export.ts), which follows the same rules in Python.
  */
+import { optionLetter } from '../questions/arrange-options.js';
 
 /**
  * The option letter a model's output names, or null: the content of the last
@@ -11,7 +12,7 @@
  * task folder's `utils.py` and VLMEvalKit prediction scoring.
  */
 export function extractLetter(text: string, options: readonly string[]): string | null {
-  const letters = options.map((_, i) => String.fromCharCode(65 + i));
+  const letters = options.map((_, i) => optionLetter(i));
   const tagged = [...text.matchAll(/<answer>\s*([\s\S]*?)\s*<\/answer>/g)];
   let body = (tagged.length > 0 ? tagged[tagged.length - 1][1] : text).trim();
   const m = /^\(?([A-Z])\)?(?:[.:)\s]|$)/.exec(body);

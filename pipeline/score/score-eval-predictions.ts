@@ -16,7 +16,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { letterOf, type EvalRecord } from '../export/eval-records.js';
+import type { EvalRecord } from '../export/eval-records.js';
+import { optionIndex, optionLetter } from '../questions/arrange-options.js';
 import { mirroredAnswerIndex } from '../export/mirror-answer.js';
 import { FLIP_SUFFIX } from '../export/vlmevalkit-export.js';
 import { extractLetter } from './extract-letter.js';
@@ -58,7 +59,7 @@ const accuracy = (n: number, correct: number): Accuracy => ({ n, correct, accura
 function rowOptions(row: Record<string, string>): string[] | null {
   const options: string[] = [];
   for (let i = 0; i < 26; i++) {
-    const cell = row[letterOf(i)];
+    const cell = row[optionLetter(i)];
     if (cell === undefined || cell === '') break;
     options.push(cell);
   }
@@ -137,7 +138,7 @@ export function scoreEvalPredictions(records: readonly EvalRecord[], predictions
       continue;
     }
     const options = p.options ?? record.options;
-    const correctIndex = record.answer.charCodeAt(0) - 65;
+    const correctIndex = optionIndex(record.answer);
     let expectedText: string | null = record.options[correctIndex];
     if (p.flip) {
       const m = mirroredAnswerIndex(record.family, record.options, correctIndex);
@@ -145,7 +146,7 @@ export function scoreEvalPredictions(records: readonly EvalRecord[], predictions
     }
     const letter = extractLetter(p.prediction, options);
     if (letter === null) unanswered++;
-    const picked = letter === null ? null : options[letter.charCodeAt(0) - 65];
+    const picked = letter === null ? null : options[optionIndex(letter)];
     const right = picked !== null && picked === expectedText;
     if (p.group !== null) {
       const g = groups.get(p.group) ?? { rotations: 0, right: 0, expected: record.options.length };
