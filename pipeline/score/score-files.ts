@@ -3,7 +3,9 @@
  * and `<out>/rl/*.jsonl`; a sample in both counts once), reads a JSONL file of predictions, scores
  * them ({@link scorePredictions}) and writes the JSON report.
  */
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { findJsonlShards, readShardRecords } from '../stats/read-shard-records.js';
@@ -71,10 +73,14 @@ export async function scoreFiles(options: ScoreFilesOptions): Promise<{ report: 
   }
   const { predictions, bad } = parsePredictions(text);
   const report = scorePredictions(records, predictions, bad);
-  const reportPath = options.report ?? getDefaultReportPath(options.predictions);
+  return { report, reportPath: await writeReport(report, options.report ?? getDefaultReportPath(options.predictions)) };
+}
+
+/** Writes a JSON report (its folder made if needed); resolves to its path. */
+async function writeReport(report: object, reportPath: string): Promise<string> {
   await mkdir(dirname(reportPath), { recursive: true });
   await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  return { report, reportPath };
+  return reportPath;
 }
 
 /**
@@ -84,13 +90,20 @@ export async function scoreFiles(options: ScoreFilesOptions): Promise<{ report: 
 export async function isEvaluatorFile(file: string): Promise<boolean> {
   const ext = extname(file).toLowerCase();
   if (ext === '.xlsx' || ext === '.tsv' || ext === '.csv') return true;
-  let text: string;
+  // Only the first line is read: a file of logged samples may be large, and it is read whole once it is scored.
+  let first: string | undefined;
+  const input = createReadStream(file, { encoding: 'utf8' });
   try {
-    text = await readFile(file, 'utf8');
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      first = line;
+      break;
+    }
   } catch (err) {
     throw new ScoreInputError(`${NAME}: cannot read --predictions "${file}": ${(err as Error).message}`, { cause: err });
+  } finally {
+    input.destroy();
   }
-  const first = text.split('\n').find((l) => l.trim() !== '');
   try {
     return first !== undefined && typeof (JSON.parse(first) as { doc?: unknown }).doc === 'object';
   } catch {
@@ -116,8 +129,5 @@ export async function scoreEvaluatorFiles(options: { dataset: string; prediction
     }
   }
   const report = scoreEvalPredictions(records, rows, options.predictions);
-  const reportPath = options.report ?? getDefaultReportPath(options.predictions[0]);
-  await mkdir(dirname(reportPath), { recursive: true });
-  await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  return { report, reportPath };
+  return { report, reportPath: await writeReport(report, options.report ?? getDefaultReportPath(options.predictions[0])) };
 }
