@@ -86,10 +86,10 @@ export function pickSettings(values: Readonly<Record<string, unknown>>): Record<
   return Object.fromEntries(Object.entries(values).filter(([key]) => Object.hasOwn(RENDER_SETTINGS, key)));
 }
 
-/** Test hooks from `VIEWFORGE_TEST_PAUSE_*` and `VIEWFORGE_TEST_CORRUPT_POSES` (undefined when none is set; docs/scale-out.md, docs/nightly.md). */
 /** A repeat of the stop signal this soon after the first is the same request (one group signal delivered twice), not "exit at once". */
 export const SIGNAL_REPEAT_WINDOW_MS = 2000;
 
+/** Test hooks from `VIEWFORGE_TEST_PAUSE_*` and `VIEWFORGE_TEST_CORRUPT_POSES` (undefined when none is set; docs/scale-out.md, docs/nightly.md). */
 async function readTestHooks(signal: AbortSignal): Promise<RunHooks | undefined> {
   const { createPauseHook } = await import('../scale/pause-hook.js');
   const { createPoseCorruptionHook } = await import('../nightly/corrupt-poses.js');

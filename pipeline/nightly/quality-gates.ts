@@ -119,7 +119,7 @@ export function evaluateGates(m: BuildMetrics, previous: BuildMetrics | null, t:
       passed: !real || b.maxRelativeDeviation <= t.maxAnswerImbalance,
       value: b.maxRelativeDeviation,
       threshold: t.maxAnswerImbalance,
-      detail: `answer contents of ${b.family}: largest relative deviation from uniform ${round(b.maxRelativeDeviation)} over ${b.samples} samples (${b.verdict}, chi-square p ${b.pValue < 1e-4 ? '< 0.0001' : round(b.pValue)}; fails only when real and above ${t.maxAnswerImbalance})`,
+      detail: `answer contents of ${b.family}: largest relative deviation from uniform ${round(b.maxRelativeDeviation)} over ${b.samples} samples (${b.verdict}, chi-square p ${pText(b.pValue)}; fails only when real and above ${t.maxAnswerImbalance})`,
     });
   }
   results.push(rateAtMost('redraw-rate', m.redraws, m.samples, t.maxRedrawRate, 're-draws per sample', 'poisson'));
