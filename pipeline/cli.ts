@@ -50,7 +50,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the CLI on `argv` (as `process.argv`) and returns its exit code (pipeline/launch-cli.mjs calls it). */
+export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return 0;

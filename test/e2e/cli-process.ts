@@ -19,9 +19,9 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-/** Starts `node --import tsx pipeline/cli.ts …args` (see run-cli.ts). */
+/** Starts `node pipeline/launch-cli.mjs …args`, as `npm run` does (see run-cli.ts). */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['pipeline/launch-cli.mjs', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

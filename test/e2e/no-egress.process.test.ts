@@ -111,7 +111,7 @@ describe('no egress', () => {
   it('a render under strace sends nothing off loopback and asks no DNS', async () => {
     const traces = join(tmp, 'trace');
     const out = join(tmp, 'out');
-    const r = await run('strace', ['-ff', '-qq', '-e', 'trace=socket,connect,sendto,sendmsg,sendmmsg,write,close', '-o', traces, process.execPath, '--import', 'tsx', 'pipeline/cli.ts', 'render', '--count', '2', '--size', '64', '--out', out]);
+    const r = await run('strace', ['-ff', '-qq', '-e', 'trace=socket,connect,sendto,sendmsg,sendmmsg,write,close', '-o', traces, process.execPath, 'pipeline/launch-cli.mjs', 'render', '--count', '2', '--size', '64', '--out', out]);
     expect(r.code, `strace (apt-get install strace) or the render failed:\n${r.output.slice(-3000)}`).toBe(0);
     const files = (await readdir(tmp)).filter((f) => f.startsWith('trace.'));
     expect(files.length).toBeGreaterThan(10); // Node's and Chromium's threads

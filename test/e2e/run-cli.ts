@@ -12,7 +12,7 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['pipeline/launch-cli.mjs', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,7 @@ describe('the image and the Kubernetes manifests', () => {
 
   it('run node as PID 1 with the image\'s entry point, in its working directory', () => {
     const entry = JSON.parse(instruction('ENTRYPOINT')!) as string[];
-    expect(entry).toEqual(['node', '--import', 'tsx', 'pipeline/cli.ts']);
+    expect(entry).toEqual(['node', 'pipeline/launch-cli.mjs']);
     const workdir = instruction('WORKDIR');
     for (const m of manifests) {
       const command = flowList(/command: (\[.*\])/.exec(m.text)![1]);
@@ -38,7 +38,9 @@ describe('the image and the Kubernetes manifests', () => {
       expect(m.text, m.path).not.toMatch(/\b(npx|npm run)\b.*pipeline\/cli/);
       expect(/workingDir: (\S+)/.exec(m.text)?.[1], m.path).toBe(workdir);
     }
-    expect(existsSync(join(ROOT, 'pipeline/cli.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'pipeline/launch-cli.mjs'))).toBe(true);
+    // The bundle is built in the image, as root, since the user cannot write node_modules.
+    expect(containerfile).toMatch(/^RUN node pipeline\/launch-cli\.mjs --version$/m);
   });
 
   it('run as the image\'s user, with its Chromium, and mount folders it made for that user', () => {
