@@ -223,6 +223,11 @@ interface PageSlot {
 interface BrowserHandle {
   browser: Browser | null;
   launching: Promise<Browser> | null;
+  /**
+   * The blank tab Chromium opens at launch, until a slot takes it: using it for the browser's first
+   * page instead of opening another saves a renderer process (~0.7 s of CPU a launch on 2 cores).
+   */
+  initialPage: Page | null;
 }
 
 const SILENT_LOGGER: RendererLogger = { info() {}, warn() {} };
@@ -375,7 +380,7 @@ export class ChromiumRenderer implements Renderer {
 
   private async start(): Promise<void> {
     const count = this.options.browsers;
-    for (let i = 0; i < count; i++) this.browsers.push({ browser: null, launching: null });
+    for (let i = 0; i < count; i++) this.browsers.push({ browser: null, launching: null, initialPage: null });
     const first = await this.openSlot(0);
     this.slots.push(first);
     const browser = this.browsers[0].browser!;
@@ -403,6 +408,7 @@ export class ChromiumRenderer implements Renderer {
     const handle = this.browsers[index];
     const previous = handle.browser;
     handle.browser = null;
+    handle.initialPage = null;
     if (previous) await closeBrowser(previous);
     if (this.closed) throw new Error(`${NAME}: closed`);
     let browser: Browser;
@@ -432,6 +438,7 @@ export class ChromiumRenderer implements Renderer {
       );
     }
     handle.browser = browser;
+    handle.initialPage = (await browser.pages().catch(() => []))[0] ?? null;
     browser.on('disconnected', () => {
       if (this.closed || handle.browser !== browser) return;
       this.options.logger.warn(`${NAME}: browser ${index} disconnected; its pages will be replaced`);
@@ -444,7 +451,10 @@ export class ChromiumRenderer implements Renderer {
   private async openSlot(browserIndex: number): Promise<PageSlot> {
     const browser = await this.browserAt(browserIndex);
     const id = String(this.nextPageId++);
-    const page = await browser.newPage();
+    const handle = this.browsers[browserIndex];
+    const initial = handle.browser === browser ? handle.initialPage : null;
+    if (initial !== null) handle.initialPage = null;
+    const page = initial !== null && !initial.isClosed() ? initial : await browser.newPage();
     try {
       await this.interceptRequests(page);
       page.on('pageerror', (error) => this.options.logger.warn(`${NAME}: page ${id}: ${error instanceof Error ? error.message : String(error)}`));
