@@ -75,9 +75,7 @@ describe('the build cache', () => {
     const res = await runCli(['render', '--count', '0'], { VIEWFORGE_TEST_BUILD_CACHE: join(blocker, 'cache') });
     // The same CLI: its own flag check and exit code.
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/count/);
-    const version = await runCli(['--version'], { VIEWFORGE_TEST_BUILD_CACHE: join(blocker, 'cache') });
-    expect(version.stdout.trim()).toBe(VERSION);
+    expect(res.stderr).toMatch(/--count must be >= 1, got 0/);
   });
 
   it('gives a render the page script esbuild makes, and lists its three.js inputs', async () => {

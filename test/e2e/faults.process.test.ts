@@ -20,7 +20,8 @@ import { CHROMIUM_RENDERER_DEFAULTS } from '../../renderers/chromium/chromium-re
 import { expectNothingPartial, expectSameTree, listTree, startCli, waitUntil } from './cli-process.js';
 import { runCli } from './run-cli.js';
 
-const COMMON = ['render', '--count', '8', '--shard-size', '3', '--size', '128', '--seed', '55'];
+// One page unless a test needs more (a page less to start per run); the bytes do not depend on it.
+const COMMON = ['render', '--count', '8', '--shard-size', '3', '--size', '128', '--seed', '55', '--concurrency', '1'];
 
 let tmp: string;
 let clean: string;
@@ -66,7 +67,7 @@ describe('renderer faults', () => {
 
   it('replaces crashed and hung pages and a killed Chromium, retries, and writes the same bytes', async () => {
     const out = join(tmp, 'faulty');
-    const res = await runCli([...COMMON, '--out', out, '--render-timeout', '5000'], { VIEWFORGE_TEST_FAULTS: 'crash-every=3,hang-every=5,kill-browser-every=7' });
+    const res = await runCli([...COMMON, '--out', out, '--concurrency', '2', '--render-timeout', '5000'], { VIEWFORGE_TEST_FAULTS: 'crash-every=3,hang-every=5,kill-browser-every=7' });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/FaultInjectingRenderer: crashing a page/);
     expect(res.stderr).toMatch(/FaultInjectingRenderer: hanging a page/);
@@ -77,7 +78,7 @@ describe('renderer faults', () => {
 
   it('fails clearly past the retry bound, leaving a state that --resume finishes', async () => {
     const out = join(tmp, 'bound');
-    const args = ['--out', out, '--concurrency', '1', '--render-retries', '0', '--render-timeout', '3000'];
+    const args = ['--out', out, '--render-retries', '0', '--render-timeout', '3000'];
     const res = await runCli([...COMMON, ...args], { VIEWFORGE_TEST_FAULTS: 'hang-every=4' });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/error: ChromiumRenderer: job "vf-00000037-\d+" failed 1 times; last time page \d+ failed because job "vf-00000037-\d+" took longer than 3000 ms/);
@@ -107,7 +108,7 @@ describe('unwritable output mid-run', () => {
   it('fails with a clear error and exit 1; sealed shards stay intact; --resume finishes once fixed', async () => {
     const out = join(tmp, 'blocked');
     const release = join(tmp, 'release-blocked');
-    const p = startCli([...COMMON, '--out', out, '--concurrency', '1'], { VIEWFORGE_TEST_PAUSE_BEFORE_SEAL: '0', VIEWFORGE_TEST_PAUSE_RELEASE: release });
+    const p = startCli([...COMMON, '--out', out], { VIEWFORGE_TEST_PAUSE_BEFORE_SEAL: '0', VIEWFORGE_TEST_PAUSE_RELEASE: release });
     await p.waitForOutput(/test-hook: paused before sealing shard 0/);
     // A file where shard 1's and shard 2's image folders belong: as if the disk refused new files.
     // (The paused run may still be writing an image of shard 1: retry until the file stands.)

@@ -27,6 +27,8 @@ await writeFile(
     seed: 11,
     size: 64,
     shardSize: 3,
+    // One page: the builds are the subject here, not the renderer's pool (a page less to start per run).
+    concurrency: 1,
     parquet: false,
     families: ['orbit', 'ego-turn', 'perspective'],
     nightly: {
