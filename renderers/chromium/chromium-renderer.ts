@@ -437,8 +437,9 @@ export class ChromiumRenderer implements Renderer {
         { cause: error },
       );
     }
+    const initialPage = (await browser.pages().catch(() => []))[0] ?? null;
     handle.browser = browser;
-    handle.initialPage = (await browser.pages().catch(() => []))[0] ?? null;
+    handle.initialPage = initialPage;
     browser.on('disconnected', () => {
       if (this.closed || handle.browser !== browser) return;
       this.options.logger.warn(`${NAME}: browser ${index} disconnected; its pages will be replaced`);
