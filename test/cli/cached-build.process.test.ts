@@ -7,7 +7,7 @@
  * packages resolve).
  */
 import { build } from 'esbuild';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BUILD_OPTIONS } from '../../renderers/chromium/page-bundle.js';
@@ -25,7 +25,9 @@ interface Stamp {
 let tmp: string;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(join(ROOT, 'node_modules', '.cache', 'vf-launch-test-'));
+  // In a fresh clone nothing may have made node_modules/.cache yet.
+  await mkdir(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  tmp = await mkdtemp(join(ROOT, 'node_modules', '.cache', 'vf-build-cache-test-'));
 });
 
 afterAll(async () => {
