@@ -7,7 +7,8 @@
  * - A build named `name` lives in `node_modules/.cache/viewforge/<name>-<hash>/` (hash of its
  *   output files), where package imports resolve like the sources' own. Its stamp,
  *   `<name>.json`, names that folder and lists every input esbuild read with its size and mtime,
- *   plus the esbuild and Node versions; any difference builds it again.
+ *   plus the esbuild and Node versions and a hash of the build options (plugins by their source);
+ *   any difference builds it again.
  * - A folder is written under a temporary name and renamed, and never changed after, so processes
  *   that start at once, or load a chunk later, never read half a build. Folders of earlier builds
  *   are removed a week after they were made (a long run may still load a chunk from its own).
@@ -30,8 +31,8 @@ const KEEP_OLD_MS = 7 * 24 * 3600_000;
 const CONFIG_FILES = ['tsconfig.json', 'package.json'];
 
 /**
- * @typedef {{ esbuild: string, node: string, dir: string, inputs: Record<string, [number, number]> }} Stamp
- * `dir`: the build's folder in the cache; `inputs`: path relative to the root → [mtimeMs, size].
+ * @typedef {{ esbuild: string, node: string, options: string, dir: string, inputs: Record<string, [number, number]> }} Stamp
+ * `options`: {@link optionsHash}; `dir`: the build's folder in the cache; `inputs`: path relative to the root → [mtimeMs, size].
  */
 
 /**
@@ -43,7 +44,14 @@ const CONFIG_FILES = ['tsconfig.json', 'package.json'];
  * @throws when esbuild fails or the cache folder cannot be written.
  */
 export async function cachedBuild(name, options) {
-  return (await freshBuild(name)) ?? (await build(name, options));
+  const hash = optionsHash(options);
+  return (await freshBuild(name, hash)) ?? (await build(name, options, hash));
+}
+
+/** sha256 of the build options, functions (a plugin's setup) by their source text. @param {import('esbuild').BuildOptions} options */
+function optionsHash(options) {
+  const text = JSON.stringify(options, (_key, value) => (typeof value === 'function' ? String(value) : value));
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** @param {string[]} files relative to the root @returns {Promise<Record<string, [number, number]>>} */
@@ -57,12 +65,15 @@ async function esbuildVersion() {
   return /** @type {{ version: string }} */ (JSON.parse(await readFile(join(ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8'))).version;
 }
 
-/** The folder of build `name` when its stamp matches the inputs, esbuild and Node as they are now; else null. @param {string} name */
-async function freshBuild(name) {
+/**
+ * The folder of build `name` when its stamp matches the inputs, esbuild, Node and options as they are now; else null.
+ * @param {string} name @param {string} options {@link optionsHash}
+ */
+async function freshBuild(name, options) {
   try {
     /** @type {Stamp} */
     const stamp = JSON.parse(await readFile(join(CACHE, `${name}.json`), 'utf8'));
-    if (stamp.esbuild !== (await esbuildVersion()) || stamp.node !== process.version) return null;
+    if (stamp.esbuild !== (await esbuildVersion()) || stamp.node !== process.version || stamp.options !== options) return null;
     const now = await statAll(Object.keys(stamp.inputs));
     for (const [file, [mtimeMs, size]] of Object.entries(stamp.inputs)) {
       if (now[file][0] !== mtimeMs || now[file][1] !== size) return null;
@@ -75,8 +86,11 @@ async function freshBuild(name) {
   }
 }
 
-/** Builds, writes the build's folder, then its stamp. @param {string} name @param {import('esbuild').BuildOptions} options */
-async function build(name, options) {
+/**
+ * Builds, writes the build's folder, then its stamp.
+ * @param {string} name @param {import('esbuild').BuildOptions} options @param {string} optionsKey {@link optionsHash} of `options`
+ */
+async function build(name, options, optionsKey) {
   const esbuild = await import('esbuild');
   const started = Date.now();
   // esbuild is told the folder `<name>` beside the real ones, so relative paths in source maps hold.
@@ -103,7 +117,7 @@ async function build(name, options) {
   }
   if (Object.values(inputs).every(([mtimeMs]) => mtimeMs < started)) {
     /** @type {Stamp} */
-    const stamp = { esbuild: esbuild.version, node: process.version, dir, inputs };
+    const stamp = { esbuild: esbuild.version, node: process.version, options: optionsKey, dir, inputs };
     const path = join(CACHE, `${name}.json`);
     await writeFile(`${path}.${process.pid}.tmp`, `${JSON.stringify(stamp)}\n`);
     await rename(`${path}.${process.pid}.tmp`, path);

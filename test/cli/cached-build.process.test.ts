@@ -18,6 +18,7 @@ const VERSION = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) 
 interface Stamp {
   esbuild: string;
   node: string;
+  options: string;
   dir: string;
   inputs: Record<string, [number, number]>;
 }
@@ -59,7 +60,7 @@ describe('the build cache', () => {
     expect((await readdir(cache)).filter((name) => name.startsWith('cli-'))).toEqual([stamp.dir]);
   });
 
-  it('builds again when a source differs from what the stamp recorded', async () => {
+  it('builds again when a source or the build options differ from what the stamp recorded', async () => {
     const cache = join(tmp, 'stale');
     expect((await runCli(['--version'], { VIEWFORGE_TEST_BUILD_CACHE: cache })).code).toBe(0);
     const stamp = await readStamp(cache);
@@ -68,6 +69,10 @@ describe('the build cache', () => {
     await writeFile(join(cache, 'cli.json'), JSON.stringify(stale));
     const res = await runCli(['--version'], { VIEWFORGE_TEST_BUILD_CACHE: cache });
     expect(res.stdout.trim()).toBe(VERSION);
+    expect(await readStamp(cache)).toEqual(stamp);
+    // Build options are not a file: as if the launcher's had changed since.
+    await writeFile(join(cache, 'cli.json'), JSON.stringify({ ...stamp, options: 'other' }));
+    expect((await runCli(['--version'], { VIEWFORGE_TEST_BUILD_CACHE: cache })).stdout.trim()).toBe(VERSION);
     expect(await readStamp(cache)).toEqual(stamp);
   });
 
