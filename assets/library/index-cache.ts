@@ -21,10 +21,9 @@
  * - Once the index is built, its model entries are forgotten ({@link IndexCache.forgetModels}):
  *   the run keeps only the symmetry labels, and later saves write the labels alone.
  */
-import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { nonBlankLines } from '../../pipeline/read-lines.js';
 import { writeStreamed } from '../../pipeline/write-streamed.js';
 import type { Box3 } from './gltf-bounds.js';
 
@@ -150,10 +149,8 @@ function isBox(v: unknown): v is Box3 {
 
 /** The JSON lines of a file, one at a time; none when it cannot be read, and a damaged line is forgotten (that model is indexed again). */
 async function* readLines(path: string): AsyncGenerator<unknown> {
-  const input = createReadStream(path, { encoding: 'utf8' });
   try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (line.trim() === '') continue;
+    for await (const line of nonBlankLines(path)) {
       try {
         yield JSON.parse(line);
       } catch {
@@ -162,7 +159,5 @@ async function* readLines(path: string): AsyncGenerator<unknown> {
     }
   } catch {
     // unreadable (or absent): nothing cached
-  } finally {
-    input.destroy();
   }
 }

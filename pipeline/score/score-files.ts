@@ -3,10 +3,9 @@
  * and `<out>/rl/*.jsonl`; a sample in both counts once), reads a JSONL file of predictions, scores
  * them ({@link scorePredictions}) and writes the JSON report.
  */
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { basename, dirname, extname, join } from 'node:path';
+import { nonBlankLines } from '../read-lines.js';
 import { writeFileAtomic } from '../shards/seal-file.js';
 import { findJsonlShards, readShardRecords } from '../stats/read-shard-records.js';
 import { parsePredictions, readScoredRecord, scorePredictions, type ScoredRecord, type ScoreReport } from './score-predictions.js';
@@ -92,17 +91,13 @@ export async function isEvaluatorFile(file: string): Promise<boolean> {
   if (ext === '.xlsx' || ext === '.tsv' || ext === '.csv') return true;
   // Only the first line is read: a file of logged samples may be large, and it is read whole once it is scored.
   let first: string | undefined;
-  const input = createReadStream(file, { encoding: 'utf8' });
   try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (line.trim() === '') continue;
+    for await (const line of nonBlankLines(file)) {
       first = line;
       break;
     }
   } catch (err) {
     throw new ScoreInputError(`${NAME}: cannot read --predictions "${file}": ${(err as Error).message}`, { cause: err });
-  } finally {
-    input.destroy();
   }
   try {
     return first !== undefined && typeof (JSON.parse(first) as { doc?: unknown }).doc === 'object';
