@@ -502,10 +502,11 @@ export async function hashAssetFiles(root: string, files: readonly string[], mod
   const hash = createHash('sha256');
   for (const rel of files) {
     const full = join(root, ...rel.split('/'));
-    const given = rel === files[0] ? modelBytes : undefined;
+    const isModel = rel === files[0];
+    const given = isModel ? modelBytes : undefined;
     const size = given?.byteLength ?? (await stat(full)).size;
     // The model file's own name does not matter; its referenced files' names (relative to it) do.
-    hash.update(`${rel === files[0] ? extname(rel).toLowerCase() : relative(dirname(join(root, ...files[0].split('/'))), full).split(sep).join('/')}\0${size}\0`);
+    hash.update(`${isModel ? extname(rel).toLowerCase() : relative(dirname(join(root, ...files[0].split('/'))), full).split(sep).join('/')}\0${size}\0`);
     if (given !== undefined) hash.update(given);
     else for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
   }

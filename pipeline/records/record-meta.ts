@@ -300,7 +300,6 @@ export function mapLook(l: LightingSpec): RecordLook {
   };
 }
 
-
 /** Training stage of a family: the registry's (each family declares its own). @throws Error for an unknown family. */
 export function getFamilyStage(family: string): Stage {
   return getFamily(family).stage;
