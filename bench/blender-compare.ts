@@ -57,7 +57,7 @@ export async function compareWithBlender(options: BlenderComparisonOptions): Pro
 
   // --- Ours: the GLB as a library asset of its own folder
   const library = await indexLibrary(dirname(options.glb), { maxAssetBytes: 1024 * 1024 * 1024 });
-  const asset = library.assets.find((a) => a.path === basename(options.glb));
+  const asset = library.assets.toArray().find((a) => a.path === basename(options.glb));
   if (asset === undefined) throw new Error(`bench: ${options.glb} is not a usable asset (${library.skipped.map((s) => `${s.path}: ${s.message}`).join('; ')})`);
   const object = toLibraryObject(asset, 'none');
   const lighting = { background: '#808080', ambientIntensity: 0.6, keyAzimuthDeg: 35, keyElevationDeg: 45, keyIntensity: 2 };

@@ -202,6 +202,15 @@ export interface SceneObjectSpec {
  * coloured parts: the page loads `url` with three's GLTFLoader and applies `normalisation`, which
  * centres the model's bounding box at the origin and scales it into the unit sphere.
  */
+/**
+ * The library the planner draws from: its models in index order, read one at a time (a plain
+ * array serves; a run reads them from disk through assets/library/asset-list.ts).
+ */
+export interface LibraryObjects {
+  readonly length: number;
+  at(index: number): LibraryObjectSpec | undefined;
+}
+
 export interface LibraryObjectSpec {
   kind: 'library';
   /** Asset name (manifest `name`, else the file path relative to the library root). */

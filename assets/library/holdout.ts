@@ -41,7 +41,7 @@ export function isHeldOut(asset: Pick<LibraryAsset, 'contentHash' | 'category'>,
 
 /**
  * The part of `library` that `split` may draw: without the held-out models for `train`, only
- * them for `val` and `test`. Indices are renumbered and the digest recomputed over what is left,
+ * them for `val` and `test`. Indices are renumbered (no entry is copied) and the digest recomputed over what is left,
  * so the manifest names the models the split really drew from.
  * @throws Error when nothing is left for the split.
  */
@@ -55,6 +55,5 @@ export function applyHoldout(library: AssetLibrary, holdout: Holdout, split: Spl
         : `no library model is held out (none of the ${library.assets.length} has a listed content hash or category), so split "${split}" has none to draw`,
     );
   }
-  const assets = keep.map((a, index) => ({ ...a, index }));
-  return { ...library, assets, digest: libraryDigest(assets) };
+  return { ...library, assets: keep, digest: libraryDigest(keep) };
 }

@@ -26,14 +26,16 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { AssetNormalisation, Vec3 } from '../../pipeline/types.js';
 import { ModelFileError, readGltfContainer, type GltfJson } from './gltf-container.js';
 import { sceneBounds, type Box3 } from './gltf-bounds.js';
 import { checkSceneSize, scanPositions } from './scan-positions.js';
 import { normaliseBox } from './normalise-asset.js';
 import { SUPPORTED_EXTENSIONS } from './supported-extensions.js';
-import { mapLimited } from '../../pipeline/map-limited.js';
-import { DEFAULT_CACHE_DIR, IndexCache, type CachedFile } from './index-cache.js';
+import { mapOrdered } from '../../pipeline/map-limited.js';
+import { AssetList, EntryFile, type AssetEntry } from './asset-list.js';
+import { DEFAULT_CACHE_DIR, IndexCache, type CachedFile, type CachedModel } from './index-cache.js';
 
 /** Why an asset was left out of a run. */
 export type SkipReason =
@@ -81,8 +83,8 @@ export interface AssetLibrary {
   root: string;
   /** What `--assets` named, as given. */
   source: string;
-  /** Usable assets, sorted by content hash (ties: path); `assets[i].index === i`. */
-  assets: LibraryAsset[];
+  /** Usable assets, sorted by content hash (ties: path); `assets.at(i).index === i`. Kept on disk, read an entry at a time (assets/library/asset-list.ts). */
+  assets: AssetList;
   skipped: SkippedAsset[];
   /** sha256 of the sorted content hashes: names the library's contents in the manifest. */
   digest: string;
@@ -122,6 +124,12 @@ const INDEX_PARALLEL = 16;
 /**
  * Indexes the library at `source` (a folder, or a `.jsonl` manifest whose paths are relative to
  * its own folder). See the file header for the checks.
+ *
+ * One pass that streams: files are listed (a folder at a time) or manifest lines read as the
+ * checks need them, {@link INDEX_PARALLEL} at a time, and each usable model's entry goes to a
+ * temporary file at once (assets/library/asset-list.ts). Memory keeps 40 bytes a model (its
+ * content hash and where its entry lies) while checking, and 12 after the sort; the skipped
+ * files are kept whole. An Objaverse metadata file is read whole (one JSON document).
  * @throws Error naming `source` when it does not exist or is neither a folder nor a `.jsonl` file.
  */
 export async function indexLibrary(source: string, options: IndexOptions): Promise<AssetLibrary> {
@@ -137,62 +145,98 @@ export async function indexLibrary(source: string, options: IndexOptions): Promi
     options.onSkip?.(s);
   };
   let root: string;
-  let candidates: Candidate[];
+  let candidates: AsyncIterable<Candidate>;
   if (info.isDirectory()) {
     root = await realpath(source);
     // The Objaverse layout: glbs/<group>/<uid>.glb, with a metadata file of uid → name/category/licence at the root.
     const objaverse = (await isFolder(join(root, 'glbs'))) ? await readObjaverseMetadata(root) : null;
-    const paths = await listModelFiles(root, objaverse === null ? root : join(root, 'glbs'));
-    candidates = paths.map((path) => {
-      const info = objaverse?.table.get(basename(path, extname(path)));
-      return { path, ...(info ?? {}) };
-    });
+    candidates = (async function* (files) {
+      for await (const path of files) yield { path, ...(objaverse?.table.get(basename(path, extname(path))) ?? {}) };
+    })(walkModelFiles(root, objaverse === null ? root : join(root, 'glbs')));
   } else if (info.isFile() && extname(source).toLowerCase() === '.jsonl') {
     root = await realpath(dirname(source));
-    candidates = parseManifest(await readFile(source, 'utf8'), skip);
+    candidates = readManifest(source, skip);
   } else {
     throw new Error(`assets: "${source}" is neither a folder nor a .jsonl manifest`);
   }
   const cacheDir = options.cacheDir === undefined || options.cacheDir === 'off' ? null : options.cacheDir ?? join(root, DEFAULT_CACHE_DIR);
   const cache = cacheDir === null ? IndexCache.none() : await IndexCache.open(cacheDir);
-  // Files are checked INDEX_PARALLEL at a time (their stats, reads and hashes overlap); results and skips keep the candidates' order.
-  const checked: Omit<LibraryAsset, 'index'>[] = [];
-  const results = await mapLimited(candidates, INDEX_PARALLEL, async (candidate) => {
-    try {
-      return await checkModel(root, candidate, options.maxAssetBytes, cache);
-    } catch (error) {
-      if (!(error instanceof ModelFileError)) throw error;
-      return { path: candidate.path, reason: error.reason, message: error.message } satisfies SkippedAsset;
+  // Checked INDEX_PARALLEL at a time (their stats, reads and hashes overlap), taken in the candidates' order: skips and cache lines keep it.
+  const entries = new EntryFile<AssetEntry>();
+  const hashes = new HashColumn();
+  try {
+    const checked = mapOrdered(candidates, INDEX_PARALLEL, async (candidate) => {
+      try {
+        return await checkModel(root, candidate, options.maxAssetBytes, cache);
+      } catch (error) {
+        if (!(error instanceof ModelFileError)) throw error;
+        return { path: candidate.path, reason: error.reason, message: error.message } satisfies SkippedAsset;
+      }
+    });
+    for await (const result of checked) {
+      if ('reason' in result) {
+        skip(result);
+        continue;
+      }
+      const { hashed, ...asset } = result;
+      if (hashed !== undefined) cache.setModel(asset.path, hashed);
+      entries.append(asset);
+      hashes.push(asset.contentHash);
     }
-  });
-  candidates.length = 0;
-  for (const result of results) {
-    if ('reason' in result) skip(result);
-    else checked.push(result);
+  } catch (error) {
+    cache.forgetModels();
+    throw error;
   }
-  results.length = 0;
-  checked.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const assets: LibraryAsset[] = [];
-  for (const asset of checked) {
-    // Sorted by content hash: a duplicate follows the first of its hash (a lookup, not a scan: 100,000 files stay linear).
-    const first = assets.length > 0 && assets[assets.length - 1].contentHash === asset.contentHash ? assets[assets.length - 1] : undefined;
-    if (first !== undefined) {
-      skip({ path: asset.path, reason: 'duplicate', message: `same content as "${first.path}"` });
+  // Sorted by content hash, ties by path: a duplicate follows the first of its hash (a lookup, not a scan: 100,000 files stay linear).
+  const pathOf = (k: number) => entries.read(k).path;
+  const sorted = Uint32Array.from({ length: entries.count }, (_, k) => k).sort((a, b) => hashes.compare(a, b) || (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
+  const order = new Uint32Array(sorted.length);
+  let n = 0;
+  for (const k of sorted) {
+    if (n > 0 && hashes.compare(order[n - 1], k) === 0) {
+      skip({ path: pathOf(k), reason: 'duplicate', message: `same content as "${pathOf(order[n - 1])}"` });
       continue;
     }
-    const indexed = asset as LibraryAsset; // numbered in place: a 100,000-model index is not copied
-    indexed.index = assets.length;
-    assets.push(indexed);
+    order[n++] = k;
   }
-  const digest = libraryDigest(assets);
+  const assets = new AssetList(entries, order.slice(0, n));
+  const digest = libraryDigest(hashes.hexOf(order.subarray(0, n)));
   const saved = await saveOrDrop(cache, options.onCacheProblem);
   saved.forgetModels(); // the run needs only the symmetry labels from here on
   return { root, source, assets, skipped, digest, cache: saved };
 }
 
+/** The content hashes of a pass, 32 bytes each in one growing buffer (a 100,000-model library: 3.2 MB). */
+class HashColumn {
+  private bytes = Buffer.alloc(32 * 1024);
+  private count = 0;
+
+  push(hex: string): void {
+    if ((this.count + 1) * 32 > this.bytes.length) this.bytes = Buffer.concat([this.bytes, Buffer.alloc(this.bytes.length)]);
+    if (this.bytes.write(hex, this.count * 32, 'hex') !== 32) throw new Error(`assets: "${hex}" is not a sha256 content hash`);
+    this.count++;
+  }
+
+  /** Orders hashes `a` and `b` (negative, 0, positive). */
+  compare(a: number, b: number): number {
+    return this.bytes.compare(this.bytes, b * 32, b * 32 + 32, a * 32, a * 32 + 32);
+  }
+
+  /** The hashes at `positions`, as hex, one at a time. */
+  *hexOf(positions: Uint32Array): Generator<{ contentHash: string }> {
+    for (const k of positions) yield { contentHash: this.bytes.toString('hex', k * 32, k * 32 + 32) };
+  }
+}
+
 /** sha256 of the content hashes of `assets`, in their order, one a line: {@link AssetLibrary.digest}. */
-export function libraryDigest(assets: readonly Pick<LibraryAsset, 'contentHash'>[]): string {
-  return createHash('sha256').update(assets.map((a) => a.contentHash).join('\n')).digest('hex');
+export function libraryDigest(assets: Iterable<Pick<LibraryAsset, 'contentHash'>>): string {
+  const hash = createHash('sha256');
+  let first = true;
+  for (const a of assets) {
+    hash.update(first ? a.contentHash : `\n${a.contentHash}`);
+    first = false;
+  }
+  return hash.digest('hex');
 }
 
 /** Saves what the cache learned; a cache that cannot be written is dropped for the rest of the run (said once). */
@@ -209,57 +253,71 @@ export async function saveOrDrop(cache: IndexCache, onProblem?: (message: string
 /** `.glb`/`.gltf` files under `dir`, relative to `root`, sorted; symlinked files are resolved and kept only inside the root; symlinked folders are not followed. */
 export async function listModelFiles(root: string, dir: string): Promise<string[]> {
   const out: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    const rel = toPosix(relative(root, full));
-    if (entry.isDirectory()) {
-      out.push(...(await listModelFiles(root, full)));
-    } else if (MODEL_EXTENSIONS.has(extname(entry.name).toLowerCase()) && (entry.isFile() || entry.isSymbolicLink())) {
-      out.push(rel);
-    }
-  }
+  for await (const path of walkModelFiles(root, dir)) out.push(path);
   return out;
 }
 
-/** Manifest lines → candidates; bad lines are skipped with their line number. */
-function parseManifest(text: string, skip: (s: SkippedAsset) => void): Candidate[] {
-  const out: Candidate[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const where = `manifest line ${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      skip({ path: where, reason: 'bad-manifest-line', message: `not JSON (${(error as Error).message})` });
-      return;
+/** {@link listModelFiles}, one file at a time: a folder's entries are read when the walk reaches it. */
+export async function* walkModelFiles(root: string, dir: string): AsyncGenerator<string> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      yield* walkModelFiles(root, full);
+    } else if (MODEL_EXTENSIONS.has(extname(entry.name).toLowerCase()) && (entry.isFile() || entry.isSymbolicLink())) {
+      yield toPosix(relative(root, full));
     }
-    const v = value as Record<string, unknown>;
-    const problem =
-      value === null || typeof value !== 'object' || Array.isArray(value) ? 'not a JSON object'
-      : typeof v.path !== 'string' || v.path === '' ? '"path" must be a non-empty string'
-      : v.name !== undefined && (typeof v.name !== 'string' || v.name === '') ? '"name" must be a non-empty string'
-      : v.category !== undefined && typeof v.category !== 'string' ? '"category" must be a string'
-      : licenceOf(v) === false ? '"licence" (or "license") must be a string'
-      : v.up !== undefined && v.up !== 'y' && v.up !== 'z' ? '"up" must be "y" or "z"'
-      : v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale > 0) ? '"scale" must be a positive number (metres per unit)'
-      : null;
-    if (problem !== null) {
-      skip({ path: typeof v?.path === 'string' ? v.path : where, reason: 'bad-manifest-line', message: `${where}: ${problem}` });
-      return;
+  }
+}
+
+/** A manifest's lines as candidates, read one at a time; bad lines are skipped with their line number. */
+async function* readManifest(file: string, skip: (s: SkippedAsset) => void): AsyncGenerator<Candidate> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  let lineNumber = 0;
+  try {
+    for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+      const candidate = parseManifestLine(raw, ++lineNumber, skip);
+      if (candidate !== null) yield candidate;
     }
-    out.push({
-      path: v.path as string,
-      ...(v.name !== undefined ? { name: v.name as string } : {}),
-      ...(v.category !== undefined ? { category: v.category as string } : {}),
-      ...(typeof licenceOf(v) === 'string' ? { licence: licenceOf(v) as string } : {}),
-      ...(v.up !== undefined ? { upAxis: v.up as 'y' | 'z' } : {}),
-      ...(v.scale !== undefined ? { metresPerUnit: v.scale as number } : {}),
-    });
-  });
-  return out;
+  } finally {
+    input.destroy();
+  }
+}
+
+/** One manifest line → a candidate; null for a blank line, or a bad one (skipped with its line number). */
+function parseManifestLine(raw: string, lineNumber: number, skip: (s: SkippedAsset) => void): Candidate | null {
+  const line = raw.trim();
+  if (line === '') return null;
+  const where = `manifest line ${lineNumber}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    skip({ path: where, reason: 'bad-manifest-line', message: `not JSON (${(error as Error).message})` });
+    return null;
+  }
+  const v = value as Record<string, unknown>;
+  const problem =
+    value === null || typeof value !== 'object' || Array.isArray(value) ? 'not a JSON object'
+    : typeof v.path !== 'string' || v.path === '' ? '"path" must be a non-empty string'
+    : v.name !== undefined && (typeof v.name !== 'string' || v.name === '') ? '"name" must be a non-empty string'
+    : v.category !== undefined && typeof v.category !== 'string' ? '"category" must be a string'
+    : licenceOf(v) === false ? '"licence" (or "license") must be a string'
+    : v.up !== undefined && v.up !== 'y' && v.up !== 'z' ? '"up" must be "y" or "z"'
+    : v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale > 0) ? '"scale" must be a positive number (metres per unit)'
+    : null;
+  if (problem !== null) {
+    skip({ path: typeof v?.path === 'string' ? v.path : where, reason: 'bad-manifest-line', message: `${where}: ${problem}` });
+    return null;
+  }
+  return {
+    path: v.path as string,
+    ...(v.name !== undefined ? { name: v.name as string } : {}),
+    ...(v.category !== undefined ? { category: v.category as string } : {}),
+    ...(typeof licenceOf(v) === 'string' ? { licence: licenceOf(v) as string } : {}),
+    ...(v.up !== undefined ? { upAxis: v.up as 'y' | 'z' } : {}),
+    ...(v.scale !== undefined ? { metresPerUnit: v.scale as number } : {}),
+  };
 }
 
 /** A line's licence: `licence` or `license` (a string), undefined when absent, false when not a string. */
@@ -373,7 +431,10 @@ function normaliseFor(candidate: Candidate, box: Box3): ReturnType<typeof normal
   }
 }
 
-async function checkModel(root: string, candidate: Candidate, maxBytes: number, cache: IndexCache): Promise<Omit<LibraryAsset, 'index'>> {
+/** A checked model, with what the cache should learn when it was hashed (not when the cache knew it). */
+type CheckedModel = AssetEntry & { hashed?: CachedModel };
+
+async function checkModel(root: string, candidate: Candidate, maxBytes: number, cache: IndexCache): Promise<CheckedModel> {
   const main = await resolveInsideRoot(root, root, candidate.path);
   const kind = extname(main.rel).toLowerCase() === '.glb' ? 'glb' : extname(main.rel).toLowerCase() === '.gltf' ? 'gltf' : null;
   if (kind === null) throw new ModelFileError('corrupt', `"${main.rel}" is not a .glb or .gltf file`);
@@ -453,8 +514,8 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
   }
   const normalised = normaliseFor(candidate, box);
   const contentHash = await hashAssetFiles(root, files, mainBytes);
-  if (stats.length === files.length) cache.setModel(main.rel, { files: stats, contentHash, box });
   return {
+    ...(stats.length === files.length ? { hashed: { files: stats, contentHash, box } } : {}),
     path: main.rel,
     name: candidate.name ?? main.rel,
     category: candidate.category ?? null,

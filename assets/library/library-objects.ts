@@ -1,8 +1,9 @@
 /**
  * Library assets as the object specs the planner draws from and the record meta they add. Pure.
  */
-import type { LibraryObjectSpec } from '../../pipeline/types.js';
+import type { LibraryObjects, LibraryObjectSpec } from '../../pipeline/types.js';
 import { assetUrlPath } from '../../renderers/asset-url.js';
+import type { AssetList } from './asset-list.js';
 import type { AssetLibrary, LibraryAsset } from './index-library.js';
 import { standInPart } from '../procedural/stand-in-part.js';
 
@@ -23,9 +24,24 @@ export function toLibraryObject(asset: LibraryAsset, symmetry: LibraryObjectSpec
   };
 }
 
-/** What the page server must serve for `library`: asset `i`'s files under `/assets/<i>/`. */
-export function assetRoutes(library: AssetLibrary): { root: string; files: string[][] } {
-  return { root: library.root, files: library.assets.map((a) => [...a.files]) };
+/**
+ * The planner's library over `assets` (read from disk as drawn), each object with the label
+ * `symmetryOf` knows for its content hash ('none' while unknown: the run labels a model before a
+ * sample that draws it is planned, library-symmetry.ts).
+ */
+export function libraryObjects(assets: AssetList, symmetryOf: (contentHash: string) => LibraryObjectSpec['symmetry'] | undefined): LibraryObjects {
+  return {
+    length: assets.length,
+    at: (index) => {
+      const asset = assets.at(index);
+      return asset === undefined ? undefined : toLibraryObject(asset, symmetryOf(asset.contentHash) ?? 'none');
+    },
+  };
+}
+
+/** What the page server must serve for `library` (its `AssetRoutes`): asset `i`'s files under `/assets/<i>/`. */
+export function assetRoutes(library: AssetLibrary): { root: string; filesOf(index: number): readonly string[] | undefined } {
+  return { root: library.root, filesOf: (index) => library.assets.at(index)?.files };
 }
 
 /** Extra keys of a record's `asset` meta for a library object (schemas/meta.schema.json). Numbers rounded to 9 decimals. */

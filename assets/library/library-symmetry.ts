@@ -3,7 +3,9 @@
  * index cache when it holds one for the model's content hash, else from the estimator
  * (`estimateSymmetry(renderer, object)`, assets/symmetry/estimate-symmetry.ts) on the model's
  * first draw, and the cache keeps it. A run of 100,000 models therefore renders estimates only
- * for the models its samples draw, not for the whole library before its first sample.
+ * for the models its samples draw, not for the whole library before its first sample; it keeps
+ * in memory the labels it estimated, and looks the others up in the cache's compact table
+ * (index-cache.ts) when a sample draws their model.
  *
  * The label is a function of the model's bytes and the renderer stack alone (the estimator's
  * renders are fixed), so it does not depend on which worker, which sample or which order
@@ -16,48 +18,50 @@ import type { LibraryObjectSpec } from '../../pipeline/types.js';
 import { estimateSymmetry } from '../symmetry/estimate-symmetry.js';
 import type { IndexCache } from './index-cache.js';
 
-const LABELS: readonly LibraryObjectSpec['symmetry'][] = ['none', 'c2', 'c4', 'continuous'];
+type Symmetry = LibraryObjectSpec['symmetry'];
 
-/** The labels of a run's library: fills `library` (the planner's array) in place as labels become known. */
+const LABELS: readonly Symmetry[] = ['none', 'c2', 'c4', 'continuous'];
+
+/** The labels of a run's library, looked up by content hash (the library's models are distinct by content hash). */
 export class SymmetryLabels {
-  /** Content hashes whose label is not known yet. */
-  readonly pending = new Set<string>();
-  /** Labels taken from the cache, and estimated in this run. */
+  /** Whether a content hash's label is not known yet (answered without listing the library). */
+  readonly pending: { has(contentHash: string): boolean } = { has: (contentHash) => this.symmetryOf(contentHash) === undefined };
+  /** Labels taken from the cache (models drawn in this run), and estimated in this run. */
   fromCache = 0;
   estimated = 0;
   /** Models whose estimate failed (quarantined by the run). */
   failed = 0;
-  private readonly where = new Map<string, number[]>();
+  private readonly estimates = new Map<string, Symmetry>();
+  private readonly takenFromCache = new Set<string>();
   private readonly running = new Map<string, Promise<{ ok: true } | { ok: false; message: string }>>();
 
   /**
-   * @param library - the planner's library objects (index order); entries are replaced by labelled copies.
+   * @param models - how many models the library has (for the summary).
    * @param cache - the index cache (labels read from and written to it), if any.
    */
   constructor(
-    private readonly library: LibraryObjectSpec[],
+    private readonly models: number,
     private readonly renderer: Renderer,
     private readonly cache?: IndexCache,
-  ) {
-    library.forEach((object, i) => {
-      const at = this.where.get(object.contentHash);
-      if (at !== undefined) at.push(i);
-      else this.where.set(object.contentHash, [i]);
-      const known = cache?.symmetryOf(object.contentHash) as LibraryObjectSpec['symmetry'] | undefined;
-      if (known !== undefined && LABELS.includes(known)) {
-        library[i] = { ...object, symmetry: known };
-        if (at === undefined) this.fromCache++;
-      } else {
-        this.pending.add(object.contentHash);
-      }
-    });
+  ) {}
+
+  /** The label of the model with `contentHash`: estimated in this run, else from the cache; undefined while unknown. */
+  symmetryOf(contentHash: string): Symmetry | undefined {
+    const estimated = this.estimates.get(contentHash);
+    if (estimated !== undefined) return estimated;
+    const cached = this.cache?.symmetryOf(contentHash) as Symmetry | undefined;
+    if (cached === undefined || !LABELS.includes(cached)) return undefined;
+    if (!this.takenFromCache.has(contentHash)) {
+      this.takenFromCache.add(contentHash);
+      this.fromCache++;
+    }
+    return cached;
   }
 
   /**
-   * Labels `object` (once, however many samples ask at the same time): estimates its symmetry,
-   * writes it into the library and the cache. Resolves `{ ok: false, message }` when the
-   * estimate's renders fail (the model breaks the page): the caller quarantines it; no label is
-   * cached for it.
+   * Labels `object` (once, however many samples ask at the same time): estimates its symmetry and
+   * keeps it (in the cache too). Resolves `{ ok: false, message }` when the estimate's renders
+   * fail (the model breaks the page): the caller quarantines it; no label is cached for it.
    */
   label(object: LibraryObjectSpec): Promise<{ ok: true } | { ok: false; message: string }> {
     const hash = object.contentHash;
@@ -66,10 +70,10 @@ export class SymmetryLabels {
     if (running === undefined) {
       running = estimateSymmetry(this.renderer, object).then(
         ({ symmetry }) => {
-          for (const i of this.where.get(hash) ?? []) this.library[i] = { ...this.library[i], symmetry };
+          this.estimates.set(hash, symmetry);
           this.cache?.setSymmetry(hash, symmetry);
           this.estimated++;
-          this.pending.delete(hash);
+          this.running.delete(hash);
           return { ok: true as const };
         },
         (error: unknown) => {
@@ -85,6 +89,6 @@ export class SymmetryLabels {
 
   /** One line for the log: how many labels came from where. */
   summary(): string {
-    return `assets: symmetry about the up axis: ${this.fromCache} label(s) from the index cache, ${this.estimated} estimated on a model's first draw this run, ${this.failed} failed, ${this.pending.size - this.failed} model(s) not drawn`;
+    return `assets: symmetry about the up axis: ${this.fromCache} label(s) from the index cache, ${this.estimated} estimated on a model's first draw this run, ${this.failed} failed, ${this.models - this.fromCache - this.estimated - this.failed} model(s) not drawn`;
   }
 }

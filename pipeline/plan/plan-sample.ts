@@ -8,7 +8,7 @@ import { CUBE_CHAIN, generateCubeChain } from '../../assets/procedural/cube-chai
 import { GADGET, generateGadget } from '../../assets/procedural/gadget.js';
 import { intrinsicsFromFov, orbitCamera } from '../geometry/orbit-camera.js';
 import { sampleRng, type Rng } from '../rng.js';
-import type { LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
+import type { LibraryObjects, LibraryObjectSpec, ObjectSpec, ViewSpec } from '../types.js';
 import { getFamily } from '../questions/index.js';
 import { drawCameraMotion, CAMERA_DEFAULTS, type CameraRanges } from './camera-motion.js';
 import { drawLook, LOOK_DEFAULTS, type LookConfig } from './draw-look.js';
@@ -42,7 +42,7 @@ export interface PlanConfig {
    * When given, every sample shows one of them, drawn uniformly by the sample's seeded stream;
    * the procedural generators are not used.
    */
-  library?: readonly LibraryObjectSpec[];
+  library?: LibraryObjects;
   /** The split (`--split`) when not train: recorded on every plan; `seed` is then already the split's stream seed. */
   split?: 'val' | 'test';
   /** Background, environment map and ground plane settings (pipeline/plan/draw-look.ts). @default LOOK_DEFAULTS */
@@ -80,9 +80,9 @@ export function drawProceduralObject(rng: Rng, id: string): ObjectSpec {
 }
 
 /** One library object, uniformly: a pure function of the stream, so of (seed, index, attempt). */
-function drawLibraryObject(rng: Rng, library: readonly LibraryObjectSpec[]): LibraryObjectSpec {
+function drawLibraryObject(rng: Rng, library: LibraryObjects): LibraryObjectSpec {
   if (library.length === 0) throw new Error('plan: the asset library has no usable asset');
-  return library[rng.int(0, library.length - 1)];
+  return library.at(rng.int(0, library.length - 1))!;
 }
 
 /**

@@ -17,7 +17,7 @@
 import { buildSceneObject, SCENE_CATEGORIES, SCENE_COLORS, type SceneCategory, type SceneObject } from '../../assets/procedural/scene-objects.js';
 import { partHalfExtents } from '../../assets/procedural/fit-to-unit-sphere.js';
 import type { Rng } from '../rng.js';
-import type { LibraryObjectSpec, PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../types.js';
+import type { LibraryObjects, LibraryObjectSpec, PartSpec, ProceduralObjectSpec, SceneObjectSpec, Vec3 } from '../types.js';
 import { standInPart } from '../../assets/procedural/stand-in-part.js';
 
 /** Generator name of scene objects. */
@@ -94,12 +94,12 @@ function libraryObject(asset: LibraryObjectSpec, category: string, rng: Rng): Dr
  * model with chance {@link LIBRARY_OBJECT_SHARE}. No two objects share a name: a library model's
  * category is in the scene once (its name has no colour), and no procedural object takes it.
  */
-function drawObjects(rng: Rng, n: number, library?: readonly LibraryObjectSpec[]): DrawnObject[] {
+function drawObjects(rng: Rng, n: number, library?: LibraryObjects): DrawnObject[] {
   const objects: DrawnObject[] = [];
   const modelCategories = new Set<string>();
   for (let i = 0; i < n; i++) {
     if (library !== undefined && library.length > 0 && rng.chance(LIBRARY_OBJECT_SHARE)) {
-      const asset = library[rng.int(0, library.length - 1)];
+      const asset = library.at(rng.int(0, library.length - 1))!;
       const category = libraryCategory(asset);
       if (!objects.some((o) => o.category === category)) {
         modelCategories.add(category);
@@ -149,7 +149,7 @@ export function nameSceneObjects(objects: readonly { category: string; color: st
  * Draws a scene of `min…max` objects as one procedural object whose parts are every object's
  * parts placed in the world, with its {@link SceneSpec}.
  */
-export function drawScene(rng: Rng, name: string, range: readonly [number, number], library?: readonly LibraryObjectSpec[]): ProceduralObjectSpec {
+export function drawScene(rng: Rng, name: string, range: readonly [number, number], library?: LibraryObjects): ProceduralObjectSpec {
   const n = rng.int(range[0], range[1]);
   const objects = drawObjects(rng, n, library);
   const radii = objects.map((o) => Math.hypot(o.halfExtents[0], o.halfExtents[2]));

@@ -73,7 +73,7 @@ export function resolveSample(
   onRedraw: (family: string, reason: string) => void,
   firstAttempt = 0,
   quarantined?: ReadonlySet<string>,
-  pending?: ReadonlySet<string>,
+  pending?: { has(contentHash: string): boolean },
 ): { plan: SamplePlan; truth: GroundTruth; question: BuiltQuestion } {
   let symmetricDraws = 0;
   for (let attempt = firstAttempt; attempt < MAX_ATTEMPTS; attempt++) {

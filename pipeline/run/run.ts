@@ -43,7 +43,7 @@ import { copyManifestConfig, getConfigHash, type ManifestConfig } from '../shard
 import { ShardWriter, type SealedShard } from '../shards/shard-writer.js';
 import type { EnvMaps } from '../../assets/env/list-env-maps.js';
 import type { AssetLibrary } from '../../assets/library/index-library.js';
-import { toLibraryObject } from '../../assets/library/library-objects.js';
+import { libraryObjects } from '../../assets/library/library-objects.js';
 import { SymmetryLabels } from '../../assets/library/library-symmetry.js';
 import { splitSeed } from '../plan/split-seed.js';
 import type { Holdout } from '../../assets/library/holdout.js';
@@ -235,9 +235,9 @@ async function produceDataset(config: RunConfig, deps: RunDeps, renderer: Render
   let labels: SymmetryLabels | undefined;
   if (config.assets !== null) {
     if (deps.library === undefined) throw new Error(`run: "assets" is ${config.assets} but no indexed library was passed (RunDeps.library)`);
-    const objects = deps.library.assets.map((a) => toLibraryObject(a, 'none'));
-    labels = new SymmetryLabels(objects, renderer, deps.library.cache);
-    planConfig.library = objects;
+    const known = new SymmetryLabels(deps.library.assets.length, renderer, deps.library.cache);
+    planConfig.library = libraryObjects(deps.library.assets, (contentHash) => known.symmetryOf(contentHash));
+    labels = known;
   }
   const recordCounts = { sft: 0, rl: 0 };
   const writer = new ShardWriter({ outDir, shardSize: config.shardSize, kinds: ['sft', 'rl'], parquet: config.parquet });

@@ -21,7 +21,7 @@ export interface PageServerOptions {
   /** Largest WebSocket message accepted, bytes. @default 268435472 (one 8192² RGBA view and its 16-byte header) */
   maxPayloadBytes?: number;
   /**
-   * Asset library files the pages may load (`--assets`): `files[i]` lists the files of asset `i`
+   * Asset library files the pages may load (`--assets`): `filesOf(i)` lists the files of asset `i`
    * (root-relative, `/`-separated), served at `/assets/<i>/<file>` — only those, and only while
    * their real path stays inside `root`.
    */
@@ -56,7 +56,8 @@ export function parseEnvPath(path: string, envMaps: EnvMapRoutes | undefined): s
 export interface AssetRoutes {
   /** Real path of the library root. */
   root: string;
-  files: readonly (readonly string[])[];
+  /** The files of asset `index` (relative to the root), or undefined when there is no such asset. */
+  filesOf(index: number): readonly string[] | undefined;
 }
 
 /** Route prefix of the Draco decoder files, served from three's `examples/jsm/libs/draco/`. */
@@ -234,7 +235,7 @@ export function parseAssetPath(path: string, assets: AssetRoutes): string | null
   if (slash < 1) return null;
   const index = rest.slice(0, slash);
   if (!/^(0|[1-9]\d*)$/.test(index)) return null;
-  const files = assets.files[Number(index)];
+  const files = assets.filesOf(Number(index));
   if (files === undefined) return null;
   let file: string;
   try {

@@ -12,11 +12,11 @@ describe('indexLibrary', () => {
   it('indexes the fixtures sorted by content hash, with external files and a unit-sphere normalisation', async () => {
     const lib = await indexLibrary(FIXTURES, { maxAssetBytes: 100 * MB });
     expect(lib.skipped).toEqual([]);
-    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'Helmet.glb']);
-    const hashes = lib.assets.map((a) => a.contentHash);
+    expect(lib.assets.toArray().map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'Helmet.glb']);
+    const hashes = lib.assets.toArray().map((a) => a.contentHash);
     expect(hashes).toEqual([...hashes].sort());
-    lib.assets.forEach((a, i) => expect(a.index).toBe(i));
-    const textured = lib.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
+    lib.assets.toArray().forEach((a, i) => expect(a.index).toBe(i));
+    const textured = lib.assets.toArray().find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
     expect(textured.files).toEqual(['BoxTextured/BoxTextured.gltf', 'BoxTextured/BoxTextured.bin', 'BoxTextured/checker.png']);
     for (const a of lib.assets) {
       // Normalised box: centred, half-diagonal 0.98 (inside the unit sphere).
@@ -25,12 +25,12 @@ describe('indexLibrary', () => {
       expect(m[3]).toEqual([0, 0, 0, 1]);
     }
     // Box.glb is the unit cube (after its node's axis swap): scale 0.98 / (√3 / 2).
-    const box = lib.assets.find((a) => a.path === 'Box.glb')!;
+    const box = lib.assets.toArray().find((a) => a.path === 'Box.glb')!;
     expect(box.normalisation.scale).toBeCloseTo(0.98 / (Math.sqrt(3) / 2), 9);
     // Same library again: same index, same digest.
     const again = await indexLibrary(FIXTURES, { maxAssetBytes: 100 * MB });
     expect(again.digest).toBe(lib.digest);
-    expect(again.assets).toEqual(lib.assets);
+    expect(again.assets.toArray()).toEqual(lib.assets.toArray());
   });
 
   it('skips a truncated GLB, a missing buffer, a symlink out of the root and an oversized file, each with its reason', async () => {
@@ -48,7 +48,7 @@ describe('indexLibrary', () => {
     expect(seen).toHaveLength(5);
     expect(lib.skipped.find((s) => s.path === 'broken/truncated.glb')!.message).toMatch(/truncated/);
     // bad-accessor.glb is well-formed as a file; only the page finds it broken (see library-run.test.ts).
-    expect(lib.assets.map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'broken/bad-accessor.glb', 'broken/empty.glb']);
+    expect(lib.assets.toArray().map((a) => a.path).sort()).toEqual(['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb', 'broken/bad-accessor.glb', 'broken/empty.glb']);
   });
 
   it('scans vertex data: NaN behind finite min/max, absurd extents and bounds that lie are skipped as bad-geometry', async () => {
@@ -61,7 +61,7 @@ describe('indexLibrary', () => {
     await writeFile(join(dir, 'huge.glb'), await makeBoxGlb({ positions: cube((v) => v * 2e37) }));
     await writeFile(join(dir, 'lying.glb'), await makeBoxGlb({ positions: cube((v, i) => (i === 0 ? -50 : v)), declared: unit }));
     const lib = await indexLibrary(dir, { maxAssetBytes: 10 * MB });
-    expect(lib.assets.map((a) => a.path)).toEqual(['good.glb']);
+    expect(lib.assets.toArray().map((a) => a.path)).toEqual(['good.glb']);
     const skipped = Object.fromEntries(lib.skipped.map((s) => [s.path, `${s.reason}: ${s.message}`]));
     expect(skipped['nan.glb']).toMatch(/^bad-geometry: POSITION accessor 0: vertex 1 has a non-finite coordinate/);
     expect(skipped['huge.glb']).toMatch(/^bad-geometry: .*half-diagonal of 1\.732e\+37/);
@@ -84,7 +84,7 @@ describe('indexLibrary', () => {
     await copyFile(join(FIXTURES, 'Box.glb'), join(dir, 'a.glb'));
     const lib = await indexLibrary(path, { maxAssetBytes: 100 * MB });
     expect(lib.assets).toHaveLength(1);
-    const a = lib.assets[0];
+    const a = lib.assets.at(0)!;
     expect([a.name, a.category, a.normalisation.upAxis, a.normalisation.metresPerUnit]).toEqual(['cube', 'toy', 'z', 0.1]);
     expect(a.normalisation.matrix[1].slice(0, 3).map((x) => x / a.normalisation.scale)).toEqual([0, 0, 1]); // +Z becomes +Y
     // Bad lines are found while reading the manifest, paths that escape while checking the files.

@@ -36,7 +36,7 @@ describe('Objaverse layout and licences', () => {
     );
     const lib = await indexLibrary(root, { maxAssetBytes: 10 * MB });
     expect(lib.skipped).toEqual([]);
-    const byPath = Object.fromEntries(lib.assets.map((a) => [a.path, a]));
+    const byPath = Object.fromEntries(lib.assets.toArray().map((a) => [a.path, a]));
     expect(Object.keys(byPath).sort()).toEqual(['glbs/000-001/aaa111.glb', 'glbs/000-001/bbb222.glb', 'glbs/000-001/ccc333.glb']);
     expect(byPath['glbs/000-001/aaa111.glb']).toMatchObject({ name: 'Office chair', category: 'furniture', licence: 'by' });
     expect(byPath['glbs/000-001/bbb222.glb']).toMatchObject({ name: 'Mug', category: 'kitchen', licence: 'cc0' });
@@ -50,7 +50,7 @@ describe('Objaverse layout and licences', () => {
     const root = await objaverseFolder();
     await writeFile(join(root, 'metadata.jsonl'), `${JSON.stringify({ uid: 'ccc333', name: 'Lamp', categories: ['lighting'], license: 'by-sa' })}\n`);
     const lib = await indexLibrary(root, { maxAssetBytes: 10 * MB });
-    expect(lib.assets.find((a) => a.path.endsWith('ccc333.glb'))).toMatchObject({ name: 'Lamp', category: 'lighting', licence: 'by-sa' });
+    expect(lib.assets.toArray().find((a) => a.path.endsWith('ccc333.glb'))).toMatchObject({ name: 'Lamp', category: 'lighting', licence: 'by-sa' });
     await writeFile(join(root, 'annotations.json'), '{ not json');
     await expect(indexLibrary(root, { maxAssetBytes: 10 * MB })).rejects.toThrow(/annotations\.json" is not valid JSON/);
   });
@@ -67,7 +67,7 @@ describe('Objaverse layout and licences', () => {
       ].map((l) => JSON.stringify(l)).join('\n'),
     );
     const lib = await indexLibrary(manifest, { maxAssetBytes: 10 * MB });
-    expect(lib.assets.map((a) => [a.path, a.licence]).sort()).toEqual([['glbs/000-001/aaa111.glb', 'cc-by-4.0'], ['glbs/000-001/bbb222.glb', 'cc0']]);
+    expect(lib.assets.toArray().map((a) => [a.path, a.licence]).sort()).toEqual([['glbs/000-001/aaa111.glb', 'cc-by-4.0'], ['glbs/000-001/bbb222.glb', 'cc0']]);
     expect(lib.skipped).toEqual([{ path: 'glbs/000-001/ccc333.glb', reason: 'bad-manifest-line', message: 'manifest line 3: "licence" (or "license") must be a string' }]);
   });
 

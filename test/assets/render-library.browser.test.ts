@@ -85,7 +85,7 @@ const MODELS = ['Box.glb', 'BoxTextured/BoxTextured.gltf', 'BoxVertexColors.glb'
 
 describe('library models in the page', () => {
   it.each(MODELS)('%s: silhouette in both views matches the projected bounding box', async (path) => {
-    const asset = library.assets.find((a) => a.path === path)!;
+    const asset = library.assets.toArray().find((a) => a.path === path)!;
     expect(asset, `${path} indexed`).toBeDefined();
     const object: LibraryObjectSpec = toLibraryObject(asset, 'none');
     const planConfig = { seed: 7, width: SIZE, height: SIZE, schedule: buildFamilySchedule([{ family: 'orbit', weight: 1 }]), library: [object] };
@@ -131,7 +131,7 @@ describe('library models in the page', () => {
 
   it('serves only the files of indexed assets', async () => {
     const server = (renderer as unknown as { server: { isOwnUrl(url: string): boolean; origin: string } }).server;
-    const textured = library.assets.find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
+    const textured = library.assets.toArray().find((a) => a.path === 'BoxTextured/BoxTextured.gltf')!;
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/BoxTextured.bin`)).toBe(true);
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/Box.glb`)).toBe(false);
     expect(server.isOwnUrl(`${server.origin}/assets/${textured.index}/BoxTextured/../../../etc/passwd`)).toBe(false);
@@ -192,7 +192,7 @@ describe('broken model files in the page', () => {
     const r = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, assets: assetRoutes(lib), logger: { info() {}, warn: (m: string) => warnings.push(m) } });
     try {
       const job = (path: string) => {
-        const object = toLibraryObject(lib.assets.find((a) => a.path === path)!, 'none');
+        const object = toLibraryObject(lib.assets.toArray().find((a) => a.path === path)!, 'none');
         return resolveSample({ seed: 2, width: 64, height: 64, schedule: buildFamilySchedule([{ family: 'orbit', weight: 1 }]), library: [object] }, 0, () => {}).plan.job;
       };
       const draco = r.render(job('BrokenDraco.glb'), { idPass: [false, false] });

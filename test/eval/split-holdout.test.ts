@@ -88,12 +88,12 @@ describe('--holdout', () => {
     const lib = join(tmp, 'lib');
     await cp(FIXTURES, lib, { recursive: true });
     const indexed = await indexLibrary(lib, { maxAssetBytes: 1e9, cacheDir: 'off' });
-    const box = indexed.assets.find((a) => a.path === 'Box.glb')!;
+    const box = indexed.assets.toArray().find((a) => a.path === 'Box.glb')!;
     const file = join(tmp, 'box.txt');
     await writeFile(file, `${box.contentHash}\n`);
     const holdout = await readHoldout(file);
-    expect(applyHoldout(indexed, holdout, 'train').assets.map((a) => a.path)).not.toContain('Box.glb');
-    expect(applyHoldout(indexed, holdout, 'test').assets.map((a) => [a.path, a.index])).toEqual([['Box.glb', 0]]);
+    expect(applyHoldout(indexed, holdout, 'train').assets.toArray().map((a) => a.path)).not.toContain('Box.glb');
+    expect(applyHoldout(indexed, holdout, 'test').assets.toArray().map((a) => [a.path, a.index])).toEqual([['Box.glb', 0]]);
     expect(() => applyHoldout(indexed, { entries: ['nothing'], digest: '' }, 'val')).toThrow(/no library model is held out.*split "val" has none to draw/);
 
     const settings = { assets: lib, assetCache: 'off', holdout: file, families: ['orbit', 'elevation', 'distance'] };

@@ -59,7 +59,7 @@ describe('estimateSymmetry (Chromium)', () => {
   }, 90_000);
 
   it('labels library models: the cube c4, the helmet none', async () => {
-    const byName = new Map(library.assets.map((a) => [a.path, toLibraryObject(a, 'none')]));
+    const byName = new Map(library.assets.toArray().map((a) => [a.path, toLibraryObject(a, 'none')]));
     expect((await estimateSymmetry(renderer, byName.get('Box.glb')!)).symmetry).toBe('c4');
     expect((await estimateSymmetry(renderer, byName.get('Helmet.glb')!)).symmetry).toBe('none');
   }, 60_000);
