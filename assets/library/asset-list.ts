@@ -44,12 +44,17 @@ export class EntryFile<T = AssetEntry> {
   private pendingBytes = 0;
   private readonly recent = new Map<number, T>();
 
+  /** @throws Error naming the temporary folder and the reason when the file cannot be made. */
   constructor() {
-    const dir = mkdtempSync(join(tmpdir(), 'viewforge-index-'));
     try {
-      this.fd = openSync(join(dir, 'entries.jsonl'), 'w+');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      const dir = mkdtempSync(join(tmpdir(), 'viewforge-index-'));
+      try {
+        this.fd = openSync(join(dir, 'entries.jsonl'), 'w+');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } catch (error) {
+      throw tempFileError('make', error);
     }
     closeOnCollect.register(this, this.fd);
   }
@@ -105,10 +110,20 @@ export class EntryFile<T = AssetEntry> {
     const chunk = Buffer.concat(this.pending, this.pendingBytes);
     const at = this.offsets[this.size] - chunk.length;
     let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
+    try {
+      while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
+    } catch (error) {
+      throw tempFileError('write', error);
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }
+}
+
+/** The error of a temporary index file that cannot be made or written: where, why, and what to do. */
+function tempFileError(what: 'make' | 'write', error: unknown): Error {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new Error(`assets: cannot ${what} the index's temporary file in ${tmpdir()} (${reason}); set TMPDIR to a writable folder with room for the library's index (about 500 bytes a model)`, { cause: error });
 }
 
 /** A library's models in index order over an {@link EntryFile}: `at(i).index === i`. See the file header. */

@@ -129,3 +129,16 @@ describe('linesWithOffsets', () => {
     }
   });
 });
+
+describe('EntryFile errors', () => {
+  it('names the temporary folder and the remedy when it cannot make its file', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/viewforge-tmp';
+    try {
+      expect(() => new EntryFile()).toThrow(/cannot make the index's temporary file in \/nonexistent\/viewforge-tmp \(ENOENT\); set TMPDIR to a writable folder/);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+});
