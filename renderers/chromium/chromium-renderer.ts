@@ -71,6 +71,7 @@ import type { WebSocket } from 'ws';
 import type { IdPass, RawImage, RenderJob } from '../../pipeline/types.js';
 import type { EncodeRequest, PageGpuStats, PageReply, PageRequest } from '../page/main.js';
 import type { RenderOptions, Renderer, RendererInfo, RendererLogger } from '../renderer.js';
+import { sceneModels } from '../../assets/procedural/scene-at-view.js';
 import { findChromium } from './find-chromium.js';
 import { AUTO_ORDER, GL_MODES, assertGlRenderer, glFlags, launchFlags, type ConcreteGlMode, type GlMode } from './gl-flags.js';
 import { pageBundle } from './page-bundle.js';
@@ -165,6 +166,8 @@ export interface ChromiumRendererStats {
   pageReplacements: number;
   /** Job attempts repeated after a page failure. */
   retries: number;
+  /** Requests for library asset files the pages made (a model a page loads: one for its model file, one per external file). */
+  assetRequests: number;
 }
 
 /** Result of one in-page timing loop (see `ceiling.ts`). */
@@ -218,6 +221,19 @@ interface PageSlot {
   socket: WebSocket;
   inFlight: Map<number, Task>;
   ready: boolean;
+  /** Library models of the jobs last sent to this page, most recent last (at most {@link RECENT_MODELS}). */
+  recentModels: string[];
+}
+
+/**
+ * Library models remembered per page for scheduling: fewer than the page keeps loaded
+ * (renderers/page/load-library-object.ts, CACHE_LIMIT), so a page chosen for a model still has it.
+ */
+const RECENT_MODELS = 4;
+
+/** The library models a job loads (its object, or its scene's models), by URL. */
+function modelsOf(job: RenderJob): string[] {
+  return job.object.kind === 'library' ? [job.object.url] : sceneModels(job.object).map((m) => m.url);
 }
 
 interface BrowserHandle {
@@ -245,7 +261,7 @@ export class ChromiumRenderer implements Renderer {
   private readonly slots: PageSlot[] = [];
   private readonly pending: RenderTask[] = [];
   private readonly browsers: BrowserHandle[] = [];
-  private readonly counters: ChromiumRendererStats = { rendered: 0, abortedRequests: 0, policyViolations: 0, pageReplacements: 0, retries: 0 };
+  private readonly counters: Omit<ChromiumRendererStats, 'assetRequests'> = { rendered: 0, abortedRequests: 0, policyViolations: 0, pageReplacements: 0, retries: 0 };
   /** Page warnings already logged (each once). */
   private readonly pageWarnings = new Set<string>();
   private nextSeq = 1;
@@ -299,7 +315,7 @@ export class ChromiumRenderer implements Renderer {
 
   /** Counters since creation (copies). */
   get stats(): ChromiumRendererStats {
-    return { ...this.counters };
+    return { ...this.counters, assetRequests: this.server.assetRequests };
   }
 
   /** The live pages, for diagnostics and tests (e.g. crashing one on purpose). */
@@ -479,7 +495,7 @@ export class ChromiumRenderer implements Renderer {
       });
       if (reply.type !== 'hello') throw new Error(`${NAME}: page ${id} sent "${reply.type}" before hello`);
       this.checkHello(reply);
-      const slot: PageSlot = { id, browserIndex, page, socket, inFlight: new Map(), ready: true };
+      const slot: PageSlot = { id, browserIndex, page, socket, inFlight: new Map(), ready: true, recentModels: [] };
       // Handlers stay attached after a failure: breakSlot() makes them no-ops (slot.ready false).
       socket.on('message', (data, isBinary) => this.onMessage(slot, data as Buffer, isBinary));
       socket.on('close', () => this.breakSlot(slot, 'its WebSocket closed'));
@@ -542,13 +558,25 @@ export class ChromiumRenderer implements Renderer {
 
   // --- Scheduling
 
+  /**
+   * Sends queued jobs to pages with room: a page that was sent one of the job's library models
+   * lately first (it has the model loaded: a model's symmetry probes and its sample then load it
+   * once, not once per page), else the least busy page. Scheduling only: which page renders a job
+   * never changes its bytes.
+   */
   private pump(): void {
     if (this.pending.length > 0) this.ensurePages();
     while (this.pending.length > 0) {
+      const models = modelsOf(this.pending[0].job);
       let best: PageSlot | null = null;
+      let bestHasModel = false;
       for (const slot of this.slots) {
         if (!slot.ready || slot.inFlight.size >= this.options.jobsPerPage) continue;
-        if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
+        const hasModel = models.some((m) => slot.recentModels.includes(m));
+        if (!best || (hasModel && !bestHasModel) || (hasModel === bestHasModel && slot.inFlight.size < best.inFlight.size)) {
+          best = slot;
+          bestHasModel = hasModel;
+        }
       }
       if (!best) return;
       this.dispatch(best, this.pending.shift()!);
@@ -562,6 +590,12 @@ export class ChromiumRenderer implements Renderer {
     task.masks = [null, null];
     task.depths = [null, null];
     slot.inFlight.set(task.seq, task);
+    for (const model of modelsOf(task.job)) {
+      const at = slot.recentModels.indexOf(model);
+      if (at >= 0) slot.recentModels.splice(at, 1);
+      slot.recentModels.push(model);
+      if (slot.recentModels.length > RECENT_MODELS) slot.recentModels.shift();
+    }
     task.timer = setTimeout(
       () => this.breakSlot(slot, `job "${task.job.id}" took longer than ${this.options.renderTimeoutMs} ms`),
       this.options.renderTimeoutMs,

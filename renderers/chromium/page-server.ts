@@ -100,6 +100,8 @@ export class PageServer {
   readonly contentSecurityPolicy: string;
   /** Count of HTTP requests served (page, script, favicon, unknown paths). */
   requestsServed = 0;
+  /** Of those, requests for library asset files (`/assets/…`): a model loaded by a page costs one for its model file. */
+  assetRequests = 0;
   private readonly waiters = new Map<string, Waiter>();
 
   private constructor(
@@ -125,6 +127,7 @@ export class PageServer {
     const assets = options.assets;
     const http = createServer((request, response) => {
       server.requestsServed += 1;
+      if ((request.url ?? '').startsWith(ASSETS_PREFIX)) server.assetRequests += 1;
       serve(request, response, html, options.script, server.contentSecurityPolicy, assets, options.envMaps);
     });
     const wss = new WebSocketServer({

@@ -173,6 +173,37 @@ describe('the page\'s model cache', () => {
   }, 60_000);
 });
 
+describe('scheduling by model', () => {
+  it('sends the jobs of a model to the page that loaded it: two pages, each model fetched once, the same bytes as one page', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'vf-page-affinity-')), 'lib');
+    await writeBoxLibrary(dir, 3, 13);
+    const boxes = await indexLibrary(dir, { maxAssetBytes: 1048576, cacheDir: 'off' });
+    const schedule = buildFamilySchedule([{ family: 'orbit', weight: 1 }]);
+    const jobs = boxes.assets.toArray().map((asset) => {
+      const { plan } = resolveSample({ seed: 5, width: 48, height: 48, schedule, library: [toLibraryObject(asset, 'none')] }, asset.index, () => {});
+      return { ...plan.job, lighting: { ...plan.job.lighting, sky: null } };
+    });
+    const twoPages = await ChromiumRenderer.create({ glMode: 'auto', pages: 2, env: process.env, assets: assetRoutes(boxes), logger: { info() {}, warn() {} } });
+    const onePage = await ChromiumRenderer.create({ glMode: 'auto', pages: 1, env: process.env, assets: assetRoutes(boxes), logger: { info() {}, warn() {} } });
+    try {
+      const spread: [RawImage, RawImage][] = [];
+      for (const job of jobs) {
+        // Two jobs of one model at once: without the model's page first, the idle page would take the second and load it again.
+        const [a, b] = await Promise.all([twoPages.render(job, { idPass: [false, false] }), twoPages.render({ ...job, id: `${job.id}-again` }, { idPass: [false, false] })]);
+        expect(b[0].rgba).toEqual(a[0].rgba);
+        spread.push(a);
+      }
+      expect(twoPages.stats.assetRequests).toBe(jobs.length);
+      for (const [i, job] of jobs.entries()) {
+        const alone = await onePage.render(job, { idPass: [false, false] });
+        expect(Buffer.from(alone[1].rgba!).equals(Buffer.from(spread[i][1].rgba!))).toBe(true);
+      }
+    } finally {
+      await Promise.all([twoPages.close(), onePage.close()]);
+    }
+  }, 60_000);
+});
+
 describe('broken model files in the page', () => {
   it('names a Draco mesh that fails to decode, and warns of a texture that cannot be decoded', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'vf-broken-lib-')), 'lib');
