@@ -383,11 +383,12 @@ async function readObjaverseMetadata(root: string): Promise<{ file: string; tabl
 }
 
 /**
- * Resolves `rel` (a relative path, `/`-separated) against `base` inside `root`, following symlinks.
+ * Resolves `rel` (a relative path, `/`-separated) against `base` inside `root`, following symlinks;
+ * with the file's size and mtime (whole milliseconds: utimes and some file systems keep no more).
  * @throws ModelFileError 'outside-root' for an absolute path or one that ends outside the root,
  *   'missing-file' when it does not exist or is not a regular file.
  */
-export async function resolveInsideRoot(root: string, base: string, rel: string): Promise<{ real: string; rel: string; bytes: number }> {
+export async function resolveInsideRoot(root: string, base: string, rel: string): Promise<{ real: string; rel: string; bytes: number; mtimeMs: number }> {
   if (rel.includes('\0') || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel) || rel.startsWith('\\')) {
     throw new ModelFileError('outside-root', `"${rel}" is an absolute path`);
   }
@@ -402,7 +403,7 @@ export async function resolveInsideRoot(root: string, base: string, rel: string)
   if (!isInside(root, real)) throw new ModelFileError('outside-root', `"${toPosix(relative(root, lexical))}" resolves to ${real}, outside the library root`);
   const info = await lstat(real);
   if (!info.isFile()) throw new ModelFileError('missing-file', `"${toPosix(relative(root, lexical))}" is not a regular file`);
-  return { real, rel: toPosix(relative(root, lexical)), bytes: info.size };
+  return { real, rel: toPosix(relative(root, lexical)), bytes: info.size, mtimeMs: Math.round(info.mtimeMs) };
 }
 
 /** True when `path` is `root` or lies below it. */
@@ -414,8 +415,8 @@ export function isInside(root: string, path: string): boolean {
 /** Size and mtime of a file inside the root (null when it is gone or leads outside). */
 async function statInsideRoot(root: string, rel: string): Promise<{ size: number; mtimeMs: number } | null> {
   try {
-    const info = await stat((await resolveInsideRoot(root, root, rel)).real);
-    return { size: info.size, mtimeMs: Math.round(info.mtimeMs) }; // whole milliseconds (utimes and some file systems keep no more)
+    const file = await resolveInsideRoot(root, root, rel);
+    return { size: file.bytes, mtimeMs: file.mtimeMs };
   } catch {
     return null;
   }
@@ -440,7 +441,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
   if (kind === null) throw new ModelFileError('corrupt', `"${main.rel}" is not a .glb or .gltf file`);
   if (main.bytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(main.bytes)} exceeds --max-asset-mb ${formatMb(maxBytes)}`);
   // A model whose files are as the cache saw them: nothing is read again (the manifest's fields still apply).
-  const cached = await cache.model(main.rel, (rel) => statInsideRoot(root, rel));
+  const cached = await cache.model(main.rel, async (rel) => (rel === main.rel ? { size: main.bytes, mtimeMs: main.mtimeMs } : statInsideRoot(root, rel)));
   if (cached !== undefined) {
     const cachedBytes = cached.files.reduce((n, f) => n + f.size, 0);
     if (cachedBytes > maxBytes) throw new ModelFileError('too-large', `${formatMb(cachedBytes)} with its referenced files exceeds --max-asset-mb ${formatMb(maxBytes)}`);
@@ -455,13 +456,8 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
       ...normaliseFor(candidate, cached.box),
     };
   }
-  // Stats taken before the files are read: a file changed meanwhile is hashed again next time.
-  const stats: CachedFile[] = [];
-  const noteStat = async (rel: string) => {
-    const s = await statInsideRoot(root, rel);
-    if (s !== null) stats.push({ path: rel, ...s });
-  };
-  await noteStat(main.rel);
+  // Stats taken before the files are read (as they were resolved): a file changed meanwhile is hashed again next time.
+  const stats: CachedFile[] = [{ path: main.rel, size: main.bytes, mtimeMs: main.mtimeMs }];
   const mainBytes = await readFile(main.real);
   const { json, binChunkBytes, binChunk } = readGltfContainer(mainBytes, kind);
   checkRequiredExtensions(json);
@@ -481,7 +477,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
     if (!files.includes(file.rel)) {
       files.push(file.rel);
       bytes += file.bytes;
-      await noteStat(file.rel);
+      stats.push({ path: file.rel, size: file.bytes, mtimeMs: file.mtimeMs });
     }
     return file.real;
   };
@@ -515,7 +511,7 @@ async function checkModel(root: string, candidate: Candidate, maxBytes: number, 
   const normalised = normaliseFor(candidate, box);
   const contentHash = await hashAssetFiles(root, files, mainBytes);
   return {
-    ...(stats.length === files.length ? { hashed: { files: stats, contentHash, box } } : {}),
+    hashed: { files: stats, contentHash, box },
     path: main.rel,
     name: candidate.name ?? main.rel,
     category: candidate.category ?? null,
