@@ -12,9 +12,10 @@
  *   Entries go through JSON: a -0 comes back as 0.
  *   An entry read twice is equal, not necessarily the same object: callers do not mutate entries.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeQuietly, readRange, writeFully } from '../../pipeline/fd-io.js';
 import type { LibraryAsset } from './index-library.js';
 
 /** What the file keeps of a model: everything but its position in the library. */
@@ -26,13 +27,7 @@ const RECENT = 256;
 /** Appended entries gathered before one write. */
 const FLUSH_BYTES = 1 << 16;
 
-const closeOnCollect = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});
+const closeOnCollect = new FinalizationRegistry<number>(closeQuietly);
 
 /** An append-only, unlinked temporary file of JSON entries, read back by position. See the file header. */
 export class EntryFile<T = AssetEntry> {
@@ -90,14 +85,9 @@ export class EntryFile<T = AssetEntry> {
     }
     if (!(Number.isInteger(k) && k >= 0 && k < this.size)) throw new RangeError(`EntryFile: no entry ${k} (${this.size} written)`);
     this.flush();
-    const start = this.offsets[k];
-    const buffer = Buffer.allocUnsafe(this.offsets[k + 1] - start);
-    let got = 0;
-    while (got < buffer.length) {
-      const n = readSync(this.fd, buffer, got, buffer.length - got, start + got);
-      if (n === 0) throw new Error(`EntryFile: entry ${k} ends early (the temporary index file was truncated)`);
-      got += n;
-    }
+    const length = this.offsets[k + 1] - this.offsets[k];
+    const buffer = readRange(this.fd, this.offsets[k], length);
+    if (buffer.length < length) throw new Error(`EntryFile: entry ${k} ends early (the temporary index file was truncated)`);
     const entry = JSON.parse(buffer.toString('utf8')) as T;
     this.recent.set(k, entry);
     if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as number);
@@ -108,10 +98,8 @@ export class EntryFile<T = AssetEntry> {
   private flush(): void {
     if (this.pending.length === 0) return;
     const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    const at = this.offsets[this.size] - chunk.length;
-    let done = 0;
     try {
-      while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
+      writeFully(this.fd, chunk, this.offsets[this.size] - chunk.length);
     } catch (error) {
       throw tempFileError('write', error);
     }

@@ -27,8 +27,9 @@
  * - Once the index is built, the model entries are forgotten ({@link IndexCache.forgetModels}):
  *   later saves write the labels alone.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { closeQuietly, readRange, writeFully } from '../../pipeline/fd-io.js';
 import { linesWithOffsets } from '../../pipeline/read-lines.js';
 import { writeStreamed } from '../../pipeline/write-streamed.js';
 import type { Box3 } from './gltf-bounds.js';
@@ -259,22 +260,11 @@ class ModelLines {
   }
 
   close(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    closeQuietly(this.fd);
   }
 
   private line(at: number): Buffer {
-    const buffer = Buffer.allocUnsafe(this.lengths[at]);
-    let got = 0;
-    while (got < buffer.length) {
-      const n = readSync(this.fd, buffer, got, buffer.length - got, this.starts[at] + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buffer.subarray(0, got);
+    return readRange(this.fd, this.starts[at], this.lengths[at]);
   }
 }
 
@@ -326,12 +316,12 @@ class NextModelsFile {
         batch.push(line);
         bytes += line.length;
         if (bytes >= 1 << 16) {
-          writeAll(this.fd, Buffer.concat(batch));
+          writeFully(this.fd, Buffer.concat(batch));
           batch = [];
           bytes = 0;
         }
       }
-      writeAll(this.fd, Buffer.concat(batch));
+      writeFully(this.fd, Buffer.concat(batch));
     }
     closeSync(this.fd);
     renameSync(this.temp, this.path);
@@ -339,25 +329,16 @@ class NextModelsFile {
 
   /** Closes and removes the temporary file. */
   discard(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    closeQuietly(this.fd);
     rmSync(this.temp, { force: true });
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    writeAll(this.fd, Buffer.from(this.pending.join('')));
+    writeFully(this.fd, Buffer.from(this.pending.join('')));
     this.pending = [];
     this.pendingBytes = 0;
   }
-}
-
-function writeAll(fd: number, data: Buffer): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
 }
 
 /** Symmetry labels by content hash, sorted: 32 bytes of hash and one byte of label each. */

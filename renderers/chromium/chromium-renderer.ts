@@ -579,18 +579,19 @@ export class ChromiumRenderer implements Renderer {
         }
       }
       if (!best) return;
-      this.dispatch(best, this.pending.shift()!);
+      this.dispatch(best, this.pending.shift()!, models);
     }
   }
 
-  private dispatch(slot: PageSlot, task: RenderTask): void {
+  /** Sends `task` to `slot`; `models`: its library models ({@link modelsOf}), remembered for the page. */
+  private dispatch(slot: PageSlot, task: RenderTask, models: readonly string[]): void {
     task.seq = this.takeSeq();
     task.images = [null, null];
     task.idPasses = [null, null];
     task.masks = [null, null];
     task.depths = [null, null];
     slot.inFlight.set(task.seq, task);
-    for (const model of modelsOf(task.job)) {
+    for (const model of models) {
       const at = slot.recentModels.indexOf(model);
       if (at >= 0) slot.recentModels.splice(at, 1);
       slot.recentModels.push(model);
